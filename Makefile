@@ -1,0 +1,46 @@
+# Two commands matter on a fresh clone: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate demo worker lint messages bench clean
+
+$(STAMP): pyproject.toml
+	@PYTHON="$$(scripts/find-python)" || exit 1; \
+	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	@echo "Threadline on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A mes worker --loglevel=info
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=tests
+
+bench: $(STAMP)
+	$(PY) bench/import_release.py
+
+clean:
+	rm -rf $(VENV) var/

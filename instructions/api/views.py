@@ -1,0 +1,79 @@
+"""Release intake and revision reads over HTTP: thin shells around the services and selectors."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from instructions.api.serializers import revision_full, revision_summary
+from instructions.models import Revision
+from instructions.selectors import revision_in_full
+from instructions.services.releases import accept_release
+from instructions.services.validation import release_schema
+from mes.core.api.endpoints import api_endpoint
+from mes.core.errors import Malformed, NotFound, too_large
+from mes.core.permissions import IMPORT_RELEASE, VIEW_REVISION
+
+
+class RawBodyParser(BaseParser):
+    """Hands the raw bytes to the service, which decides whether they are JSON or a ZIP bundle."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read() if stream is not None else b""
+
+
+@extend_schema(
+    request={"application/json": {"type": "object"}, "application/zip": {"type": "string", "format": "binary"}},
+    responses={201: dict, 200: dict, 400: dict, 409: dict, 422: dict},
+    summary="Accept a release document (threadline.mbom-release/1 as JSON, or its ZIP bundle)",
+)
+@api_endpoint(POST=IMPORT_RELEASE)
+def releases(request: Request) -> Response:
+    try:
+        payload = request._request.body
+    except RequestDataTooBig:
+        raise too_large() from None
+    result = accept_release(payload=payload, content_type=request.content_type, actor=request.user)
+    revision = revision_in_full(result.revision.pk)
+    return Response(revision_full(revision), status=201 if result.created else 200)
+
+
+releases.cls.parser_classes = [RawBodyParser]
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("part_number", str, description="The product's part number (required)")],
+    summary="Revisions of a product with status and effectivity",
+)
+@api_endpoint(GET=VIEW_REVISION)
+def revisions(request: Request) -> Response:
+    part_number = request.query_params.get("part_number", "").strip()
+    if not part_number:
+        raise Malformed("missing_parameter", _("Name the product: ?part_number=100-200."), "part_number")
+    rows = (
+        Revision.objects.filter(product__part_number=part_number)
+        .exclude(status="draft")
+        .select_related("product", "supersedes")
+        .order_by("accepted_at", "id")
+    )
+    return Response({"part_number": part_number, "revisions": [revision_summary(row) for row in rows]})
+
+
+@extend_schema(summary="One revision in full: operations, steps, materials, characteristics")
+@api_endpoint(GET=VIEW_REVISION)
+def revision_detail(request: Request, revision_id: int) -> Response:
+    revision = revision_in_full(revision_id)
+    if revision is None:
+        raise NotFound("unknown_revision", _("There is no revision with id {id}.").format(id=revision_id), "id")
+    return Response(revision_full(revision))
+
+
+@extend_schema(summary="The JSON Schema of threadline.mbom-release/1")
+@api_endpoint(GET=())
+def release_format_schema(request: Request) -> JsonResponse:
+    return JsonResponse(release_schema(), content_type="application/schema+json")

@@ -1,0 +1,11 @@
+"""Every API endpoint under /api/v1/, gathered from the apps."""
+
+from django.urls import include, path
+
+from mes.core.api import views as core_api
+
+urlpatterns = [
+    path("", include("instructions.api.urls")),
+    path("events", core_api.events, name="api-events"),
+    path("whoami", core_api.whoami, name="api-whoami"),
+]

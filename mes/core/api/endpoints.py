@@ -1,0 +1,35 @@
+"""`@api_endpoint`: a DRF function view with an explicit permission per HTTP method."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_not_required
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import BasePermission, IsAuthenticated
+
+
+def _method_permission(permissions: dict[str, tuple[str, ...]]) -> type[BasePermission]:
+    class HasRolePermission(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            needed = permissions.get(request.method, permissions.get("GET", ()) if request.method in ("HEAD", "OPTIONS") else None)
+            if needed is None:
+                return False
+            return request.user.has_perms(needed)
+
+    return HasRolePermission
+
+
+def api_endpoint(**permissions: str | tuple[str, ...]) -> Callable:
+    """`@api_endpoint(GET="instructions.view_revision", POST="instructions.import_release")`.
+
+    Unauthenticated requests answer 401 JSON (not the login redirect the screens use).
+    """
+    table = {method: (perm,) if isinstance(perm, str) else tuple(perm) for method, perm in permissions.items()}
+
+    def decorator(function: Callable) -> Callable:
+        view = permission_classes([IsAuthenticated, _method_permission(table)])(function)
+        view = api_view(list(table))(view)
+        view = login_not_required(view)
+        view.required_permissions = table  # type: ignore[attr-defined]
+        return view
+
+    return decorator

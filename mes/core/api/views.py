@@ -1,0 +1,44 @@
+"""API endpoints of the shared kernel: the outbound event feed and who-am-i."""
+
+from django.utils.translation import gettext as _
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mes.core.api.endpoints import api_endpoint
+from mes.core.errors import Malformed
+from mes.core.models import OutboxEvent
+from mes.core.permissions import VIEW_EVENTS
+
+FEED_PAGE = 500
+
+
+def event_body(event: OutboxEvent) -> dict:
+    return {
+        "id": event.pk,
+        "event_id": str(event.event_id),
+        "type": event.type,
+        "occurred_at": event.occurred_at.isoformat(),
+        "subject": event.subject,
+        "data": event.data,
+    }
+
+
+@api_endpoint(GET=VIEW_EVENTS)
+def events(request: Request) -> Response:
+    """The outbound event feed, in order: `?after=ID` returns the events after that id."""
+    raw_after = request.query_params.get("after", "0")
+    try:
+        after = int(raw_after)
+    except ValueError:
+        raise Malformed("invalid_after", _("'after' must be an event id (a whole number)."), "after") from None
+    rows = list(OutboxEvent.objects.filter(pk__gt=after).order_by("pk")[:FEED_PAGE])
+    return Response({"events": [event_body(row) for row in rows], "next": rows[-1].pk if rows else after})
+
+
+@api_endpoint(GET=())
+def whoami(request: Request) -> Response:
+    """The identity behind the request, its role and what it may do."""
+    user = request.user
+    return Response(
+        {"username": user.username, "role": user.role, "kind": user.kind, "permissions": sorted(user.get_all_permissions())}
+    )

@@ -1,0 +1,146 @@
+"""Token authentication and Idempotency-Key handling, for the API and the tablet forms alike."""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mes.core.errors import too_large
+from mes.core.models import ApiToken, IdempotencyKey
+
+logger = logging.getLogger(__name__)
+
+FORM_FIELD = "idempotency_key"
+HEADER = "Idempotency-Key"
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"errors": [{"code": code, "message": message, "path": ""}]}, status=status)
+
+
+class TokenAuthenticationMiddleware:
+    """`Authorization: Token <key>` makes the request act as the token's identity, for every view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _sep, key = header.partition(" ")
+            if scheme.lower() != "token" or not key.strip():
+                return _error(401, "authentication_failed", _("Send the API key as 'Authorization: Token <key>'."))
+            token = (
+                ApiToken.objects.active()
+                .select_related("identity")
+                .filter(key_hash=ApiToken.hash_key(key.strip()))
+                .first()
+            )
+            if token is None:
+                return _error(401, "authentication_failed", _("The API token is not valid or was revoked."))
+            request.user = token.identity
+            request.api_token = token
+            now = timezone.now()
+            # Touch at most once a minute: a write per request would serialise busy integrations.
+            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return self.get_response(request)
+
+
+def _request_hash(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(b"\0" + request.get_full_path().encode() + b"\0")
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # The CSRF token may be rotated between a tap and its retry; it is not part of the intent.
+        for key in sorted(request.POST):
+            if key == "csrfmiddlewaretoken":
+                continue
+            for value in request.POST.getlist(key):
+                digest.update("{}={}\0".format(key, value).encode())
+        for key in sorted(request.FILES):
+            for upload in request.FILES.getlist(key):
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+class IdempotencyMiddleware:
+    """A POST carrying an Idempotency-Key (header, or the `idempotency_key` form field) runs once.
+
+    The view and the stored answer share one transaction: either both are committed or
+    neither is, so a retry after a dropped network finds the first answer (invariant 8).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or not request.user.is_authenticated:
+            return self.get_response(request)
+        key = request.headers.get(HEADER)
+        if key is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            key = request.POST.get(FORM_FIELD)
+        if not key:
+            return self.get_response(request)
+        key = key.strip()
+        if not key or len(key) > 255:
+            return _error(400, "invalid_idempotency_key", _("The Idempotency-Key must be 1 to 255 characters."))
+        try:
+            request_hash = _request_hash(request)
+        except RequestDataTooBig:
+            error = too_large()
+            return JsonResponse(error.as_body(), status=error.status)
+        replay = self._replay(request, key, request_hash)
+        if replay is not None:
+            return replay
+        try:
+            with transaction.atomic():
+                response = self.get_response(request)
+                if response.status_code < 500 and not response.streaming:
+                    IdempotencyKey.objects.create(
+                        actor=request.user,
+                        key=key,
+                        request_hash=request_hash,
+                        method=request.method,
+                        path=request.get_full_path()[:500],
+                        response_status=response.status_code,
+                        response_content_type=response.get("Content-Type", ""),
+                        response_body=response.content,
+                        response_headers={
+                            name: response[name] for name in ("Location", "HX-Trigger", "HX-Redirect", "Vary") if name in response
+                        },
+                    )
+        except IntegrityError:
+            # A concurrent request with the same key committed first: this one's effects were rolled back.
+            replay = self._replay(request, key, request_hash)
+            if replay is None:
+                raise
+            return replay
+        return response
+
+    @staticmethod
+    def _replay(request: HttpRequest, key: str, request_hash: str) -> HttpResponse | None:
+        stored = IdempotencyKey.objects.filter(actor=request.user, key=key).first()
+        if stored is None:
+            return None
+        if stored.request_hash != request_hash:
+            return _error(
+                409,
+                "idempotency_key_reused",
+                _("This Idempotency-Key was already used for a different request: send a new key for a new request."),
+            )
+        response = HttpResponse(
+            bytes(stored.response_body), status=stored.response_status, content_type=stored.response_content_type
+        )
+        for name, value in stored.response_headers.items():
+            response[name] = value
+        response["Idempotent-Replayed"] = "true"
+        return response

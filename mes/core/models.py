@@ -1,0 +1,178 @@
+"""The shared kernel's tables: identities, API tokens, audit trail, outbox, idempotency keys.
+
+Nothing here knows the domain. Every service writes an AuditEntry and, where other
+systems must hear of the change, an OutboxEvent in the same transaction as the change.
+"""
+
+import hashlib
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mes.core.choices import DocumentStatus, IdentityKind, Role
+
+
+class User(AbstractUser):
+    """A person or a system/agent identity; both carry one role and act through the same services."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OPERATOR)
+    kind = models.CharField(_("kind"), max_length=10, choices=IdentityKind.choices, default=IdentityKind.PERSON)
+    badge_code = models.CharField(_("badge code"), max_length=64, unique=True, null=True, blank=True)
+    badge_pin = models.CharField(_("badge PIN (hashed)"), max_length=128, blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=IdentityKind.values), name="user_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def printed_name(self) -> str:
+        """The name shown beside a signature: full name and user name."""
+        full = self.get_full_name()
+        return "{} ({})".format(full, self.username) if full else self.username
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == IdentityKind.SYSTEM
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, identity__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A key for a system or agent identity. Only the SHA-256 of the key is stored; the key is shown once."""
+
+    identity = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("The first characters, to recognise a key."))
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return "{} ({}…)".format(self.name, self.prefix)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        # Keys are 256-bit random: a plain SHA-256 is enough, no slow password hash needed.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuditEntry(models.Model):
+    """One attributable act (invariant 7). Append-only: the database refuses UPDATE and DELETE (invariant 6)."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=150, help_text=_("User name at the time, kept if renamed."))
+    station = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64)
+    summary = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return "{} {} {}:{}".format(self.occurred_at, self.action, self.subject_type, self.subject_id)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only: write a new entry that corrects this one.")
+        super().save(*args, **kwargs)
+
+
+class OutboxEvent(models.Model):
+    """An event other systems must hear of, written in the same transaction as the change (invariant 10)."""
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(max_length=64, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    subject = models.CharField(max_length=128)
+    data = models.JSONField(default=dict)
+    actor_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound event")
+        verbose_name_plural = _("outbound events")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return "{} {}".format(self.type, self.subject)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Outbox events are immutable once written.")
+        super().save(*args, **kwargs)
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST that carried an Idempotency-Key, replayed for retries (invariant 8)."""
+
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    response_status = models.PositiveSmallIntegerField()
+    response_content_type = models.CharField(max_length=100)
+    response_body = models.BinaryField()
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="idempotency_key_unique_per_actor")]
+
+    def __str__(self) -> str:
+        return "{} {}".format(self.actor_id, self.key)
+
+
+class RenderedDocument(models.Model):
+    """A PDF rendered in a Celery task (never in the request), polled by the screen that asked for it."""
+
+    kind = models.CharField(max_length=40)
+    subject_id = models.CharField(max_length=64)
+    variant = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING)
+    file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "subject_id", "variant"])]
+
+    def __str__(self) -> str:
+        return "{} {} {}".format(self.kind, self.subject_id, self.status)

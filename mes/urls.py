@@ -1,0 +1,28 @@
+"""Root URLconf: screens per app, the API under /api/v1/, the schema and its docs page."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mes.core import views as core_views
+from mes.core.permissions import public
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health", core_views.health, name="health"),
+    path(
+        "login/",
+        public(auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("audit/", core_views.audit_trail, name="audit-trail"),
+    path("documents/<int:document_id>/", core_views.document_status, name="document-status"),
+    path("documents/<int:document_id>/download", core_views.document_download, name="document-download"),
+    path("instructions/", include("instructions.urls")),
+    path("api/v1/", include("mes.api_urls")),
+    path("api/v1/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/v1/docs/", public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
