@@ -14,19 +14,44 @@ from django.core.exceptions import PermissionDenied
 
 from mes.core.choices import Role
 
-# The permission strings each role holds. Later issues add their codenames here.
+# The permission strings each role holds. Each app's views and API name these constants.
 VIEW_REVISION = "instructions.view_revision"
 PREVIEW_REVISION = "instructions.preview_revision"
 IMPORT_RELEASE = "instructions.import_release"
 VIEW_AUDIT = "core.view_auditentry"
 VIEW_EVENTS = "core.view_outboxevent"
 MANAGE_TOKENS = "core.manage_tokens"
+# The line (mes app).
+VIEW_UNIT = "mes.view_unit"
+START_UNIT = "mes.start_unit"
+EXECUTE_STEP = "mes.execute_step"
+MANAGE_WORK_ORDERS = "mes.manage_work_orders"
+MANAGE_STATIONS = "mes.manage_stations"
+GRANT_QUALIFICATION = "mes.grant_qualification"
+VIEW_LOT = "mes.view_lot"
+RECEIVE_LOT = "mes.receive_lot"
+QUARANTINE_LOT = "mes.quarantine_lot"
+DECIDE_ECO = "mes.decide_eco"
+# Quality.
+VIEW_NCR = "quality.view_ncr"
+RAISE_NCR = "quality.raise_ncr"
+DISPOSITION_NCR = "quality.disposition_ncr"
+VIEW_FEEDBACK = "quality.view_feedback"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OPERATOR: frozenset(),
-    Role.INSPECTOR: frozenset({VIEW_REVISION, PREVIEW_REVISION, VIEW_AUDIT}),
-    Role.ENGINEER: frozenset({VIEW_REVISION, PREVIEW_REVISION, IMPORT_RELEASE, VIEW_AUDIT}),
-    Role.INTEGRATION: frozenset({VIEW_REVISION, IMPORT_RELEASE, VIEW_EVENTS}),
+    Role.OPERATOR: frozenset({VIEW_UNIT, START_UNIT, EXECUTE_STEP, VIEW_LOT, RAISE_NCR}),
+    Role.INSPECTOR: frozenset(
+        {VIEW_REVISION, PREVIEW_REVISION, VIEW_AUDIT, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, QUARANTINE_LOT,
+         VIEW_NCR, RAISE_NCR, DISPOSITION_NCR, VIEW_FEEDBACK}
+    ),
+    Role.ENGINEER: frozenset(
+        {VIEW_REVISION, PREVIEW_REVISION, IMPORT_RELEASE, VIEW_AUDIT, VIEW_UNIT, VIEW_LOT, MANAGE_WORK_ORDERS,
+         MANAGE_STATIONS, GRANT_QUALIFICATION, DECIDE_ECO, VIEW_NCR, VIEW_FEEDBACK}
+    ),
+    Role.INTEGRATION: frozenset(
+        {VIEW_REVISION, IMPORT_RELEASE, VIEW_EVENTS, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, MANAGE_WORK_ORDERS,
+         MANAGE_STATIONS, GRANT_QUALIFICATION, VIEW_NCR, RAISE_NCR}
+    ),
     Role.ADMIN: frozenset(),  # filled below: every permission any role holds, plus administration
 }
 
