@@ -159,7 +159,8 @@ STORAGES = {
 }
 
 # Release documents may carry media: the ZIP limit is checked before Django parses the body.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RELEASE_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# 32 MiB: a 5,000-step document is about 3 MB; a 50 MB body is refused with 413 before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RELEASE_MAX_BYTES", 32 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RELEASE_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 RELEASE_MEDIA_MAX_BYTES = env_int("RELEASE_MEDIA_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
@@ -216,11 +217,12 @@ SECURE_CSP = {
     "media-src": [CSP.SELF, "blob:"],
     "object-src": [CSP.NONE],
     "frame-src": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
+    # Nothing is framed, except step media (PDFs) which their view allows from this origin.
+    "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
 }
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
 if not DEBUG:
