@@ -1,6 +1,8 @@
 """API endpoints of the shared kernel: the outbound event feed and who-am-i."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +25,25 @@ def event_body(event: OutboxEvent) -> dict:
     }
 
 
+EVENT_SHAPE = inline_serializer(
+    "Event",
+    {
+        "id": serializers.IntegerField(),
+        "event_id": serializers.UUIDField(help_text="Stable id: receivers drop duplicates by it."),
+        "type": serializers.CharField(),
+        "occurred_at": serializers.DateTimeField(),
+        "subject": serializers.CharField(),
+        "data": serializers.JSONField(),
+    },
+)
+
+
+@extend_schema(
+    summary="The outbound event feed, in order",
+    operation_id="events_list",
+    parameters=[OpenApiParameter("after", int, description="Return events after this id (default 0).")],
+    responses=inline_serializer("EventFeed", {"events": EVENT_SHAPE.__class__(many=True), "next": serializers.IntegerField()}),
+)
 @api_endpoint(GET=VIEW_EVENTS)
 def events(request: Request) -> Response:
     """The outbound event feed, in order: `?after=ID` returns the events after that id."""
@@ -35,6 +56,19 @@ def events(request: Request) -> Response:
     return Response({"events": [event_body(row) for row in rows], "next": rows[-1].pk if rows else after})
 
 
+@extend_schema(
+    summary="The identity behind the request",
+    operation_id="whoami",
+    responses=inline_serializer(
+        "WhoAmI",
+        {
+            "username": serializers.CharField(),
+            "role": serializers.CharField(),
+            "kind": serializers.CharField(),
+            "permissions": serializers.ListField(child=serializers.CharField()),
+        },
+    ),
+)
 @api_endpoint(GET=())
 def whoami(request: Request) -> Response:
     """The identity behind the request, its role and what it may do."""

@@ -1,0 +1,63 @@
+"""PDFs are rendered in a Celery task, never in the request: the screen asks, then polls.
+
+`request_document` creates the `RenderedDocument` row and enqueues the app's render task
+once the transaction commits; the task calls `render_document` with the function that
+makes the bytes. Nothing here knows what is being printed.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from mes.core import audit
+from mes.core.choices import DocumentStatus
+from mes.core.models import RenderedDocument, User
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def request_document(*, kind: str, subject_id: int | str, variant: str = "", task, actor: User) -> RenderedDocument:
+    """Ask for a PDF of `kind` about `subject_id`; `task` is a Celery task taking the document id."""
+    document = RenderedDocument.objects.create(kind=kind, subject_id=str(subject_id), variant=variant, requested_by=actor)
+    audit.record(
+        actor=actor,
+        action="document.requested",
+        subject=document,
+        summary="{} {}{}".format(kind, subject_id, " " + variant if variant else ""),
+        data={"kind": kind, "subject_id": str(subject_id), "variant": variant},
+    )
+    task.delay_on_commit(document.pk)
+    return document
+
+
+def render_document(*, document_id: int, render: Callable[[RenderedDocument], bytes]) -> RenderedDocument:
+    """Make the PDF of a pending document and store it; a document already made is left alone
+    (a redelivered task is harmless). A failure is kept on the row for the screen to show."""
+    document = RenderedDocument.objects.get(pk=document_id)
+    if document.status != DocumentStatus.PENDING:
+        return document
+    try:
+        content = render(document)
+    except Exception as error:  # the screen must learn that it failed, whatever the cause
+        logger.exception("rendering document %s failed", document_id)
+        RenderedDocument.objects.filter(pk=document_id, status=DocumentStatus.PENDING).update(
+            status=DocumentStatus.FAILED, error=str(error)[:1000], finished_at=timezone.now()
+        )
+        document.refresh_from_db()
+        return document
+    name = "{}-{}{}.pdf".format(document.kind, document.subject_id, "-" + document.variant if document.variant else "")
+    with transaction.atomic():
+        locked = RenderedDocument.objects.select_for_update().get(pk=document_id)
+        if locked.status != DocumentStatus.PENDING:
+            return locked
+        locked.file.save(name, ContentFile(content), save=False)
+        locked.status = DocumentStatus.READY
+        locked.source_hash = hashlib.sha256(content).hexdigest()
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["file", "status", "source_hash", "finished_at"])
+    return locked

@@ -1,0 +1,88 @@
+"""Settings: the embedded default, the switches, refusals of bad values, and a clean deploy check."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from mes.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(args, env_extra, tmp_path):
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "THREADLINE_VAR_DIR": str(tmp_path / "var"), **env_extra}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_the_deploy_check_with_no_warning(tmp_path):
+    result = _run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "mes.example.com"},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_no_environment_at_all_is_sqlite_with_eager_celery(tmp_path):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mes.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.CELERY_BROKER_URL)"
+    )
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "THREADLINE_VAR_DIR": str(tmp_path / "var")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "memory://"], result.stderr
+    assert (tmp_path / "var" / "development-secret").exists()
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker(tmp_path):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mes.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    )
+    env = {
+        "PATH": os.environ["PATH"], "HOME": str(tmp_path), "THREADLINE_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "REDIS_URL": "redis://127.0.0.1:6379/3",
+    }
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/3"], result.stderr
+
+
+def test_debug_off_without_a_secret_is_refused_at_start(tmp_path):
+    result = _run(["check"], {"DEBUG": "false", "ALLOWED_HOSTS": "x"}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "reader,name,raw,message",
+    [
+        (lambda: env_bool("TL_FLAG", False), "TL_FLAG", "maybe", "is not a boolean"),
+        (lambda: env_int("TL_NUMBER", 1), "TL_NUMBER", "ten", "is not a whole number"),
+        (lambda: env_int("TL_NUMBER", 1, minimum=5), "TL_NUMBER", "2", "below the minimum"),
+    ],
+    ids=["bool_case", "int_case", "minimum_case"],
+)
+def test_bad_values_are_refused_with_the_variable_named(monkeypatch, reader, name, raw, message):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ImproperlyConfigured, match=message) as refused:
+        reader()
+    assert name in str(refused.value)
+
+
+def test_lists_and_secret_files_are_read(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    monkeypatch.setenv("TL_HOSTS", "a.example, b.example,,")
+    monkeypatch.setenv("TL_SECRET_FILE", str(secret))
+    from mes.env import env_str
+
+    assert env_list("TL_HOSTS", []) == ["a.example", "b.example"]
+    assert env_str("TL_SECRET") == "s3cret"
