@@ -3,6 +3,7 @@
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from instructions.api.serializers import revision_full, revision_summary
 from instructions.models import Revision
 from instructions.selectors import revision_in_full
+from instructions.services.parsing import check_content_type
 from instructions.services.releases import accept_release
 from instructions.services.validation import release_schema
 from mes.core.api.endpoints import api_endpoint
@@ -29,11 +31,13 @@ class RawBodyParser(BaseParser):
 
 @extend_schema(
     request={"application/json": {"type": "object"}, "application/zip": {"type": "string", "format": "binary"}},
-    responses={201: dict, 200: dict, 400: dict, 409: dict, 422: dict},
+    responses={code: OpenApiTypes.OBJECT for code in (200, 201, 400, 401, 403, 409, 413, 415, 422)},
     summary="Accept a release document (threadline.mbom-release/1 as JSON, or its ZIP bundle)",
 )
 @api_endpoint(POST=IMPORT_RELEASE)
 def releases(request: Request) -> Response:
+    # The type first: a form upload must be refused before Django parses it, or its body is gone.
+    check_content_type(request.content_type)
     try:
         payload = request._request.body
     except RequestDataTooBig:
@@ -48,6 +52,8 @@ releases.cls.parser_classes = [RawBodyParser]
 
 @extend_schema(
     parameters=[OpenApiParameter("part_number", str, description="The product's part number (required)")],
+    responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    operation_id="revisions_list",
     summary="Revisions of a product with status and effectivity",
 )
 @api_endpoint(GET=VIEW_REVISION)
@@ -64,7 +70,11 @@ def revisions(request: Request) -> Response:
     return Response({"part_number": part_number, "revisions": [revision_summary(row) for row in rows]})
 
 
-@extend_schema(summary="One revision in full: operations, steps, materials, characteristics")
+@extend_schema(
+    summary="One revision in full: operations, steps, materials, characteristics",
+    responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    operation_id="revisions_retrieve",
+)
 @api_endpoint(GET=VIEW_REVISION)
 def revision_detail(request: Request, revision_id: int) -> Response:
     revision = revision_in_full(revision_id)
@@ -73,7 +83,7 @@ def revision_detail(request: Request, revision_id: int) -> Response:
     return Response(revision_full(revision))
 
 
-@extend_schema(summary="The JSON Schema of threadline.mbom-release/1")
+@extend_schema(summary="The JSON Schema of threadline.mbom-release/1", responses={200: OpenApiTypes.OBJECT})
 @api_endpoint(GET=())
 def release_format_schema(request: Request) -> JsonResponse:
     return JsonResponse(release_schema(), content_type="application/schema+json")

@@ -6,7 +6,6 @@ paths are confined to the bundle, and each media file must be what its name says
 
 import io
 import json
-import posixpath
 import zipfile
 from dataclasses import dataclass, field
 
@@ -56,6 +55,51 @@ def _no_constants(name: str):
     raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(_("the number {number} is too large").format(number=text[:40]))
+    return value
+
+
+def _pointer(parts) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def _unstorable_text(document) -> list[ErrorDetail]:
+    """Strings no database column can hold: NUL characters and lone UTF-16 surrogates
+    (JSON's \\u escapes can spell both). Walked without recursion: nesting is the sender's choice."""
+    problems: list[ErrorDetail] = []
+    stack: list[tuple[tuple, object]] = [((), document)]
+    while stack and len(problems) < 50:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if _bad_text(key):
+                    problems.append(ErrorDetail("invalid_character", _("A key holds a NUL character or a lone surrogate (\\u0000, \\ud800...): remove it."), _pointer(where)))
+                    continue
+                stack.append(((*where, key), child))
+        elif isinstance(value, list):
+            stack.extend(((*where, index), child) for index, child in enumerate(value))
+        elif isinstance(value, str) and _bad_text(value):
+            problems.append(ErrorDetail(
+                "invalid_character",
+                _("This text holds a NUL character or a lone surrogate (\\u0000, \\ud800...), which cannot be stored: remove it."),
+                _pointer(where),
+            ))
+    return sorted(problems, key=lambda problem: problem.path)
+
+
+def _bad_text(text: str) -> bool:
+    if "\0" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def parse_document(raw: bytes) -> dict:
     """Decode the UTF-8 JSON release document, refusing duplicate keys and NaN/Infinity."""
     if len(raw) > settings.RELEASE_MAX_BYTES:
@@ -77,7 +121,9 @@ def parse_document(raw: bytes) -> dict:
     if not text.strip():
         raise _refuse("empty_document", _("The request body is empty: send the release document as JSON."))
     try:
-        document = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        document = json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants, parse_float=_finite_float
+        )
     except json.JSONDecodeError as error:
         raise _refuse(
             "invalid_json",
@@ -89,6 +135,8 @@ def parse_document(raw: bytes) -> dict:
         raise _refuse("invalid_json", _("The document is not acceptable JSON: {problem}.").format(problem=error)) from None
     if not isinstance(document, dict):
         raise _refuse("not_an_object", _("The release document must be a JSON object ({...}), not a list or a value."))
+    if problems := _unstorable_text(document):
+        raise Malformed.many(problems)
     return document
 
 
@@ -126,7 +174,7 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
         raise _refuse("invalid_zip", _("The body is not a readable ZIP file. Build the bundle again with release.json at its root.")) from None
     if len(members) > settings.RELEASE_MAX_FILES:
         raise _refuse(
@@ -154,9 +202,14 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
             )
         if member.flag_bits & 0x1:
             raise _refuse("encrypted_zip", _("The bundle entry '{name}' is encrypted; send it unencrypted.").format(name=member.filename))
+        if member.filename in by_name:
+            raise _refuse(
+                "duplicate_entry",
+                _("The bundle holds '{name}' twice. Build the bundle again with each file once.").format(name=member.filename),
+            )
         by_name[member.filename] = member
     if "release.json" not in by_name:
-        raise _refuse("missing_release_json", _("The bundle has no release.json at its root."))
+        raise _refuse("missing_release_json", _("The bundle has no release.json at its root. Put the release document there, named exactly release.json."))
 
     def read(member: zipfile.ZipInfo, limit: int) -> bytes:
         # Read at most limit+1 bytes whatever the header claims: a forged size cannot inflate past it.
@@ -232,15 +285,30 @@ def _media_references(document: dict):
                     yield item["path"], "/operations/{}/steps/{}/media/{}/path".format(o, s, m)
 
 
-def parse_release(payload: bytes, *, content_type: str) -> ReleaseBundle:
-    """A release from the request body: JSON or a ZIP bundle, told by content type (or by its first bytes)."""
+def check_content_type(content_type: str) -> str:
+    """'json', 'zip' or '' (unknown: told by the first bytes); refuses any other type (415).
+
+    Interfaces call this before reading the body, so a form upload is refused before it is parsed.
+    """
     kind = (content_type or "").split(";")[0].strip().lower()
-    if kind in ZIP_TYPES or (not kind and payload[:2] == b"PK"):
-        return parse_zip(payload)
-    if kind in JSON_TYPES or not kind:
-        return ReleaseBundle(document=parse_document(payload), raw_document=payload)
+    if kind in ZIP_TYPES:
+        return "zip"
+    if kind in JSON_TYPES:
+        return "json"
+    if not kind:
+        return ""
     raise Malformed(
         "unsupported_media_type",
-        _("Releases are accepted as application/json or application/zip, not '{kind}'.").format(kind=kind),
+        _("Releases are accepted as application/json or application/zip, not '{kind}'. Set the Content-Type header.").format(
+            kind=kind[:100]
+        ),
         status=415,
     )
+
+
+def parse_release(payload: bytes, *, content_type: str) -> ReleaseBundle:
+    """A release from the request body: JSON or a ZIP bundle, told by content type (or by its first bytes)."""
+    kind = check_content_type(content_type)
+    if kind == "zip" or (not kind and payload[:4] == b"PK\x03\x04"):
+        return parse_zip(payload)
+    return ReleaseBundle(document=parse_document(payload), raw_document=payload)

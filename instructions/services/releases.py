@@ -9,7 +9,7 @@ whole revision in one transaction, or nothing.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -32,9 +32,9 @@ from instructions.models import (
 )
 from instructions.services.markdown import render_instruction
 from instructions.services.parsing import ReleaseBundle, parse_release
-from instructions.services.validation import validate_release
+from instructions.services.validation import parse_released_at, validate_release
 from mes.core import audit, outbox
-from mes.core.errors import Conflict, DomainError, ErrorDetail
+from mes.core.errors import Conflict, DomainError
 from mes.core.models import User
 
 
@@ -168,7 +168,7 @@ def _store(
         revision=document["revision"],
         status=RevisionStatus.DRAFT if draft else RevisionStatus.RELEASED,
         release_id=document["release_id"],
-        released_at=datetime.fromisoformat(document["released_at"]),
+        released_at=parse_released_at(document["released_at"]),
         released_by=document["released_by"],
         supersedes=superseded,
         in_flight=document.get("in_flight") or "continue",
