@@ -50,10 +50,14 @@ def _append_only_triggers_survive_flush(request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    from mes.models.append_only import APPEND_ONLY_TABLES as LINE_HISTORY_TABLES
+
     append_only.install(connection)
+    append_only.install(connection, LINE_HISTORY_TABLES)
     yield
     if connection.vendor == "sqlite":
         append_only.drop(connection)
+        append_only.drop(connection, LINE_HISTORY_TABLES)
 
 
 def make_person(username: str, role: str, **extra):

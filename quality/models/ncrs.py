@@ -1,0 +1,91 @@
+"""Non-conformance reports (NCRs) and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quality.choices import NCR_TRANSITIONS, Decision, NcrEventKind, NcrSource, NcrStatus
+
+
+class Ncr(models.Model):
+    """A recorded departure from the released definition, dispositioned by an inspector.
+
+    Raised automatically by an out-of-tolerance result (`source=out_of_tolerance`, with the
+    `result` and a copy of the evidence) or by hand. `hold` is the unit hold it keeps open
+    until dispositioned (invariant 5). `evidence` freezes what was known at raise time:
+    unit, step, revision, characteristic, limits, value, gauge, operator, time, station.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=14, choices=NcrStatus.choices, default=NcrStatus.OPEN)
+    source = models.CharField(_("source"), max_length=20, choices=NcrSource.choices)
+    unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
+    step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revision = models.ForeignKey("instructions.Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
+    characteristic = models.ForeignKey(
+        "instructions.Characteristic", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs"
+    )
+    result = models.ForeignKey("mes.StepResult", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
+    lot = models.ForeignKey("mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
+    hold = models.ForeignKey("mes.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
+    description = models.TextField(_("description"))
+    value = models.DecimalField(max_digits=20, decimal_places=8, null=True, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    station_code = models.CharField(max_length=64, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("NCR")
+        verbose_name_plural = _("NCRs")
+        permissions = [
+            ("raise_ncr", "Can raise an NCR"),
+            ("disposition_ncr", "Can disposition an NCR"),
+            ("view_feedback", "Can view line feedback per revision"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=NcrStatus.values), name="ncr_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=NcrSource.values), name="ncr_source_valid"),
+            models.CheckConstraint(condition=Q(decision="") | Q(decision__in=Decision.values), name="ncr_decision_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "raised_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def allowed_moves(self) -> frozenset[str]:
+        return NCR_TRANSITIONS[self.status]
+
+
+class NcrEvent(models.Model):
+    """One entry in an NCR's history (raised, status moves, notes). Append-only."""
+
+    ncr = models.ForeignKey(Ncr, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=10, choices=NcrEventKind.choices)
+    before = models.CharField(max_length=14, blank=True)
+    after = models.CharField(max_length=14, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    station_code = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("NCR event")
+        verbose_name_plural = _("NCR events")
+
+    def __str__(self) -> str:
+        return "{} {}".format(self.ncr_id, self.kind)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("NCR events are append-only: write a new event.")
+        super().save(*args, **kwargs)
