@@ -151,9 +151,24 @@ def _json_type_name(value) -> str:
     return _("an object")
 
 
+@cache
+def _field_order() -> dict[str, int]:
+    """Each field name's place in the format, as the schema lists them (first definition wins)."""
+    schema = release_schema()
+    objects = [schema, schema["properties"]["product"], *schema["$defs"].values()]
+    order: dict[str, int] = {}
+    for item in objects:
+        for name in item.get("properties", {}):
+            order.setdefault(name, len(order))
+    return order
+
+
 def _path_key(path: str) -> tuple:
-    """Document order for pointers: /operations/10 comes after /operations/2."""
-    return tuple((0, int(token), "") if token.isdigit() else (1, 0, token) for token in path.split("/"))
+    """Document order for pointers: fields in the format's order, /operations/10 after /operations/2."""
+    order = _field_order()
+    return tuple(
+        (0, int(token), "") if token.isdigit() else (1, order.get(token, len(order)), token) for token in path.split("/")[1:]
+    )
 
 
 def parse_released_at(text: str) -> datetime | None:
@@ -289,6 +304,8 @@ def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str]
             ))
 
     listed: dict[str, dict] = {}
+    if not isinstance(document.get("parts"), list):
+        listed = _AnyPart()  # the schema reports 'parts'; do not also flag every material
     for index, part in enumerate(_list(document.get("parts"))):
         if not isinstance(part, dict) or not isinstance(part.get("part_number"), str):
             continue
@@ -373,6 +390,14 @@ def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str]
                         where,
                     ))
     return problems
+
+
+class _AnyPart(dict):
+    def get(self, key, default=None):
+        return {}
+
+    def __contains__(self, key) -> bool:
+        return True
 
 
 def _inside_bundle(path: str) -> bool:
