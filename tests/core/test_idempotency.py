@@ -1,0 +1,86 @@
+"""Idempotency-Key for tablet forms (the `idempotency_key` field or the header): a retried
+submission never records twice (invariant 8). The view below stands in for any form screen."""
+
+import pytest
+from django.http import HttpResponse
+from django.urls import path
+
+from mes.core import audit
+from mes.core.models import AuditEntry, IdempotencyKey
+from tests.conftest import client_for
+
+
+def record_note(request):
+    entry = audit.record(actor=request.user, action="test.note", subject=("test", "1"), summary=request.POST.get("note", ""))
+    response = HttpResponse("recorded {}".format(entry.pk), status=201)
+    response["HX-Trigger"] = "note-recorded"
+    return response
+
+
+urlpatterns = [path("notes", record_note)]
+
+pytestmark = pytest.mark.urls(__name__)
+
+
+def notes() -> list[str]:
+    return list(AuditEntry.objects.filter(action="test.note").values_list("summary", flat=True))
+
+
+@pytest.mark.invariant(8)
+def test_a_form_resent_with_the_same_key_replays_the_first_answer(operator):
+    client = client_for(operator)
+    first = client.post("/notes", {"note": "torque ok", "idempotency_key": "tap-1"})
+    again = client.post("/notes", {"note": "torque ok", "idempotency_key": "tap-1"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    assert again["HX-Trigger"] == "note-recorded"
+    assert again["Idempotent-Replayed"] == "true"
+    assert notes() == ["torque ok"]
+    assert IdempotencyKey.objects.count() == 1
+
+
+@pytest.mark.invariant(8)
+def test_a_form_with_the_same_key_and_other_fields_is_409(operator):
+    client = client_for(operator)
+    client.post("/notes", {"note": "torque ok", "idempotency_key": "tap-1"})
+    response = client.post("/notes", {"note": "torque NOT ok", "idempotency_key": "tap-1"})
+    assert response.status_code == 409
+    assert [e["code"] for e in response.json()["errors"]] == ["idempotency_key_reused"]
+    assert notes() == ["torque ok"]
+
+
+@pytest.mark.invariant(8)
+def test_a_rotated_csrf_token_is_not_part_of_the_request(operator):
+    client = client_for(operator)
+    client.post("/notes", {"note": "a", "idempotency_key": "tap-2", "csrfmiddlewaretoken": "one"})
+    again = client.post("/notes", {"note": "a", "idempotency_key": "tap-2", "csrfmiddlewaretoken": "two"})
+    assert again.status_code == 201
+    assert notes() == ["a"]
+
+
+@pytest.mark.invariant(8)
+def test_the_header_works_for_forms_too(operator):
+    client = client_for(operator)
+    client.post("/notes", {"note": "b"}, HTTP_IDEMPOTENCY_KEY="tap-3")
+    client.post("/notes", {"note": "b"}, HTTP_IDEMPOTENCY_KEY="tap-3")
+    assert notes() == ["b"]
+
+
+def test_keys_belong_to_one_identity(operator, inspector):
+    client_for(operator).post("/notes", {"note": "c", "idempotency_key": "tap-4"})
+    client_for(inspector).post("/notes", {"note": "c", "idempotency_key": "tap-4"})
+    assert notes() == ["c", "c"]
+
+
+def test_without_a_key_each_post_records(operator):
+    client = client_for(operator)
+    client.post("/notes", {"note": "d"})
+    client.post("/notes", {"note": "d"})
+    assert notes() == ["d", "d"]
+
+
+def test_an_overlong_key_is_refused(operator):
+    response = client_for(operator).post("/notes", {"note": "e", "idempotency_key": "k" * 256})
+    assert response.status_code == 400
+    assert [e["code"] for e in response.json()["errors"]] == ["invalid_idempotency_key"]
+    assert notes() == []
