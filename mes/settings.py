@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # FORM_RENDERER = TemplatesSetting finds Django's form templates here
     "django_htmx",
     "guardian",
     "simple_history",

@@ -1,12 +1,50 @@
-"""Engineer screens: products, revisions, a revision in full."""
+"""Engineer screens: products, a product's revisions, a revision in full, its printable PDF."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
 
-from instructions.selectors import products_with_revisions
+from instructions import tasks
+from instructions.printing import KIND
+from instructions.selectors import product_detail as select_product_detail
+from instructions.selectors import products_with_revisions, revision_exists
+from instructions.selectors import revision_detail as select_revision_detail
+from mes.core import documents
+from mes.core.htmx import HtmxHttpRequest, render_page
 from mes.core.permissions import VIEW_REVISION, requires
 
 
 @requires(VIEW_REVISION)
-def product_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "instructions/product_list.html", {"products": products_with_revisions()})
+def product_list(request: HtmxHttpRequest) -> HttpResponse:
+    return render_page(request, "instructions/product_list.html", {"products": products_with_revisions()})
+
+
+@requires(VIEW_REVISION)
+def product_detail(request: HtmxHttpRequest, product_id: int) -> HttpResponse:
+    detail = select_product_detail(product_id)
+    if detail is None:
+        raise Http404
+    return render_page(request, "instructions/product_detail.html", {"detail": detail})
+
+
+@requires(VIEW_REVISION)
+def revision_detail(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
+    detail = select_revision_detail(revision_id)
+    if detail is None:
+        raise Http404
+    return render_page(request, "instructions/revision_detail.html", {"detail": detail, "revision": detail.revision})
+
+
+@require_POST
+@requires(VIEW_REVISION)
+def revision_pdf(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
+    """Ask for the printable PDF; it is made by a Celery task and the answer polls for it."""
+    if not revision_exists(revision_id):
+        raise Http404
+    document = documents.request_document(
+        kind=KIND, subject_id=revision_id, variant=get_language() or "", task=tasks.render_revision_pdf, actor=request.user
+    )
+    if request.htmx:
+        return render_page(request, "core/document_status.html", {"document": document}, partial="document-status", status=202)
+    return redirect("document-status", document.pk)

@@ -1,0 +1,11 @@
+"""Celery tasks of the instructions app: ids in, one service call."""
+
+from celery import shared_task
+
+from instructions.printing import revision_pdf
+from mes.core.documents import render_document
+
+
+@shared_task(acks_late=True)
+def render_revision_pdf(document_id: int) -> None:
+    render_document(document_id=document_id, render=revision_pdf)
