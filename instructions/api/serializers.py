@@ -57,7 +57,10 @@ def revision_full(revision: Revision) -> dict:
                     "qualification": step.qualification or None,
                     "tools": step.tools,
                     "signoff": step.signoff,
-                    "media": [{"path": item.path, "caption": item.caption, "content_type": item.content_type} for item in step.media.all()],
+                    "media": [
+                        {"path": item.path, "caption": item.caption, "content_type": item.content_type}
+                        for item in step.media.all()
+                    ],
                     "materials": [
                         {
                             "part_number": material.part_number,

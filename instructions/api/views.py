@@ -30,7 +30,10 @@ class RawBodyParser(BaseParser):
 
 
 @extend_schema(
-    request={"application/json": {"type": "object"}, "application/zip": {"type": "string", "format": "binary"}},
+    request={
+        "application/json": {"type": "object"},
+        "application/zip": {"type": "string", "format": "binary"},
+    },
     responses={code: OpenApiTypes.OBJECT for code in (200, 201, 400, 401, 403, 409, 413, 415, 422)},
     summary="Accept a release document (threadline.mbom-release/1 as JSON, or its ZIP bundle)",
 )
@@ -79,7 +82,9 @@ def revisions(request: Request) -> Response:
 def revision_detail(request: Request, revision_id: int) -> Response:
     revision = revision_in_full(revision_id)
     if revision is None:
-        raise NotFound("unknown_revision", _("There is no revision with id {id}.").format(id=revision_id), "id")
+        raise NotFound(
+            "unknown_revision", _("There is no revision with id {id}.").format(id=revision_id), "id"
+        )
     return Response(revision_full(revision))
 
 

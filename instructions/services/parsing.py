@@ -76,17 +76,31 @@ def _unstorable_text(document) -> list[ErrorDetail]:
         if isinstance(value, dict):
             for key, child in value.items():
                 if _bad_text(key):
-                    problems.append(ErrorDetail("invalid_character", _("A key holds a NUL character or a lone surrogate (\\u0000, \\ud800...): remove it."), _pointer(where)))
+                    problems.append(
+                        ErrorDetail(
+                            "invalid_character",
+                            _(
+                                "A key holds a NUL character or a lone surrogate (\\u0000, \\ud800...): "
+                                "remove it."
+                            ),
+                            _pointer(where),
+                        )
+                    )
                     continue
                 stack.append(((*where, key), child))
         elif isinstance(value, list):
             stack.extend(((*where, index), child) for index, child in enumerate(value))
         elif isinstance(value, str) and _bad_text(value):
-            problems.append(ErrorDetail(
-                "invalid_character",
-                _("This text holds a NUL character or a lone surrogate (\\u0000, \\ud800...), which cannot be stored: remove it."),
-                _pointer(where),
-            ))
+            problems.append(
+                ErrorDetail(
+                    "invalid_character",
+                    _(
+                        "This text holds a NUL character or a lone surrogate (\\u0000, \\ud800...), which "
+                        "cannot be stored: remove it."
+                    ),
+                    _pointer(where),
+                )
+            )
     return sorted(problems, key=lambda problem: problem.path)
 
 
@@ -105,24 +119,28 @@ def parse_document(raw: bytes) -> dict:
     if len(raw) > settings.RELEASE_MAX_BYTES:
         raise _refuse(
             "too_large",
-            _("The release document is {size} bytes; the limit is {limit} bytes. Split media into a ZIP bundle or ask the administrator to raise RELEASE_MAX_BYTES.").format(
-                size=len(raw), limit=settings.RELEASE_MAX_BYTES
-            ),
+            _(
+                "The release document is {size} bytes; the limit is {limit} bytes. Split media into a ZIP "
+                "bundle or ask the administrator to raise RELEASE_MAX_BYTES."
+            ).format(size=len(raw), limit=settings.RELEASE_MAX_BYTES),
         )
     try:
         text = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError as error:
         raise _refuse(
             "invalid_encoding",
-            _("The document is not UTF-8 text (bad byte at position {position}). Send it encoded as UTF-8.").format(
-                position=error.start
-            ),
+            _(
+                "The document is not UTF-8 text (bad byte at position {position}). Send it encoded as UTF-8."
+            ).format(position=error.start),
         ) from None
     if not text.strip():
         raise _refuse("empty_document", _("The request body is empty: send the release document as JSON."))
     try:
         document = json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants, parse_float=_finite_float
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_no_constants,
+            parse_float=_finite_float,
         )
     except json.JSONDecodeError as error:
         raise _refuse(
@@ -132,9 +150,13 @@ def parse_document(raw: bytes) -> dict:
             ),
         ) from None
     except (ValueError, RecursionError) as error:
-        raise _refuse("invalid_json", _("The document is not acceptable JSON: {problem}.").format(problem=error)) from None
+        raise _refuse(
+            "invalid_json", _("The document is not acceptable JSON: {problem}.").format(problem=error)
+        ) from None
     if not isinstance(document, dict):
-        raise _refuse("not_an_object", _("The release document must be a JSON object ({...}), not a list or a value."))
+        raise _refuse(
+            "not_an_object", _("The release document must be a JSON object ({...}), not a list or a value.")
+        )
     if problems := _unstorable_text(document):
         raise Malformed.many(problems)
     return document
@@ -154,7 +176,9 @@ def _sniff(content: bytes, extension: str) -> bool:
         return content[4:8] == b"ftyp"
     if extension == "svg":
         head = content[:2048].lstrip().lower()
-        return (head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--")) and b"<svg" in content[:65536].lower()
+        return (
+            head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--")
+        ) and b"<svg" in content[:65536].lower()
     return False
 
 
@@ -169,17 +193,24 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
     if len(raw) > settings.RELEASE_MAX_BYTES:
         raise _refuse(
             "too_large",
-            _("The bundle is {size} bytes; the limit is {limit} bytes.").format(size=len(raw), limit=settings.RELEASE_MAX_BYTES),
+            _("The bundle is {size} bytes; the limit is {limit} bytes.").format(
+                size=len(raw), limit=settings.RELEASE_MAX_BYTES
+            ),
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
-        raise _refuse("invalid_zip", _("The body is not a readable ZIP file. Build the bundle again with release.json at its root.")) from None
+        raise _refuse(
+            "invalid_zip",
+            _("The body is not a readable ZIP file. Build the bundle again with release.json at its root."),
+        ) from None
     if len(members) > settings.RELEASE_MAX_FILES:
         raise _refuse(
             "too_many_files",
-            _("The bundle holds {count} files; the limit is {limit}.").format(count=len(members), limit=settings.RELEASE_MAX_FILES),
+            _("The bundle holds {count} files; the limit is {limit}.").format(
+                count=len(members), limit=settings.RELEASE_MAX_FILES
+            ),
         )
     declared = sum(member.file_size for member in members)
     if declared > settings.RELEASE_MAX_UNCOMPRESSED_BYTES:
@@ -196,20 +227,34 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
         if not _safe_member(member.filename):
             raise _refuse(
                 "unsafe_path",
-                _("The bundle entry '{name}' points outside the bundle. Use relative paths such as media/op10-step10.jpg.").format(
+                _(
+                    "The bundle entry '{name}' points outside the bundle. Use relative paths such as "
+                    "media/op10-step10.jpg."
+                ).format(name=member.filename),
+            )
+        if member.flag_bits & 0x1:
+            raise _refuse(
+                "encrypted_zip",
+                _("The bundle entry '{name}' is encrypted; send it unencrypted.").format(
                     name=member.filename
                 ),
             )
-        if member.flag_bits & 0x1:
-            raise _refuse("encrypted_zip", _("The bundle entry '{name}' is encrypted; send it unencrypted.").format(name=member.filename))
         if member.filename in by_name:
             raise _refuse(
                 "duplicate_entry",
-                _("The bundle holds '{name}' twice. Build the bundle again with each file once.").format(name=member.filename),
+                _("The bundle holds '{name}' twice. Build the bundle again with each file once.").format(
+                    name=member.filename
+                ),
             )
         by_name[member.filename] = member
     if "release.json" not in by_name:
-        raise _refuse("missing_release_json", _("The bundle has no release.json at its root. Put the release document there, named exactly release.json."))
+        raise _refuse(
+            "missing_release_json",
+            _(
+                "The bundle has no release.json at its root. Put the release document there, named exactly "
+                "release.json."
+            ),
+        )
 
     def read(member: zipfile.ZipInfo, limit: int) -> bytes:
         # Read at most limit+1 bytes whatever the header claims: a forged size cannot inflate past it.
@@ -218,12 +263,17 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
                 content = handle.read(limit + 1)
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
             raise _refuse(
-                "invalid_zip", _("The bundle entry '{name}' cannot be read: {problem}.").format(name=member.filename, problem=error)
+                "invalid_zip",
+                _("The bundle entry '{name}' cannot be read: {problem}.").format(
+                    name=member.filename, problem=error
+                ),
             ) from None
         if len(content) > limit:
             raise _refuse(
                 "zip_too_large_uncompressed",
-                _("The bundle entry '{name}' unpacks to more than {limit} bytes.").format(name=member.filename, limit=limit),
+                _("The bundle entry '{name}' unpacks to more than {limit} bytes.").format(
+                    name=member.filename, limit=limit
+                ),
             )
         return content
 
@@ -237,7 +287,11 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
         member = by_name.get(path)
         if member is None:
             bundle.media_problems[path] = ErrorDetail(
-                "media_missing", _("The media file '{path}' is not in the bundle. Add it or remove the reference.").format(path=path), pointer
+                "media_missing",
+                _("The media file '{path}' is not in the bundle. Add it or remove the reference.").format(
+                    path=path
+                ),
+                pointer,
             )
             continue
         extension = path.rsplit(".", 1)[-1].lower()
@@ -257,9 +311,10 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
         if not _sniff(content, extension):
             bundle.media_problems[path] = ErrorDetail(
                 "media_type_mismatch",
-                _("The media file '{path}' is not a {kind} file, whatever its name says. Export it again in that format.").format(
-                    path=path, kind=extension.upper()
-                ),
+                _(
+                    "The media file '{path}' is not a {kind} file, whatever its name says. Export it again "
+                    "in that format."
+                ).format(path=path, kind=extension.upper()),
                 pointer,
             )
             continue
@@ -299,9 +354,10 @@ def check_content_type(content_type: str) -> str:
         return ""
     raise Malformed(
         "unsupported_media_type",
-        _("Releases are accepted as application/json or application/zip, not '{kind}'. Set the Content-Type header.").format(
-            kind=kind[:100]
-        ),
+        _(
+            "Releases are accepted as application/json or application/zip, not '{kind}'. Set the "
+            "Content-Type header."
+        ).format(kind=kind[:100]),
         status=415,
     )
 

@@ -46,7 +46,9 @@ class AcceptedRelease:
 
 def content_hash(document: dict, media: dict[str, bytes]) -> str:
     """SHA-256 of the canonical document plus its media: what "identical release" means."""
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode())
+    digest = hashlib.sha256(
+        json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    )
     for path in sorted(media):
         digest.update(b"\0" + path.encode() + b"\0" + hashlib.sha256(media[path]).hexdigest().encode())
     return digest.hexdigest()
@@ -79,7 +81,11 @@ def accept_release(
                 subject=revision,
                 station=station,
                 summary="{} rev {} ({})".format(product_number, revision_code, document["release_id"]),
-                data={"release_id": document["release_id"], "sha256": revision.document_sha256, "steps": revision.step_count},
+                data={
+                    "release_id": document["release_id"],
+                    "sha256": revision.document_sha256,
+                    "steps": revision.step_count,
+                },
             )
             if not draft:
                 outbox.emit(
@@ -146,19 +152,30 @@ def _decimal(value) -> Decimal | None:
 
 
 def _store(
-    bundle: ReleaseBundle, *, digest: str, actor: User, draft: bool, media_files: dict[str, tuple[str, str, int, str]]
+    bundle: ReleaseBundle,
+    *,
+    digest: str,
+    actor: User,
+    draft: bool,
+    media_files: dict[str, tuple[str, str, int, str]],
 ) -> Revision:
     document = bundle.document
     product_data = document["product"]
     product, _created = Product.objects.get_or_create(
         part_number=product_data["part_number"],
-        defaults={"name": product_data["name"], "uom": product_data["uom"], "tracking": product_data["tracking"]},
+        defaults={
+            "name": product_data["name"],
+            "uom": product_data["uom"],
+            "tracking": product_data["tracking"],
+        },
     )
     product = Product.objects.select_for_update().get(pk=product.pk)  # serialise releases of one product
     superseded = None
     if document.get("supersedes") and not draft:
         superseded = Revision.objects.select_for_update().get(
-            product=product, revision=document["supersedes"], status__in=[RevisionStatus.RELEASED, RevisionStatus.SUPERSEDED]
+            product=product,
+            revision=document["supersedes"],
+            status__in=[RevisionStatus.RELEASED, RevisionStatus.SUPERSEDED],
         )
     effectivity = document.get("effectivity") or {}
     steps_total = sum(len(operation["steps"]) for operation in document["operations"])
@@ -191,7 +208,9 @@ def _store(
             actor=actor,
             action="revision.superseded",
             subject=superseded,
-            summary="{} rev {} superseded by rev {}".format(product.part_number, superseded.revision, revision.revision),
+            summary="{} rev {} superseded by rev {}".format(
+                product.part_number, superseded.revision, revision.revision
+            ),
             data={"superseded_by": revision.pk, "in_flight": revision.in_flight},
         )
 
@@ -240,7 +259,8 @@ def _store(
                     order=order,
                     part_number=material["part_number"],
                     quantity=_decimal(material["quantity"]),
-                    allowed_revisions=material.get("allowed_revisions") or [part_revisions[material["part_number"]]],
+                    allowed_revisions=material.get("allowed_revisions")
+                    or [part_revisions[material["part_number"]]],
                     alternates=material.get("alternates") or [],
                 )
             )
@@ -296,7 +316,11 @@ def _store_parts(revision: Revision, parts: list[dict]) -> None:
             for part in parts
         ]
     )
-    known = set(Part.objects.filter(part_number__in=[part["part_number"] for part in parts]).values_list("part_number", flat=True))
+    known = set(
+        Part.objects.filter(part_number__in=[part["part_number"] for part in parts]).values_list(
+            "part_number", flat=True
+        )
+    )
     Part.objects.bulk_create(
         [
             Part(

@@ -64,61 +64,116 @@ def _schema_problems(error: ValidationError) -> list[ErrorDetail]:
     if validator == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
         return [
-            ErrorDetail("missing_field", _("'{field}' is required here. Add it.").format(field=name), "{}/{}".format(where, name))
+            ErrorDetail(
+                "missing_field",
+                _("'{field}' is required here. Add it.").format(field=name),
+                "{}/{}".format(where, name),
+            )
             for name in value
             if name not in instance
         ]
     if validator == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
-        extras = sorted(key for key in error.instance if key not in allowed and not (where == "" and key.startswith("x-")))
+        extras = sorted(
+            key for key in error.instance if key not in allowed and not (where == "" and key.startswith("x-"))
+        )
         message = (
-            _("'{key}' is not a field of the release document. Remove it, or prefix it with 'x-' to carry it as an extension.")
+            _(
+                "'{key}' is not a field of the release document. Remove it, or prefix it with 'x-' to carry "
+                "it as an extension."
+            )
             if where == ""
             else _("'{key}' is not a field here. Remove it; the allowed fields are: {allowed}.")
         )
         return [
-            ErrorDetail("unknown_field", message.format(key=key, allowed=", ".join(sorted(allowed))), "{}/{}".format(where, key))
+            ErrorDetail(
+                "unknown_field",
+                message.format(key=key, allowed=", ".join(sorted(allowed))),
+                "{}/{}".format(where, key),
+            )
             for key in extras
         ]
     if validator == "const":
         if where == "/schema":
-            return [ErrorDetail(
-                "unsupported_schema",
-                _("Threadline reads '{value}' documents only. Send the release in that format.").format(value=value),
-                where,
-            )]
+            return [
+                ErrorDetail(
+                    "unsupported_schema",
+                    _("Threadline reads '{value}' documents only. Send the release in that format.").format(
+                        value=value
+                    ),
+                    where,
+                )
+            ]
         return [ErrorDetail("invalid_value", _("Must be exactly '{value}'.").format(value=value), where)]
     if validator == "enum":
-        shown = error.instance if isinstance(error.instance, (str, int, float, bool)) else type(error.instance).__name__
-        return [ErrorDetail(
-            "invalid_choice",
-            _("'{value}' is not allowed here. Use one of: {choices}.").format(
-                value=str(shown)[:80], choices=", ".join(map(str, value))
-            ),
-            where,
-        )]
+        shown = (
+            error.instance
+            if isinstance(error.instance, (str, int, float, bool))
+            else type(error.instance).__name__
+        )
+        return [
+            ErrorDetail(
+                "invalid_choice",
+                _("'{value}' is not allowed here. Use one of: {choices}.").format(
+                    value=str(shown)[:80], choices=", ".join(map(str, value))
+                ),
+                where,
+            )
+        ]
     if validator == "type":
-        return [ErrorDetail(
-            "wrong_type",
-            _("Must be {expected}, not {found}. Correct the value.").format(
-                expected=_type_name(value), found=_json_type_name(error.instance)
-            ),
-            where,
-        )]
+        return [
+            ErrorDetail(
+                "wrong_type",
+                _("Must be {expected}, not {found}. Correct the value.").format(
+                    expected=_type_name(value), found=_json_type_name(error.instance)
+                ),
+                where,
+            )
+        ]
     if validator == "minLength":
         if value == 1:
-            return [ErrorDetail("empty", _("Must not be empty. Fill it in, or leave the field out where it is optional."), where)]
-        return [ErrorDetail("too_short", _("Must be at least {count} characters long.").format(count=value), where)]
+            return [
+                ErrorDetail(
+                    "empty",
+                    _("Must not be empty. Fill it in, or leave the field out where it is optional."),
+                    where,
+                )
+            ]
+        return [
+            ErrorDetail(
+                "too_short", _("Must be at least {count} characters long.").format(count=value), where
+            )
+        ]
     if validator == "maxLength":
-        return [ErrorDetail(
-            "too_long", _("Is {length} characters long; the limit is {count}. Shorten it.").format(length=len(error.instance), count=value), where
-        )]
+        return [
+            ErrorDetail(
+                "too_long",
+                _("Is {length} characters long; the limit is {count}. Shorten it.").format(
+                    length=len(error.instance), count=value
+                ),
+                where,
+            )
+        ]
     if validator == "minItems":
-        return [ErrorDetail("too_few", _("Must list at least {count} item(s). Add them.").format(count=value), where)]
+        return [
+            ErrorDetail(
+                "too_few", _("Must list at least {count} item(s). Add them.").format(count=value), where
+            )
+        ]
     if validator == "maxItems":
-        return [ErrorDetail("too_many", _("Lists {found} items; the limit is {count}. Split it.").format(found=len(error.instance), count=value), where)]
+        return [
+            ErrorDetail(
+                "too_many",
+                _("Lists {found} items; the limit is {count}. Split it.").format(
+                    found=len(error.instance), count=value
+                ),
+                where,
+            )
+        ]
     if validator in ("minimum", "exclusiveMinimum"):
-        text = _("Must be at least {limit}.") if validator == "minimum" else _("Must be greater than {limit}.")
+        text = (
+            _("Must be at least {limit}.") if validator == "minimum" else _("Must be greater than {limit}.")
+        )
         return [ErrorDetail("out_of_range", text.format(limit=value), where)]
     if validator in ("maximum", "exclusiveMaximum"):
         return [ErrorDetail("out_of_range", _("Must be at most {limit}.").format(limit=value), where)]
@@ -132,7 +187,9 @@ def _schema_problems(error: ValidationError) -> list[ErrorDetail]:
             "date_from": _("Must be a date as YYYY-MM-DD, or null."),
             "date_to": _("Must be a date as YYYY-MM-DD, or null."),
         }
-        code = {"gtin": "invalid_gtin", "date_from": "invalid_date", "date_to": "invalid_date"}.get(field, "invalid_format")
+        code = {"gtin": "invalid_gtin", "date_from": "invalid_date", "date_to": "invalid_date"}.get(
+            field, "invalid_format"
+        )
         return [ErrorDetail(code, hints.get(field, _("Must not start or end with spaces. Trim it.")), where)]
     return [ErrorDetail("invalid", str(error.message), where)]
 
@@ -167,7 +224,8 @@ def _path_key(path: str) -> tuple:
     """Document order for pointers: fields in the format's order, /operations/10 after /operations/2."""
     order = _field_order()
     return tuple(
-        (0, int(token), "") if token.isdigit() else (1, order.get(token, len(order)), token) for token in path.split("/")[1:]
+        (0, int(token), "") if token.isdigit() else (1, order.get(token, len(order)), token)
+        for token in path.split("/")[1:]
     )
 
 
@@ -225,23 +283,28 @@ def _decimals(value: Decimal) -> int:
 
 
 def _precision_problem(value, places: int, where: str) -> list[ErrorDetail]:
-    """A value with more decimals than Threadline keeps would be rounded: refuse rather than silently change it."""
+    """More decimals than Threadline keeps would be rounded: refuse rather than silently change the value."""
     number = _number(value)
     if number is None or _decimals(number) <= places:
         return []
-    return [ErrorDetail(
-        "too_precise",
-        _("{value} has more than {places} decimal places, which would be rounded. Round it in PLM and release again.").format(
-            value=value, places=places
-        ),
-        where,
-    )]
+    return [
+        ErrorDetail(
+            "too_precise",
+            _(
+                "{value} has more than {places} decimal places, which would be rounded. Round it in PLM and "
+                "release again."
+            ).format(value=value, places=places),
+            where,
+        )
+    ]
 
 
 def validate_release(bundle: ReleaseBundle, *, draft: bool = False) -> list[ErrorDetail]:
     """Every problem of the document, in document order; an empty list means it may be stored."""
     document = bundle.document
-    problems = [problem for error in _validator().iter_errors(document) for problem in _schema_problems(error)]
+    problems = [
+        problem for error in _validator().iter_errors(document) for problem in _schema_problems(error)
+    ]
     schema_paths = {problem.path for problem in problems}
     problems.extend(_rule_problems(document, bundle, schema_paths, draft=draft))
     unique: dict[tuple[str, str], ErrorDetail] = {}
@@ -254,54 +317,105 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str], *, draft: bool) -> list[ErrorDetail]:
+def _rule_problems(
+    document: dict, bundle: ReleaseBundle, schema_paths: set[str], *, draft: bool
+) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     add = problems.append
 
     released_at = document.get("released_at")
     if isinstance(released_at, str) and parse_released_at(released_at) is None:
-        add(ErrorDetail(
-            "invalid_datetime",
-            _("Must be an ISO 8601 date and time with an offset, e.g. 2026-11-02T09:30:00Z or 2026-11-02T10:30:00+01:00."),
-            "/released_at",
-        ))
+        add(
+            ErrorDetail(
+                "invalid_datetime",
+                _(
+                    "Must be an ISO 8601 date and time with an offset, e.g. 2026-11-02T09:30:00Z or "
+                    "2026-11-02T10:30:00+01:00."
+                ),
+                "/released_at",
+            )
+        )
     effectivity = document.get("effectivity")
     if isinstance(effectivity, dict):
         for key in ("date_from", "date_to"):
             value = effectivity.get(key)
             where = "/effectivity/{}".format(key)
             if isinstance(value, str) and where not in schema_paths and not _is_date(value):
-                add(ErrorDetail("invalid_date", _("{value} is not a calendar date: write it as YYYY-MM-DD.").format(value=value), where))
+                add(
+                    ErrorDetail(
+                        "invalid_date",
+                        _("{value} is not a calendar date: write it as YYYY-MM-DD.").format(value=value),
+                        where,
+                    )
+                )
         date_from, date_to = effectivity.get("date_from"), effectivity.get("date_to")
         if _is_date(date_from) and _is_date(date_to) and date_from > date_to:
-            add(ErrorDetail("effectivity_reversed", _("date_to is before date_from: swap them or correct one."), "/effectivity/date_to"))
+            add(
+                ErrorDetail(
+                    "effectivity_reversed",
+                    _("date_to is before date_from: swap them or correct one."),
+                    "/effectivity/date_to",
+                )
+            )
         serial_from, serial_to = effectivity.get("serial_from"), effectivity.get("serial_to")
         if isinstance(serial_from, str) and isinstance(serial_to, str):
             low, high = split_serial(serial_from), split_serial(serial_to)
             if low and high and low[0] != high[0]:
-                add(ErrorDetail(
-                    "effectivity_prefix_mismatch",
-                    _("serial_from and serial_to must share their prefix ('{low}' vs '{high}'): serial ranges compare the trailing number of equal-prefix serials.").format(low=low[0], high=high[0]),
-                    "/effectivity/serial_to",
-                ))
+                add(
+                    ErrorDetail(
+                        "effectivity_prefix_mismatch",
+                        _(
+                            "serial_from and serial_to must share their prefix ('{low}' vs '{high}'): "
+                            "serial ranges compare the trailing number of equal-prefix serials."
+                        ).format(low=low[0], high=high[0]),
+                        "/effectivity/serial_to",
+                    )
+                )
             elif low and high and low[1] > high[1]:
-                add(ErrorDetail("effectivity_reversed", _("serial_to is below serial_from: swap them or correct one."), "/effectivity/serial_to"))
+                add(
+                    ErrorDetail(
+                        "effectivity_reversed",
+                        _("serial_to is below serial_from: swap them or correct one."),
+                        "/effectivity/serial_to",
+                    )
+                )
 
     product = document.get("product") if isinstance(document.get("product"), dict) else {}
     revision_code = document.get("revision")
     supersedes = document.get("supersedes")
     if isinstance(supersedes, str) and supersedes == revision_code:
-        add(ErrorDetail("supersedes_itself", _("A revision cannot supersede itself. Name the revision this one replaces, or leave 'supersedes' out."), "/supersedes"))
-    elif isinstance(supersedes, str) and "/supersedes" not in schema_paths and isinstance(product.get("part_number"), str) and not draft:
-        known = Revision.objects.executable().filter(product__part_number=product["part_number"], revision=supersedes).exists()
-        if not known:
-            add(ErrorDetail(
-                "supersedes_unknown",
-                _("Revision {revision} of {part} is not known here as released: import it first, or correct 'supersedes'.").format(
-                    revision=supersedes, part=product["part_number"]
+        add(
+            ErrorDetail(
+                "supersedes_itself",
+                _(
+                    "A revision cannot supersede itself. Name the revision this one replaces, or leave "
+                    "'supersedes' out."
                 ),
                 "/supersedes",
-            ))
+            )
+        )
+    elif (
+        isinstance(supersedes, str)
+        and "/supersedes" not in schema_paths
+        and isinstance(product.get("part_number"), str)
+        and not draft
+    ):
+        known = (
+            Revision.objects.executable()
+            .filter(product__part_number=product["part_number"], revision=supersedes)
+            .exists()
+        )
+        if not known:
+            add(
+                ErrorDetail(
+                    "supersedes_unknown",
+                    _(
+                        "Revision {revision} of {part} is not known here as released: import it first, or "
+                        "correct 'supersedes'."
+                    ).format(revision=supersedes, part=product["part_number"]),
+                    "/supersedes",
+                )
+            )
 
     listed: dict[str, dict] = {}
     if not isinstance(document.get("parts"), list):
@@ -311,13 +425,39 @@ def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str]
             continue
         number = part["part_number"]
         if number in listed:
-            add(ErrorDetail("duplicate_part", _("Part {part} is listed twice: list each part once.").format(part=number), "/parts/{}/part_number".format(index)))
+            add(
+                ErrorDetail(
+                    "duplicate_part",
+                    _("Part {part} is listed twice: list each part once.").format(part=number),
+                    "/parts/{}/part_number".format(index),
+                )
+            )
         elif number == product.get("part_number"):
-            add(ErrorDetail("part_is_product", _("The product {part} cannot be one of its own components. Remove it from 'parts'.").format(part=number), "/parts/{}/part_number".format(index)))
+            add(
+                ErrorDetail(
+                    "part_is_product",
+                    _(
+                        "The product {part} cannot be one of its own components. Remove it from 'parts'."
+                    ).format(part=number),
+                    "/parts/{}/part_number".format(index),
+                )
+            )
         listed.setdefault(number, part)
         gtin = part.get("gtin")
-        if isinstance(gtin, str) and "/parts/{}/gtin".format(index) not in schema_paths and not _valid_gtin(gtin):
-            add(ErrorDetail("invalid_gtin", _("GTIN {gtin} has a wrong check digit. Copy it again from the part master.").format(gtin=gtin), "/parts/{}/gtin".format(index)))
+        if (
+            isinstance(gtin, str)
+            and "/parts/{}/gtin".format(index) not in schema_paths
+            and not _valid_gtin(gtin)
+        ):
+            add(
+                ErrorDetail(
+                    "invalid_gtin",
+                    _("GTIN {gtin} has a wrong check digit. Copy it again from the part master.").format(
+                        gtin=gtin
+                    ),
+                    "/parts/{}/gtin".format(index),
+                )
+            )
 
     previous_sequence = None
     codes: dict[str, str] = {}
@@ -328,18 +468,35 @@ def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str]
         sequence = _integer(operation.get("sequence"))
         if sequence is not None:
             if previous_sequence is not None and sequence <= previous_sequence:
-                add(ErrorDetail(
-                    "sequence_order",
-                    _("Operation sequence {sequence} must be greater than the one before it ({previous}): sequences are unique and increasing.").format(sequence=sequence, previous=previous_sequence),
-                    "/operations/{}/sequence".format(o),
-                ))
+                add(
+                    ErrorDetail(
+                        "sequence_order",
+                        _(
+                            "Operation sequence {sequence} must be greater than the one before it "
+                            "({previous}): sequences are unique and increasing."
+                        ).format(sequence=sequence, previous=previous_sequence),
+                        "/operations/{}/sequence".format(o),
+                    )
+                )
             previous_sequence = sequence if previous_sequence is None else max(previous_sequence, sequence)
         code = operation.get("code")
         if isinstance(code, str):
             if code in operation_codes:
-                add(ErrorDetail("duplicate_operation_code", _("Operation code {code} is used twice. Give each operation its own code.").format(code=code), "/operations/{}/code".format(o)))
+                add(
+                    ErrorDetail(
+                        "duplicate_operation_code",
+                        _("Operation code {code} is used twice. Give each operation its own code.").format(
+                            code=code
+                        ),
+                        "/operations/{}/code".format(o),
+                    )
+                )
             operation_codes.add(code)
-        problems.extend(_precision_problem(operation.get("standard_minutes"), 2, "/operations/{}/standard_minutes".format(o)))
+        problems.extend(
+            _precision_problem(
+                operation.get("standard_minutes"), 2, "/operations/{}/standard_minutes".format(o)
+            )
+        )
         step_sequences: set[int] = set()
         for s, step in enumerate(_list(operation.get("steps"))):
             if not isinstance(step, dict):
@@ -348,11 +505,22 @@ def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str]
             step_sequence = _integer(step.get("sequence"))
             if step_sequence is not None:
                 if step_sequence in step_sequences:
-                    add(ErrorDetail("duplicate_sequence", _("Step sequence {sequence} is used twice in operation {code}. Give each step its own sequence.").format(sequence=step_sequence, code=code), base + "/sequence"))
+                    add(
+                        ErrorDetail(
+                            "duplicate_sequence",
+                            _(
+                                "Step sequence {sequence} is used twice in operation {code}. Give each step "
+                                "its own sequence."
+                            ).format(sequence=step_sequence, code=code),
+                            base + "/sequence",
+                        )
+                    )
                 step_sequences.add(step_sequence)
             for m, material in enumerate(_list(step.get("materials"))):
                 if isinstance(material, dict):
-                    problems.extend(_material_problems(material, listed, "{}/materials/{}".format(base, m), schema_paths))
+                    problems.extend(
+                        _material_problems(material, listed, "{}/materials/{}".format(base, m), schema_paths)
+                    )
             for c, characteristic in enumerate(_list(step.get("characteristics"))):
                 if not isinstance(characteristic, dict):
                     continue
@@ -360,11 +528,16 @@ def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str]
                 characteristic_code = characteristic.get("code")
                 if isinstance(characteristic_code, str):
                     if characteristic_code in codes:
-                        add(ErrorDetail(
-                            "duplicate_characteristic",
-                            _("Characteristic code {code} is already used at {other}: codes are unique within a revision.").format(code=characteristic_code, other=codes[characteristic_code]),
-                            where + "/code",
-                        ))
+                        add(
+                            ErrorDetail(
+                                "duplicate_characteristic",
+                                _(
+                                    "Characteristic code {code} is already used at {other}: codes are "
+                                    "unique within a revision."
+                                ).format(code=characteristic_code, other=codes[characteristic_code]),
+                                where + "/code",
+                            )
+                        )
                     codes.setdefault(characteristic_code, where)
                 problems.extend(_characteristic_problems(characteristic, where, schema_paths))
             for m, item in enumerate(_list(step.get("media"))):
@@ -375,20 +548,30 @@ def _rule_problems(document: dict, bundle: ReleaseBundle, schema_paths: set[str]
                 if where in schema_paths:
                     continue
                 if not _inside_bundle(path):
-                    add(ErrorDetail(
-                        "unsafe_path",
-                        _("'{path}' points outside the bundle. Use a relative path inside it, such as media/op10-step10.jpg.").format(path=path),
-                        where,
-                    ))
+                    add(
+                        ErrorDetail(
+                            "unsafe_path",
+                            _(
+                                "'{path}' points outside the bundle. Use a relative path inside it, such as "
+                                "media/op10-step10.jpg."
+                            ).format(path=path),
+                            where,
+                        )
+                    )
                 elif path in bundle.media_problems:
                     problem = bundle.media_problems[path]
                     add(ErrorDetail(problem.code, problem.message, where))
                 elif path not in bundle.media:
-                    add(ErrorDetail(
-                        "media_missing",
-                        _("The media file '{path}' was not sent: send the release as a ZIP bundle holding release.json and the media it names.").format(path=path),
-                        where,
-                    ))
+                    add(
+                        ErrorDetail(
+                            "media_missing",
+                            _(
+                                "The media file '{path}' was not sent: send the release as a ZIP bundle "
+                                "holding release.json and the media it names."
+                            ).format(path=path),
+                            where,
+                        )
+                    )
     return problems
 
 
@@ -406,7 +589,9 @@ def _inside_bundle(path: str) -> bool:
     return all(part not in ("..", ".", "") for part in path.split("/"))
 
 
-def _material_problems(material: dict, listed: dict[str, dict], where: str, schema_paths: set[str]) -> list[ErrorDetail]:
+def _material_problems(
+    material: dict, listed: dict[str, dict], where: str, schema_paths: set[str]
+) -> list[ErrorDetail]:
     problems: list[ErrorDetail] = []
     number = material.get("part_number")
     quantity = material.get("quantity")
@@ -416,27 +601,65 @@ def _material_problems(material: dict, listed: dict[str, dict], where: str, sche
         return problems
     part = listed.get(number)
     if part is None:
-        problems.append(ErrorDetail(
-            "part_not_listed", _("Part {part} is not listed in 'parts': add it there, or correct the part number.").format(part=number), where + "/part_number"
-        ))
-    if part is not None and part.get("tracking") == "serial" and _number(quantity) is not None and _number(quantity) != 1 and where + "/quantity" not in schema_paths:
-        problems.append(ErrorDetail(
-            "serial_quantity", _("Part {part} is tracked by serial: its quantity must be 1 (list it again for several).").format(part=number), where + "/quantity"
-        ))
+        problems.append(
+            ErrorDetail(
+                "part_not_listed",
+                _("Part {part} is not listed in 'parts': add it there, or correct the part number.").format(
+                    part=number
+                ),
+                where + "/part_number",
+            )
+        )
+    if (
+        part is not None
+        and part.get("tracking") == "serial"
+        and _number(quantity) is not None
+        and _number(quantity) != 1
+        and where + "/quantity" not in schema_paths
+    ):
+        problems.append(
+            ErrorDetail(
+                "serial_quantity",
+                _(
+                    "Part {part} is tracked by serial: its quantity must be 1 (list it again for several)."
+                ).format(part=number),
+                where + "/quantity",
+            )
+        )
     for a, alternate in enumerate(_list(material.get("alternates"))):
         if not isinstance(alternate, str):
             continue
         if alternate == number:
-            problems.append(ErrorDetail("alternate_is_itself", _("A part cannot be its own alternate. Remove {part} from 'alternates'.").format(part=number), "{}/alternates/{}".format(where, a)))
+            problems.append(
+                ErrorDetail(
+                    "alternate_is_itself",
+                    _("A part cannot be its own alternate. Remove {part} from 'alternates'.").format(
+                        part=number
+                    ),
+                    "{}/alternates/{}".format(where, a),
+                )
+            )
         elif alternate not in listed:
-            problems.append(ErrorDetail(
-                "part_not_listed", _("Alternate {part} is not listed in 'parts': add it there.").format(part=alternate), "{}/alternates/{}".format(where, a)
-            ))
+            problems.append(
+                ErrorDetail(
+                    "part_not_listed",
+                    _("Alternate {part} is not listed in 'parts': add it there.").format(part=alternate),
+                    "{}/alternates/{}".format(where, a),
+                )
+            )
     revisions = [item for item in _list(material.get("allowed_revisions")) if isinstance(item, str)]
     seen: set[str] = set()
     for r, code in enumerate(revisions):
         if code in seen:
-            problems.append(ErrorDetail("duplicate_revision", _("Revision {revision} is listed twice in allowed_revisions: list it once.").format(revision=code), "{}/allowed_revisions/{}".format(where, r)))
+            problems.append(
+                ErrorDetail(
+                    "duplicate_revision",
+                    _("Revision {revision} is listed twice in allowed_revisions: list it once.").format(
+                        revision=code
+                    ),
+                    "{}/allowed_revisions/{}".format(where, r),
+                )
+            )
         seen.add(code)
     return problems
 
@@ -450,17 +673,60 @@ def _characteristic_problems(characteristic: dict, where: str, schema_paths: set
     nominal, lower, upper = (_number(characteristic.get(key)) for key in ("nominal", "lower", "upper"))
     if kind == "variable":
         if not characteristic.get("unit"):
-            problems.append(ErrorDetail("unit_required", _("A variable characteristic needs its 'unit' (e.g. N.m, mm). Add it."), where + "/unit"))
-        if lower is None and upper is None and where + "/lower" not in schema_paths and where + "/upper" not in schema_paths:
-            problems.append(ErrorDetail("limits_required", _("A variable characteristic needs 'lower', 'upper' or both. Add its tolerance limits."), where + "/lower"))
+            problems.append(
+                ErrorDetail(
+                    "unit_required",
+                    _("A variable characteristic needs its 'unit' (e.g. N.m, mm). Add it."),
+                    where + "/unit",
+                )
+            )
+        if (
+            lower is None
+            and upper is None
+            and where + "/lower" not in schema_paths
+            and where + "/upper" not in schema_paths
+        ):
+            problems.append(
+                ErrorDetail(
+                    "limits_required",
+                    _("A variable characteristic needs 'lower', 'upper' or both. Add its tolerance limits."),
+                    where + "/lower",
+                )
+            )
         if lower is not None and upper is not None and lower > upper:
-            problems.append(ErrorDetail("limits_reversed", _("'lower' ({lower}) is above 'upper' ({upper}): swap them.").format(lower=lower, upper=upper), where + "/upper"))
-        elif nominal is not None and ((lower is not None and nominal < lower) or (upper is not None and nominal > upper)):
-            problems.append(ErrorDetail("nominal_outside_limits", _("'nominal' ({nominal}) must lie between 'lower' and 'upper'. Correct the nominal or the limits.").format(nominal=nominal), where + "/nominal"))
+            problems.append(
+                ErrorDetail(
+                    "limits_reversed",
+                    _("'lower' ({lower}) is above 'upper' ({upper}): swap them.").format(
+                        lower=lower, upper=upper
+                    ),
+                    where + "/upper",
+                )
+            )
+        elif nominal is not None and (
+            (lower is not None and nominal < lower) or (upper is not None and nominal > upper)
+        ):
+            problems.append(
+                ErrorDetail(
+                    "nominal_outside_limits",
+                    _(
+                        "'nominal' ({nominal}) must lie between 'lower' and 'upper'. Correct the nominal or "
+                        "the limits."
+                    ).format(nominal=nominal),
+                    where + "/nominal",
+                )
+            )
     elif kind == "attribute":
         for key in ("nominal", "lower", "upper"):
             if characteristic.get(key) is not None:
-                problems.append(ErrorDetail(
-                    "limits_on_attribute", _("A pass/fail (attribute) characteristic has no '{key}': remove it, or make it a variable.").format(key=key), "{}/{}".format(where, key)
-                ))
+                problems.append(
+                    ErrorDetail(
+                        "limits_on_attribute",
+                        _(
+                            "A pass/fail (attribute) characteristic has no '{key}': remove it, or make it a "
+                            "variable."
+                        ).format(key=key),
+                        "{}/{}".format(where, key),
+                    )
+                )
     return problems

@@ -24,7 +24,11 @@ def test_the_command_creates_a_system_identity_and_prints_the_key_last(db):
     call_command("create_api_token", "erp-bridge", "--role", "integration", stdout=out)
     key = out.getvalue().strip().splitlines()[-1]
     identity = User.objects.get(username="erp-bridge")
-    assert (identity.role, identity.kind, identity.has_usable_password()) == (Role.INTEGRATION, IdentityKind.SYSTEM, False)
+    assert (identity.role, identity.kind, identity.has_usable_password()) == (
+        Role.INTEGRATION,
+        IdentityKind.SYSTEM,
+        False,
+    )
     assert whoami(key).json()["username"] == "erp-bridge"
 
 

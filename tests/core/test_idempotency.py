@@ -11,7 +11,9 @@ from tests.conftest import client_for
 
 
 def record_note(request):
-    entry = audit.record(actor=request.user, action="test.note", subject=("test", "1"), summary=request.POST.get("note", ""))
+    entry = audit.record(
+        actor=request.user, action="test.note", subject=("test", "1"), summary=request.POST.get("note", "")
+    )
     response = HttpResponse("recorded {}".format(entry.pk), status=201)
     response["HX-Trigger"] = "note-recorded"
     return response

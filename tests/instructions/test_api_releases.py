@@ -16,7 +16,9 @@ URL = "/api/v1/releases"
 
 
 def post(client, document_or_bytes, content_type="application/json", **headers):
-    body = document_or_bytes if isinstance(document_or_bytes, bytes) else json.dumps(document_or_bytes).encode()
+    body = (
+        document_or_bytes if isinstance(document_or_bytes, bytes) else json.dumps(document_or_bytes).encode()
+    )
     return client.generic("POST", URL, body, content_type=content_type, **headers)
 
 
@@ -27,24 +29,41 @@ def test_a_release_is_stored_and_answered_with_the_revision(api, release_b_docum
     assert response.status_code == 201
     body = response.json()
     revision = Revision.objects.get()
-    assert {key: body[key] for key in ("id", "part_number", "revision", "status", "release_id", "effectivity")} == {
+    assert {
+        key: body[key] for key in ("id", "part_number", "revision", "status", "release_id", "effectivity")
+    } == {
         "id": revision.pk,
         "part_number": "100-200",
         "revision": "B",
         "status": "released",
         "release_id": "ECO-0987",
-        "effectivity": {"serial_from": "PC-00001", "serial_to": None, "date_from": "2026-06-16", "date_to": None},
+        "effectivity": {
+            "serial_from": "PC-00001",
+            "serial_to": None,
+            "date_from": "2026-06-16",
+            "date_to": None,
+        },
     }
     operation = body["operations"][0]
     assert {key: operation[key] for key in ("sequence", "code", "title", "work_center")} == {
-        "sequence": 10, "code": "OP10", "title": "Mount PCB", "work_center": "ASSY-1",
+        "sequence": 10,
+        "code": "OP10",
+        "title": "Mount PCB",
+        "work_center": "ASSY-1",
     }
     steps = operation["steps"]
-    assert [(step["sequence"], step["title"]) for step in steps] == [(10, "Place PCB in housing"), (20, "Fasten PCB")]
+    assert [(step["sequence"], step["title"]) for step in steps] == [
+        (10, "Place PCB in housing"),
+        (20, "Fasten PCB"),
+    ]
     assert all(isinstance(step["id"], int) and step["instruction"] for step in steps)
-    assert [(m["part_number"], m["quantity"]) for m in steps[1]["materials"]] == [("300-550", 4), ("300-900", 0.2)]
+    assert [(m["part_number"], m["quantity"]) for m in steps[1]["materials"]] == [
+        ("300-550", 4),
+        ("300-900", 0.2),
+    ]
     assert [
-        {key: c[key] for key in ("code", "kind", "nominal", "lower", "upper", "unit")} for c in steps[1]["characteristics"]
+        {key: c[key] for key in ("code", "kind", "nominal", "lower", "upper", "unit")}
+        for c in steps[1]["characteristics"]
     ] == [{"code": "TQ1", "kind": "variable", "nominal": 0.6, "lower": 0.5, "upper": 0.7, "unit": "N.m"}]
 
 
@@ -75,11 +94,21 @@ def test_every_problem_is_listed_with_422(api, release_b_document):
     before = snapshot()
     response = post(api, release_b_document)
     assert response.status_code == 422
-    assert response.json() == {"errors": [
-        {"code": "invalid_gtin", "path": "/parts/0/gtin", "message": "GTIN 09506000134353 has a wrong check digit. Copy it again from the part master."},
-        {"code": "serial_quantity", "path": "/operations/0/steps/0/materials/0/quantity",
-         "message": "Part 200-010 is tracked by serial: its quantity must be 1 (list it again for several)."},
-    ]}
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "invalid_gtin",
+                "path": "/parts/0/gtin",
+                "message": "GTIN 09506000134353 has a wrong check digit. Copy it again from the part master.",
+            },
+            {
+                "code": "serial_quantity",
+                "path": "/operations/0/steps/0/materials/0/quantity",
+                "message": "Part 200-010 is tracked by serial: its quantity must be 1 (list it again for "
+                "several).",
+            },
+        ]
+    }
     assert snapshot() == before
 
 
@@ -87,11 +116,15 @@ def test_every_problem_is_listed_with_422(api, release_b_document):
     ("body", "content_type", "status", "code"),
     [
         pytest.param(b'{"schema": ', "application/json", 400, "invalid_json", id="broken_json"),
-        pytest.param("{\"a\": \"\xe9\"}".encode("latin-1"), "application/json", 400, "invalid_encoding", id="not_utf8"),
+        pytest.param(
+            '{"a": "\xe9"}'.encode("latin-1"), "application/json", 400, "invalid_encoding", id="not_utf8"
+        ),
         pytest.param(b'{"a": 1, "a": 2}', "application/json", 400, "invalid_json", id="duplicate_keys"),
         pytest.param(b"PK\x03\x04broken", "application/zip", 400, "invalid_zip", id="broken_zip"),
         pytest.param(b"hello", "text/plain", 415, "unsupported_media_type", id="text_plain"),
-        pytest.param(b"--x\r\n", "multipart/form-data; boundary=x", 415, "unsupported_media_type", id="multipart"),
+        pytest.param(
+            b"--x\r\n", "multipart/form-data; boundary=x", 415, "unsupported_media_type", id="multipart"
+        ),
     ],
 )
 def test_unreadable_bodies_get_a_clear_json_error(api, body, content_type, status, code):
@@ -113,7 +146,10 @@ def test_a_form_upload_with_an_idempotency_key_is_refused_not_crashed(api):
 
 def test_a_zip_bundle_without_release_json_is_400(api):
     response = post(api, bundle(None, {"media/a.png": png_bytes()}), "application/zip")
-    assert (response.status_code, [e["code"] for e in response.json()["errors"]]) == (400, ["missing_release_json"])
+    assert (response.status_code, [e["code"] for e in response.json()["errors"]]) == (
+        400,
+        ["missing_release_json"],
+    )
 
 
 def test_a_50_mb_document_is_refused_with_413_before_it_is_read(api, release_b_document):
@@ -146,7 +182,10 @@ def test_with_an_unknown_token_the_answer_is_401(db, release_b_document):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token tl_not-a-real-key")
     response = post(client, release_b_document)
-    assert (response.status_code, [e["code"] for e in response.json()["errors"]]) == (401, ["authentication_failed"])
+    assert (response.status_code, [e["code"] for e in response.json()["errors"]]) == (
+        401,
+        ["authentication_failed"],
+    )
 
 
 def test_an_operator_token_may_not_import_a_release(db, release_b_document):
@@ -161,7 +200,10 @@ def test_an_operator_token_may_not_import_a_release(db, release_b_document):
 def test_revisions_of_a_product_with_status_and_effectivity(api, released_c, released_b):
     response = api.get("/api/v1/revisions", {"part_number": "100-200"})
     assert response.status_code == 200
-    assert [(r["id"], r["revision"], r["status"], r["effectivity"]["serial_from"]) for r in response.json()["revisions"]] == [
+    assert [
+        (r["id"], r["revision"], r["status"], r["effectivity"]["serial_from"])
+        for r in response.json()["revisions"]
+    ] == [
         (released_b.pk, "B", "superseded", "PC-00001"),
         (released_c.pk, "C", "released", "PC-01000"),
     ]

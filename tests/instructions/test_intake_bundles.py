@@ -34,7 +34,9 @@ def pdf_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def bundle(document: dict | None, files: dict[str, bytes] | None = None, *, compression=zipfile.ZIP_DEFLATED) -> bytes:
+def bundle(
+    document: dict | None, files: dict[str, bytes] | None = None, *, compression=zipfile.ZIP_DEFLATED
+) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
         if document is not None:
@@ -47,7 +49,10 @@ def bundle(document: dict | None, files: dict[str, bytes] | None = None, *, comp
 def with_media(document: dict) -> dict:
     steps = document["operations"][0]["steps"]
     steps[0]["media"] = [{"path": "media/op10-step10.png", "caption": "Notch at top left"}]
-    steps[1]["media"] = [{"path": "media/op10-step20.jpg"}, {"path": "media/torque-chart.pdf", "caption": "Torque chart"}]
+    steps[1]["media"] = [
+        {"path": "media/op10-step20.jpg"},
+        {"path": "media/torque-chart.pdf", "caption": "Torque chart"},
+    ]
     return document
 
 
@@ -64,7 +69,11 @@ def codes(error: DomainError) -> list[tuple[str, str, int]]:
 
 
 def test_a_bundle_with_real_media_is_stored_through_django_storage(release_b_document, engineer):
-    files = {"media/op10-step10.png": png_bytes(), "media/op10-step20.jpg": jpeg_bytes(), "media/torque-chart.pdf": pdf_bytes()}
+    files = {
+        "media/op10-step10.png": png_bytes(),
+        "media/op10-step20.jpg": jpeg_bytes(),
+        "media/torque-chart.pdf": pdf_bytes(),
+    }
     payload = bundle(with_media(release_b_document), files)
 
     result = accept_release(payload=payload, content_type="application/zip", actor=engineer)
@@ -83,9 +92,14 @@ def test_a_bundle_with_real_media_is_stored_through_django_storage(release_b_doc
 
 
 def test_a_bundle_resent_identically_is_unchanged(release_b_document, engineer):
-    payload = bundle(with_media(release_b_document), {
-        "media/op10-step10.png": png_bytes(), "media/op10-step20.jpg": jpeg_bytes(), "media/torque-chart.pdf": pdf_bytes(),
-    })
+    payload = bundle(
+        with_media(release_b_document),
+        {
+            "media/op10-step10.png": png_bytes(),
+            "media/op10-step20.jpg": jpeg_bytes(),
+            "media/torque-chart.pdf": pdf_bytes(),
+        },
+    )
     first = accept_release(payload=payload, content_type="application/zip", actor=engineer)
     before = snapshot()
     again = accept_release(payload=payload, content_type="application/zip", actor=engineer)
@@ -95,7 +109,11 @@ def test_a_bundle_resent_identically_is_unchanged(release_b_document, engineer):
 
 def test_other_media_under_the_same_revision_is_a_conflict(release_b_document, engineer):
     document = with_media(release_b_document)
-    files = {"media/op10-step10.png": png_bytes(), "media/op10-step20.jpg": jpeg_bytes(), "media/torque-chart.pdf": pdf_bytes()}
+    files = {
+        "media/op10-step10.png": png_bytes(),
+        "media/op10-step20.jpg": jpeg_bytes(),
+        "media/torque-chart.pdf": pdf_bytes(),
+    }
     accept_release(payload=bundle(document, files), content_type="application/zip", actor=engineer)
     files["media/op10-step10.png"] = png_bytes().replace(b"IEND", b"IEND") + b"\0"
     error = refused(bundle(document, files), "application/zip", engineer)
@@ -103,7 +121,11 @@ def test_other_media_under_the_same_revision_is_a_conflict(release_b_document, e
 
 
 def test_a_media_file_that_is_not_what_its_name_says_is_refused_at_its_pointer(release_b_document, engineer):
-    files = {"media/op10-step10.png": b"<html>not a picture</html>", "media/op10-step20.jpg": png_bytes(), "media/torque-chart.pdf": pdf_bytes()}
+    files = {
+        "media/op10-step10.png": b"<html>not a picture</html>",
+        "media/op10-step20.jpg": png_bytes(),
+        "media/torque-chart.pdf": pdf_bytes(),
+    }
     error = refused(bundle(with_media(release_b_document), files), "application/zip", engineer)
     assert codes(error) == [
         ("media_type_mismatch", "/operations/0/steps/0/media/0/path", 422),
@@ -120,7 +142,11 @@ def test_a_media_file_missing_from_the_bundle_is_refused_at_its_pointer(release_
 
 def test_a_media_file_over_the_size_limit_is_refused(release_b_document, engineer, settings):
     settings.RELEASE_MEDIA_MAX_BYTES = 8192
-    files = {"media/op10-step10.png": png_bytes() + b"\0" * 10000, "media/op10-step20.jpg": jpeg_bytes(), "media/torque-chart.pdf": pdf_bytes()}
+    files = {
+        "media/op10-step10.png": png_bytes() + b"\0" * 10000,
+        "media/op10-step20.jpg": jpeg_bytes(),
+        "media/torque-chart.pdf": pdf_bytes(),
+    }
     error = refused(bundle(with_media(release_b_document), files), "application/zip", engineer)
     assert codes(error) == [("media_too_large", "/operations/0/steps/0/media/0/path", 422)]
 
@@ -163,7 +189,11 @@ def test_a_document_over_the_size_limit_is_refused_before_parsing(engineer, sett
 
 @pytest.mark.parametrize(
     ("content_type", "code", "status"),
-    [("text/plain", "unsupported_media_type", 415), ("application/xml", "unsupported_media_type", 415), ("multipart/form-data; boundary=x", "unsupported_media_type", 415)],
+    [
+        ("text/plain", "unsupported_media_type", 415),
+        ("application/xml", "unsupported_media_type", 415),
+        ("multipart/form-data; boundary=x", "unsupported_media_type", 415),
+    ],
 )
 def test_a_wrong_content_type_is_refused(release_b_document, engineer, content_type, code, status):
     error = refused(json.dumps(release_b_document).encode(), content_type, engineer)
@@ -186,7 +216,9 @@ def test_a_bundle_without_release_json_is_refused(engineer):
     assert codes(error) == [("missing_release_json", "", 400)]
 
 
-@pytest.mark.parametrize("name", ["../evil.png", "/etc/evil.png", "media/../../evil.png", "C:/evil.png", "media\\..\\evil.png"])
+@pytest.mark.parametrize(
+    "name", ["../evil.png", "/etc/evil.png", "media/../../evil.png", "C:/evil.png", "media\\..\\evil.png"]
+)
 def test_a_bundle_entry_escaping_the_bundle_is_refused(release_b_document, engineer, name):
     error = refused(bundle(release_b_document, {name: png_bytes()}), "application/zip", engineer)
     assert codes(error) == [("unsafe_path", "", 400)]

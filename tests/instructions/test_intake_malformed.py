@@ -24,8 +24,18 @@ from mes.core.models import AuditEntry, IdempotencyKey, OutboxEvent
 from tests.conftest import accept
 
 MODELS = (
-    Product, Part, Revision, RevisionPart, Operation, Step, MaterialRequirement, Characteristic, StepMedia,
-    AuditEntry, OutboxEvent, IdempotencyKey,
+    Product,
+    Part,
+    Revision,
+    RevisionPart,
+    Operation,
+    Step,
+    MaterialRequirement,
+    Characteristic,
+    StepMedia,
+    AuditEntry,
+    OutboxEvent,
+    IdempotencyKey,
 )
 
 
@@ -33,7 +43,9 @@ def snapshot() -> dict[str, object]:
     """Row counts of every table an intake writes, and the media files in storage."""
     counts: dict[str, object] = {model.__name__: model.objects.count() for model in MODELS}
     media_root = Path(settings.MEDIA_ROOT) / "releases"
-    counts["media_files"] = sorted(str(path) for path in media_root.rglob("*") if path.is_file()) if media_root.exists() else []
+    counts["media_files"] = (
+        sorted(str(path) for path in media_root.rglob("*") if path.is_file()) if media_root.exists() else []
+    )
     return counts
 
 
@@ -96,7 +108,12 @@ CASES = [
     ("release_id_missing", delete_at("/release_id"), "missing_field", "/release_id"),
     ("release_id_empty", set_at("/release_id", ""), "empty", "/release_id"),
     ("released_at_not_a_time", set_at("/released_at", "yesterday"), "invalid_datetime", "/released_at"),
-    ("released_at_without_offset", set_at("/released_at", "2026-06-15T08:00:00"), "invalid_datetime", "/released_at"),
+    (
+        "released_at_without_offset",
+        set_at("/released_at", "2026-06-15T08:00:00"),
+        "invalid_datetime",
+        "/released_at",
+    ),
     ("released_at_date_only", set_at("/released_at", "2026-06-15"), "invalid_datetime", "/released_at"),
     ("released_by_a_number", set_at("/released_by", 42), "wrong_type", "/released_by"),
     ("product_tracking_missing", delete_at("/product/tracking"), "missing_field", "/product/tracking"),
@@ -108,77 +125,268 @@ CASES = [
     ("revision_missing", delete_at("/revision"), "missing_field", "/revision"),
     ("supersedes_unknown", set_at("/supersedes", "A"), "supersedes_unknown", "/supersedes"),
     ("supersedes_itself", set_at("/supersedes", "B"), "supersedes_itself", "/supersedes"),
-    ("effectivity_impossible_date", set_at("/effectivity/date_from", "2026-13-01"), "invalid_date", "/effectivity/date_from"),
-    ("effectivity_date_format", set_at("/effectivity/date_from", "16.06.2026"), "invalid_date", "/effectivity/date_from"),
-    ("effectivity_dates_reversed", set_at("/effectivity/date_to", "2026-01-01"), "effectivity_reversed", "/effectivity/date_to"),
-    ("effectivity_serial_without_number", set_at("/effectivity/serial_from", "PC-"), "invalid_format", "/effectivity/serial_from"),
-    ("effectivity_serial_prefixes_differ", set_at("/effectivity/serial_to", "XX-00100"), "effectivity_prefix_mismatch", "/effectivity/serial_to"),
-    ("effectivity_serials_reversed", set_at("/effectivity/serial_to", "PC-00000"), "effectivity_reversed", "/effectivity/serial_to"),
-    ("effectivity_unknown_key", set_at("/effectivity/work_order", "WO-1"), "unknown_field", "/effectivity/work_order"),
+    (
+        "effectivity_impossible_date",
+        set_at("/effectivity/date_from", "2026-13-01"),
+        "invalid_date",
+        "/effectivity/date_from",
+    ),
+    (
+        "effectivity_date_format",
+        set_at("/effectivity/date_from", "16.06.2026"),
+        "invalid_date",
+        "/effectivity/date_from",
+    ),
+    (
+        "effectivity_dates_reversed",
+        set_at("/effectivity/date_to", "2026-01-01"),
+        "effectivity_reversed",
+        "/effectivity/date_to",
+    ),
+    (
+        "effectivity_serial_without_number",
+        set_at("/effectivity/serial_from", "PC-"),
+        "invalid_format",
+        "/effectivity/serial_from",
+    ),
+    (
+        "effectivity_serial_prefixes_differ",
+        set_at("/effectivity/serial_to", "XX-00100"),
+        "effectivity_prefix_mismatch",
+        "/effectivity/serial_to",
+    ),
+    (
+        "effectivity_serials_reversed",
+        set_at("/effectivity/serial_to", "PC-00000"),
+        "effectivity_reversed",
+        "/effectivity/serial_to",
+    ),
+    (
+        "effectivity_unknown_key",
+        set_at("/effectivity/work_order", "WO-1"),
+        "unknown_field",
+        "/effectivity/work_order",
+    ),
     ("in_flight_unknown", set_at("/in_flight", "abort"), "invalid_choice", "/in_flight"),
     ("parts_not_a_list", set_at("/parts", {}), "wrong_type", "/parts"),
     ("part_listed_twice", copy_to("/parts/1", "/parts"), "duplicate_part", "/parts/3/part_number"),
-    ("part_is_the_product", copy_to("/parts/1", "/parts", part_number="100-200"), "part_is_product", "/parts/3/part_number"),
+    (
+        "part_is_the_product",
+        copy_to("/parts/1", "/parts", part_number="100-200"),
+        "part_is_product",
+        "/parts/3/part_number",
+    ),
     ("gtin_check_digit", set_at("/parts/0/gtin", "09506000134353"), "invalid_gtin", "/parts/0/gtin"),
     ("gtin_13_digits", set_at("/parts/0/gtin", "9506000134352"), "invalid_gtin", "/parts/0/gtin"),
     ("part_revision_missing", delete_at("/parts/1/revision"), "missing_field", "/parts/1/revision"),
     ("part_uom_empty", set_at("/parts/1/uom", ""), "empty", "/parts/1/uom"),
     ("shelf_life_zero", set_at("/parts/2/shelf_life_days", 0), "out_of_range", "/parts/2/shelf_life_days"),
-    ("shelf_life_fractional", set_at("/parts/2/shelf_life_days", 1.5), "wrong_type", "/parts/2/shelf_life_days"),
+    (
+        "shelf_life_fractional",
+        set_at("/parts/2/shelf_life_days", 1.5),
+        "wrong_type",
+        "/parts/2/shelf_life_days",
+    ),
     ("operations_empty", set_at("/operations", []), "too_few", "/operations"),
     ("operations_missing", delete_at("/operations"), "missing_field", "/operations"),
-    ("operation_sequence_decreasing", copy_to("/operations/0", "/operations", sequence=5, code="OP05", steps=[{"sequence": 10, "title": "Pack"}]), "sequence_order", "/operations/1/sequence"),
-    ("operation_sequence_repeated", copy_to("/operations/0", "/operations", code="OP11", steps=[{"sequence": 10, "title": "Pack"}]), "sequence_order", "/operations/1/sequence"),
-    ("operation_code_repeated", copy_to("/operations/0", "/operations", sequence=20, steps=[{"sequence": 10, "title": "Pack"}]), "duplicate_operation_code", "/operations/1/code"),
-    ("operation_work_center_missing", delete_at("/operations/0/work_center"), "missing_field", "/operations/0/work_center"),
-    ("standard_minutes_zero", set_at("/operations/0/standard_minutes", 0), "out_of_range", "/operations/0/standard_minutes"),
-    ("standard_minutes_text", set_at("/operations/0/standard_minutes", "7"), "wrong_type", "/operations/0/standard_minutes"),
-    ("standard_minutes_too_precise", set_at("/operations/0/standard_minutes", 7.125), "too_precise", "/operations/0/standard_minutes"),
+    (
+        "operation_sequence_decreasing",
+        copy_to(
+            "/operations/0", "/operations", sequence=5, code="OP05", steps=[{"sequence": 10, "title": "Pack"}]
+        ),
+        "sequence_order",
+        "/operations/1/sequence",
+    ),
+    (
+        "operation_sequence_repeated",
+        copy_to("/operations/0", "/operations", code="OP11", steps=[{"sequence": 10, "title": "Pack"}]),
+        "sequence_order",
+        "/operations/1/sequence",
+    ),
+    (
+        "operation_code_repeated",
+        copy_to("/operations/0", "/operations", sequence=20, steps=[{"sequence": 10, "title": "Pack"}]),
+        "duplicate_operation_code",
+        "/operations/1/code",
+    ),
+    (
+        "operation_work_center_missing",
+        delete_at("/operations/0/work_center"),
+        "missing_field",
+        "/operations/0/work_center",
+    ),
+    (
+        "standard_minutes_zero",
+        set_at("/operations/0/standard_minutes", 0),
+        "out_of_range",
+        "/operations/0/standard_minutes",
+    ),
+    (
+        "standard_minutes_text",
+        set_at("/operations/0/standard_minutes", "7"),
+        "wrong_type",
+        "/operations/0/standard_minutes",
+    ),
+    (
+        "standard_minutes_too_precise",
+        set_at("/operations/0/standard_minutes", 7.125),
+        "too_precise",
+        "/operations/0/standard_minutes",
+    ),
     ("steps_empty", set_at("/operations/0/steps", []), "too_few", "/operations/0/steps"),
     ("step_sequence_repeated", set_at(STEP1 + "/sequence", 10), "duplicate_sequence", STEP1 + "/sequence"),
-    ("step_sequence_repeated_as_float", set_at(STEP1 + "/sequence", 10.0), "duplicate_sequence", STEP1 + "/sequence"),
+    (
+        "step_sequence_repeated_as_float",
+        set_at(STEP1 + "/sequence", 10.0),
+        "duplicate_sequence",
+        STEP1 + "/sequence",
+    ),
     ("step_sequence_zero", set_at(STEP0 + "/sequence", 0), "out_of_range", STEP0 + "/sequence"),
     ("step_sequence_fraction", set_at(STEP0 + "/sequence", 10.5), "wrong_type", STEP0 + "/sequence"),
     ("step_title_missing", delete_at(STEP0 + "/title"), "missing_field", STEP0 + "/title"),
     ("step_unknown_key", set_at(STEP0 + "/notes", "x"), "unknown_field", STEP0 + "/notes"),
-    ("step_instruction_too_long", set_at(STEP0 + "/instruction", "x" * 20001), "too_long", STEP0 + "/instruction"),
+    (
+        "step_instruction_too_long",
+        set_at(STEP0 + "/instruction", "x" * 20001),
+        "too_long",
+        STEP0 + "/instruction",
+    ),
     ("step_signoff_unknown", set_at(STEP0 + "/signoff", "supervisor"), "invalid_choice", STEP0 + "/signoff"),
     ("step_qualification_empty", set_at(STEP0 + "/qualification", ""), "empty", STEP0 + "/qualification"),
     ("step_tool_empty", set_at(STEP1 + "/tools/0", ""), "empty", STEP1 + "/tools/0"),
-    ("material_part_not_listed", set_at(STEP1 + "/materials/0/part_number", "999-999"), "part_not_listed", STEP1 + "/materials/0/part_number"),
-    ("material_quantity_zero", set_at(STEP1 + "/materials/0/quantity", 0), "out_of_range", STEP1 + "/materials/0/quantity"),
-    ("material_quantity_negative", set_at(STEP1 + "/materials/0/quantity", -4), "out_of_range", STEP1 + "/materials/0/quantity"),
-    ("material_quantity_missing", delete_at(STEP1 + "/materials/0/quantity"), "missing_field", STEP1 + "/materials/0/quantity"),
-    ("material_quantity_too_precise", set_at(STEP1 + "/materials/1/quantity", 0.00001), "too_precise", STEP1 + "/materials/1/quantity"),
-    ("serial_part_quantity_two", set_at(STEP0 + "/materials/0/quantity", 2), "serial_quantity", STEP0 + "/materials/0/quantity"),
-    ("serial_part_quantity_half", set_at(STEP0 + "/materials/0/quantity", 0.5), "serial_quantity", STEP0 + "/materials/0/quantity"),
-    ("alternate_not_listed", set_at(STEP1 + "/materials/0/alternates", ["300-551"]), "part_not_listed", STEP1 + "/materials/0/alternates/0"),
-    ("alternate_is_itself", set_at(STEP1 + "/materials/0/alternates", ["300-550"]), "alternate_is_itself", STEP1 + "/materials/0/alternates/0"),
-    ("allowed_revisions_empty", set_at(STEP1 + "/materials/0/allowed_revisions", []), "too_few", STEP1 + "/materials/0/allowed_revisions"),
-    ("allowed_revisions_repeated", set_at(STEP1 + "/materials/0/allowed_revisions", ["A", "A"]), "duplicate_revision", STEP1 + "/materials/0/allowed_revisions/1"),
+    (
+        "material_part_not_listed",
+        set_at(STEP1 + "/materials/0/part_number", "999-999"),
+        "part_not_listed",
+        STEP1 + "/materials/0/part_number",
+    ),
+    (
+        "material_quantity_zero",
+        set_at(STEP1 + "/materials/0/quantity", 0),
+        "out_of_range",
+        STEP1 + "/materials/0/quantity",
+    ),
+    (
+        "material_quantity_negative",
+        set_at(STEP1 + "/materials/0/quantity", -4),
+        "out_of_range",
+        STEP1 + "/materials/0/quantity",
+    ),
+    (
+        "material_quantity_missing",
+        delete_at(STEP1 + "/materials/0/quantity"),
+        "missing_field",
+        STEP1 + "/materials/0/quantity",
+    ),
+    (
+        "material_quantity_too_precise",
+        set_at(STEP1 + "/materials/1/quantity", 0.00001),
+        "too_precise",
+        STEP1 + "/materials/1/quantity",
+    ),
+    (
+        "serial_part_quantity_two",
+        set_at(STEP0 + "/materials/0/quantity", 2),
+        "serial_quantity",
+        STEP0 + "/materials/0/quantity",
+    ),
+    (
+        "serial_part_quantity_half",
+        set_at(STEP0 + "/materials/0/quantity", 0.5),
+        "serial_quantity",
+        STEP0 + "/materials/0/quantity",
+    ),
+    (
+        "alternate_not_listed",
+        set_at(STEP1 + "/materials/0/alternates", ["300-551"]),
+        "part_not_listed",
+        STEP1 + "/materials/0/alternates/0",
+    ),
+    (
+        "alternate_is_itself",
+        set_at(STEP1 + "/materials/0/alternates", ["300-550"]),
+        "alternate_is_itself",
+        STEP1 + "/materials/0/alternates/0",
+    ),
+    (
+        "allowed_revisions_empty",
+        set_at(STEP1 + "/materials/0/allowed_revisions", []),
+        "too_few",
+        STEP1 + "/materials/0/allowed_revisions",
+    ),
+    (
+        "allowed_revisions_repeated",
+        set_at(STEP1 + "/materials/0/allowed_revisions", ["A", "A"]),
+        "duplicate_revision",
+        STEP1 + "/materials/0/allowed_revisions/1",
+    ),
     ("variable_without_unit", delete_at(TQ1 + "/unit"), "unit_required", TQ1 + "/unit"),
-    ("variable_without_limits", lambda d: [d["operations"][0]["steps"][1]["characteristics"][0].pop(k) for k in ("lower", "upper")], "limits_required", TQ1 + "/lower"),
+    (
+        "variable_without_limits",
+        lambda d: [d["operations"][0]["steps"][1]["characteristics"][0].pop(k) for k in ("lower", "upper")],
+        "limits_required",
+        TQ1 + "/lower",
+    ),
     ("limits_reversed", set_at(TQ1 + "/lower", 0.8), "limits_reversed", TQ1 + "/upper"),
     ("nominal_above_upper", set_at(TQ1 + "/nominal", 0.75), "nominal_outside_limits", TQ1 + "/nominal"),
     ("nominal_below_lower", set_at(TQ1 + "/nominal", 0.45), "nominal_outside_limits", TQ1 + "/nominal"),
     ("limit_beyond_range", set_at(TQ1 + "/upper", 1e15), "out_of_range", TQ1 + "/upper"),
     ("limit_too_precise", set_at(TQ1 + "/upper", 0.700000001), "too_precise", TQ1 + "/upper"),
     ("limit_as_text", set_at(TQ1 + "/upper", "0.7"), "wrong_type", TQ1 + "/upper"),
-    ("characteristic_code_repeated", append_at(STEP1 + "/characteristics", {**VISUAL, "code": "TQ1"}), "duplicate_characteristic", STEP1 + "/characteristics/1/code"),
+    (
+        "characteristic_code_repeated",
+        append_at(STEP1 + "/characteristics", {**VISUAL, "code": "TQ1"}),
+        "duplicate_characteristic",
+        STEP1 + "/characteristics/1/code",
+    ),
     ("characteristic_kind_unknown", set_at(TQ1 + "/kind", "measured"), "invalid_choice", TQ1 + "/kind"),
     ("characteristic_name_missing", delete_at(TQ1 + "/name"), "missing_field", TQ1 + "/name"),
-    ("attribute_with_limit", append_at(STEP1 + "/characteristics", {**VISUAL, "upper": 1}), "limits_on_attribute", STEP1 + "/characteristics/1/upper"),
-    ("media_without_bundle", set_at(STEP0 + "/media", [{"path": "media/op10.jpg"}]), "media_missing", STEP0 + "/media/0/path"),
-    ("media_path_escapes", set_at(STEP0 + "/media", [{"path": "../secrets.jpg"}]), "unsafe_path", STEP0 + "/media/0/path"),
-    ("media_path_absolute", set_at(STEP0 + "/media", [{"path": "/etc/passwd.png"}]), "unsafe_path", STEP0 + "/media/0/path"),
-    ("media_unsupported_type", set_at(STEP0 + "/media", [{"path": "media/op10.gif"}]), "invalid_format", STEP0 + "/media/0/path"),
-    ("media_path_missing", set_at(STEP0 + "/media", [{"caption": "Notch"}]), "missing_field", STEP0 + "/media/0/path"),
+    (
+        "attribute_with_limit",
+        append_at(STEP1 + "/characteristics", {**VISUAL, "upper": 1}),
+        "limits_on_attribute",
+        STEP1 + "/characteristics/1/upper",
+    ),
+    (
+        "media_without_bundle",
+        set_at(STEP0 + "/media", [{"path": "media/op10.jpg"}]),
+        "media_missing",
+        STEP0 + "/media/0/path",
+    ),
+    (
+        "media_path_escapes",
+        set_at(STEP0 + "/media", [{"path": "../secrets.jpg"}]),
+        "unsafe_path",
+        STEP0 + "/media/0/path",
+    ),
+    (
+        "media_path_absolute",
+        set_at(STEP0 + "/media", [{"path": "/etc/passwd.png"}]),
+        "unsafe_path",
+        STEP0 + "/media/0/path",
+    ),
+    (
+        "media_unsupported_type",
+        set_at(STEP0 + "/media", [{"path": "media/op10.gif"}]),
+        "invalid_format",
+        STEP0 + "/media/0/path",
+    ),
+    (
+        "media_path_missing",
+        set_at(STEP0 + "/media", [{"caption": "Notch"}]),
+        "missing_field",
+        STEP0 + "/media/0/path",
+    ),
 ]
 
 
 @pytest.mark.invariant(9)
-@pytest.mark.parametrize(("change", "code", "pointer"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_a_malformed_release_is_refused_at_its_pointer_and_nothing_is_stored(release_b_document, engineer, change, code, pointer):
+@pytest.mark.parametrize(
+    ("change", "code", "pointer"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+def test_a_malformed_release_is_refused_at_its_pointer_and_nothing_is_stored(
+    release_b_document, engineer, change, code, pointer
+):
     change(release_b_document)
     before = snapshot()
     with pytest.raises(DomainError) as refused:
@@ -223,11 +431,19 @@ def test_every_problem_is_reported_at_once_in_document_order(release_b_document,
 def test_sequences_of_ten_and_more_sort_after_two(release_b_document, engineer):
     for index in range(12):
         release_b_document["operations"].append(
-            {"sequence": 20 + index, "code": "OP{}".format(20 + index), "title": "Pack", "work_center": "", "steps": [{"sequence": 1, "title": "Box"}]}
+            {
+                "sequence": 20 + index,
+                "code": "OP{}".format(20 + index),
+                "title": "Pack",
+                "work_center": "",
+                "steps": [{"sequence": 1, "title": "Box"}],
+            }
         )
     with pytest.raises(DomainError) as refused:
         accept(release_b_document, engineer)
-    assert [error.path for error in refused.value.errors] == ["/operations/{}/work_center".format(n) for n in range(1, 13)]
+    assert [error.path for error in refused.value.errors] == [
+        "/operations/{}/work_center".format(n) for n in range(1, 13)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -244,7 +460,9 @@ def test_text_no_database_can_hold_is_refused_at_its_pointer(release_b_document,
     before = snapshot()
     with pytest.raises(DomainError) as refused:
         accept_release(payload=payload, content_type="application/json", actor=engineer)
-    assert [(error.code, error.path, refused.value.status) for error in refused.value.errors] == [("invalid_character", pointer, 400)]
+    assert [(error.code, error.path, refused.value.status) for error in refused.value.errors] == [
+        ("invalid_character", pointer, 400)
+    ]
     assert snapshot() == before
 
 
@@ -265,7 +483,9 @@ def test_a_draft_cannot_be_superseded(release_b_document, release_document, engi
     before = snapshot()
     with pytest.raises(DomainError) as refused:
         accept(release_document, engineer)
-    assert [(error.code, error.path) for error in refused.value.errors] == [("supersedes_unknown", "/supersedes")]
+    assert [(error.code, error.path) for error in refused.value.errors] == [
+        ("supersedes_unknown", "/supersedes")
+    ]
     assert snapshot() == before
 
 
