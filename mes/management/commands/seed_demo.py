@@ -80,8 +80,6 @@ class Command(BaseCommand):
 
     def _seed_line(self, lines: list[str]) -> None:
         """Stations, tools, qualifications, lots with GS1 labels and work orders (the line app)."""
-        try:
-            from mes.demo.line import seed_line
-        except ImportError:
-            return
+        from mes.demo.line import seed_line
+
         seed_line(lines=lines, password=DEMO_PASSWORD)
