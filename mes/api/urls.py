@@ -1,0 +1,22 @@
+from django.urls import path
+
+from mes.api import views
+
+urlpatterns = [
+    path("stations", views.stations, name="api-stations"),
+    path("tools", views.tools, name="api-tools"),
+    path("qualifications", views.qualifications, name="api-qualifications"),
+    path("work-orders", views.work_orders, name="api-work-orders"),
+    path("lots", views.lots, name="api-lots"),
+    path("lots/<str:lot>", views.lot_detail, name="api-lot-detail"),
+    path("lots/<str:lot>/quarantine", views.lot_quarantine, name="api-lot-quarantine"),
+    path("lots/<str:lot>/release", views.lot_release, name="api-lot-release"),
+    path("lots/<str:lot>/where-used", views.lot_where_used, name="api-lot-where-used"),
+    path("units/<str:serial>", views.unit_detail, name="api-unit-detail"),
+    path("units/<str:serial>/start", views.unit_start, name="api-unit-start"),
+    path("units/<str:serial>/scans", views.unit_scans, name="api-unit-scans"),
+    path("units/<str:serial>/results", views.unit_results, name="api-unit-results"),
+    path("units/<str:serial>/tools", views.unit_tools, name="api-unit-tools"),
+    path("units/<str:serial>/signoff", views.unit_signoff, name="api-unit-signoff"),
+    path("ncrs", views.ncrs, name="api-ncrs"),
+]
