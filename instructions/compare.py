@@ -203,7 +203,12 @@ def snapshot_of(revision) -> RevisionSnapshot:
         for part in revision.parts.all()
     )
     label = "{} rev {}".format(revision.product.part_number, revision.revision)
-    return RevisionSnapshot(label=label, operations=tuple(operations), steps=tuple(sorted(steps, key=lambda s: s.position)), parts=parts)
+    return RevisionSnapshot(
+        label=label,
+        operations=tuple(operations),
+        steps=tuple(sorted(steps, key=lambda s: s.position)),
+        parts=parts,
+    )
 
 
 # --- Text -----------------------------------------------------------------------------------
@@ -270,8 +275,10 @@ def _items(old: Iterable, new: Iterable, key, names: Sequence[str]) -> tuple[Ite
 
 
 def _tools(old: Sequence[str], new: Sequence[str]) -> tuple[ItemChange, ...]:
-    return tuple([ItemChange(kind="added", key=tool) for tool in new if tool not in old] +
-                 [ItemChange(kind="removed", key=tool) for tool in old if tool not in new])
+    return tuple(
+        [ItemChange(kind="added", key=tool) for tool in new if tool not in old]
+        + [ItemChange(kind="removed", key=tool) for tool in old if tool not in new]
+    )
 
 
 # --- Steps ----------------------------------------------------------------------------------
@@ -329,9 +336,14 @@ def compare_steps(old: StepSnapshot, new: StepSnapshot) -> dict:
     fields = list(_fields(old, new, ("title", "operation_code", "qualification", "signoff"), _show))
     return {
         "fields": tuple(fields),
-        "instruction_diff": word_diff(old.instruction, new.instruction) if old.instruction != new.instruction else None,
+        "instruction_diff": word_diff(old.instruction, new.instruction)
+        if old.instruction != new.instruction
+        else None,
         "materials": _items(
-            old.materials, new.materials, lambda m: m.part_number, ("quantity", "allowed_revisions", "alternates")
+            old.materials,
+            new.materials,
+            lambda m: m.part_number,
+            ("quantity", "allowed_revisions", "alternates"),
         ),
         "characteristics": _items(
             old.characteristics,
@@ -357,7 +369,10 @@ def compare(old: RevisionSnapshot, new: RevisionSnapshot) -> Comparison:
         if i in by_old:
             j, how = by_old[i]
             parts = compare_steps(step, new.steps[j])
-            changed = any(parts[name] for name in ("fields", "instruction_diff", "materials", "characteristics", "tools"))
+            changed = any(
+                parts[name]
+                for name in ("fields", "instruction_diff", "materials", "characteristics", "tools")
+            )
             change = StepChange(
                 kind="changed" if changed else "unchanged",
                 old=step,
@@ -369,7 +384,19 @@ def compare(old: RevisionSnapshot, new: RevisionSnapshot) -> Comparison:
             entries.append(((j, 0), change))
     for j, step in enumerate(new.steps):
         if j not in matched_new:
-            entries.append(((j, 0), StepChange(kind="added", old=None, new=step, materials=_items((), step.materials, lambda m: m.part_number, ()), characteristics=_items((), step.characteristics, lambda c: c.code, ()), tools=_tools((), step.tools))))
+            entries.append(
+                (
+                    (j, 0),
+                    StepChange(
+                        kind="added",
+                        old=None,
+                        new=step,
+                        materials=_items((), step.materials, lambda m: m.part_number, ()),
+                        characteristics=_items((), step.characteristics, lambda c: c.code, ()),
+                        tools=_tools((), step.tools),
+                    ),
+                )
+            )
     # A removed step is shown right after the new position of the matched step before it.
     anchor = -1.0
     for i, step in enumerate(old.steps):
@@ -391,7 +418,10 @@ def compare(old: RevisionSnapshot, new: RevisionSnapshot) -> Comparison:
         )
     steps = tuple(change for _key, change in sorted(entries, key=lambda entry: entry[0]))
     operations = _items(
-        old.operations, new.operations, lambda o: o.code, ("title", "sequence", "work_center", "standard_minutes")
+        old.operations,
+        new.operations,
+        lambda o: o.code,
+        ("title", "sequence", "work_center", "standard_minutes"),
     )
     parts = _items(old.parts, new.parts, lambda p: p.part_number, ("revision", "name"))
     summary = {

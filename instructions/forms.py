@@ -12,7 +12,8 @@ class DraftUploadForm(forms.Form):
     """A release document (JSON or ZIP bundle) to store as a draft and preview before release."""
 
     document = forms.FileField(
-        label=_("Release document"), help_text=_("A threadline.mbom-release/1 document (.json) or its bundle (.zip).")
+        label=_("Release document"),
+        help_text=_("A threadline.mbom-release/1 document (.json) or its bundle (.zip)."),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -21,7 +22,9 @@ class DraftUploadForm(forms.Form):
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in RELEASE_TYPES:
             raise forms.ValidationError(
-                _("Choose a .json release document or a .zip bundle; {name} is neither.").format(name=upload.name)
+                _("Choose a .json release document or a .zip bundle; {name} is neither.").format(
+                    name=upload.name
+                )
             )
         return upload
 
@@ -47,7 +50,10 @@ class CompareForm(forms.Form):
                 (
                     revision.pk,
                     "{} rev {} · {} · {}".format(
-                        revision.product.part_number, revision.revision, revision.release_id, revision.get_status_display()
+                        revision.product.part_number,
+                        revision.revision,
+                        revision.release_id,
+                        revision.get_status_display(),
                     ),
                 )
                 for revision in revisions
@@ -62,8 +68,11 @@ class CompareForm(forms.Form):
                 raise forms.ValidationError(_("Choose two different revisions."), code="same_revision")
             if self._by_id[old.pk].product.part_number != self._by_id[new.pk].product.part_number:
                 raise forms.ValidationError(
-                    _("Choose two revisions of the same product: {old} and {new} are different products.").format(
-                        old=self._by_id[old.pk].product.part_number, new=self._by_id[new.pk].product.part_number
+                    _(
+                        "Choose two revisions of the same product: {old} and {new} are different products."
+                    ).format(
+                        old=self._by_id[old.pk].product.part_number,
+                        new=self._by_id[new.pk].product.part_number,
                     ),
                     code="different_products",
                 )

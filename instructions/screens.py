@@ -43,9 +43,13 @@ class Need:
 
     @property
     def icon(self) -> str:
-        return {"material": "▦", "characteristic": "⌀", "tool": "⚒", "qualification": "★", "signoff": "✍"}.get(
-            self.kind, "•"
-        )
+        return {
+            "material": "▦",
+            "characteristic": "⌀",
+            "tool": "⚒",
+            "qualification": "★",
+            "signoff": "✍",
+        }.get(self.kind, "•")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ class StepScreen:
     def with_recorded(self, recorded: Mapping[str, str]) -> "StepScreen":
         """A copy with each need whose key is in `recorded` marked done, showing what was recorded."""
         needs = tuple(
-            replace(need, done=True, recorded=recorded[need.key]) if need.key in recorded else need for need in self.needs
+            replace(need, done=True, recorded=recorded[need.key]) if need.key in recorded else need
+            for need in self.needs
         )
         return replace(self, needs=needs)
 
@@ -122,9 +127,24 @@ def step_needs(step: Step, parts: Mapping[str, RevisionPart]) -> tuple[Need, ...
         if characteristic.kind == CharacteristicKind.VARIABLE:
             unit = characteristic.unit
             facts = [
-                (_("Nominal"), "{} {}".format(number(characteristic.nominal), unit).strip() if characteristic.nominal is not None else "—"),
-                (_("Lower limit"), "{} {}".format(number(characteristic.lower), unit).strip() if characteristic.lower is not None else "—"),
-                (_("Upper limit"), "{} {}".format(number(characteristic.upper), unit).strip() if characteristic.upper is not None else "—"),
+                (
+                    _("Nominal"),
+                    "{} {}".format(number(characteristic.nominal), unit).strip()
+                    if characteristic.nominal is not None
+                    else "—",
+                ),
+                (
+                    _("Lower limit"),
+                    "{} {}".format(number(characteristic.lower), unit).strip()
+                    if characteristic.lower is not None
+                    else "—",
+                ),
+                (
+                    _("Upper limit"),
+                    "{} {}".format(number(characteristic.upper), unit).strip()
+                    if characteristic.upper is not None
+                    else "—",
+                ),
             ]
         else:
             facts = [(_("Result"), _("Pass / fail"))]
@@ -139,7 +159,9 @@ def step_needs(step: Step, parts: Mapping[str, RevisionPart]) -> tuple[Need, ...
             )
         )
     for tool in step.tools:
-        needs.append(Need(kind="tool", key="tool:{}".format(tool), title=tool, facts=((_("Scan the tool"), tool),)))
+        needs.append(
+            Need(kind="tool", key="tool:{}".format(tool), title=tool, facts=((_("Scan the tool"), tool),))
+        )
     if step.qualification:
         needs.append(
             Need(
@@ -154,12 +176,20 @@ def step_needs(step: Step, parts: Mapping[str, RevisionPart]) -> tuple[Need, ...
         if step.signoff == SignOff.OPERATOR_AND_INSPECTOR
         else _("Operator")
     )
-    needs.append(Need(kind="signoff", key="signoff", title=_("Sign-off"), facts=((_("Signed off by"), signoff),)))
+    needs.append(
+        Need(kind="signoff", key="signoff", title=_("Sign-off"), facts=((_("Signed off by"), signoff),))
+    )
     return tuple(needs)
 
 
 def media_items(media: Sequence[StepMedia], url_for) -> tuple[MediaItem, ...]:
     return tuple(
-        MediaItem(id=item.pk, kind=item.kind, caption=item.caption, content_type=item.content_type, url=url_for(item))
+        MediaItem(
+            id=item.pk,
+            kind=item.kind,
+            caption=item.caption,
+            content_type=item.content_type,
+            url=url_for(item),
+        )
         for item in media
     )

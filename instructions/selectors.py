@@ -20,7 +20,9 @@ from instructions.models import (
 from instructions.screens import StepScreen, media_items, step_needs
 
 
-def effective_revision(part_number: str, *, serial: str | None = None, on: date | None = None) -> Revision | None:
+def effective_revision(
+    part_number: str, *, serial: str | None = None, on: date | None = None
+) -> Revision | None:
     """The revision a unit of this product is built to: among released revisions whose
     effectivity covers the serial and the date, the most recently released one.
 
@@ -160,7 +162,10 @@ def preview_screen(revision_id: int, position: int) -> StepScreen | None:
         return None
     revision = step.revision
     part_numbers = {material.part_number for material in step.materials.all()}
-    parts = {part.part_number: part for part in RevisionPart.objects.filter(revision=revision, part_number__in=part_numbers)}
+    parts = {
+        part.part_number: part
+        for part in RevisionPart.objects.filter(revision=revision, part_number__in=part_numbers)
+    }
     total = revision.step_count
     screen = StepScreen(
         revision=revision,
@@ -174,8 +179,12 @@ def preview_screen(revision_id: int, position: int) -> StepScreen | None:
     )
     return replace(
         screen,
-        previous_url=reverse("instructions:revision-preview", args=[revision.pk, position - 1]) if position > 1 else None,
-        next_url=reverse("instructions:revision-preview", args=[revision.pk, position + 1]) if position < total else None,
+        previous_url=reverse("instructions:revision-preview", args=[revision.pk, position - 1])
+        if position > 1
+        else None,
+        next_url=reverse("instructions:revision-preview", args=[revision.pk, position + 1])
+        if position < total
+        else None,
         exit_url=reverse("instructions:revision-detail", args=[revision.pk]),
     )
 
@@ -186,6 +195,18 @@ def revision_exists(revision_id: int) -> bool:
 
 def step_media(media_id: int) -> StepMedia | None:
     """A step's media file with the status of its revision (who may see it depends on it)."""
-    return StepMedia.objects.select_related("step__revision").only(
-        "id", "file", "content_type", "size", "path", "step__id", "step__revision__id", "step__revision__status"
-    ).filter(pk=media_id).first()
+    return (
+        StepMedia.objects.select_related("step__revision")
+        .only(
+            "id",
+            "file",
+            "content_type",
+            "size",
+            "path",
+            "step__id",
+            "step__revision__id",
+            "step__revision__status",
+        )
+        .filter(pk=media_id)
+        .first()
+    )

@@ -10,7 +10,11 @@ urlpatterns = [
     path("revisions/<int:revision_id>/", screens.revision_detail, name="revision-detail"),
     path("revisions/<int:revision_id>/pdf", screens.revision_pdf, name="revision-pdf"),
     path("revisions/<int:revision_id>/preview/", preview.revision_preview, name="revision-preview-start"),
-    path("revisions/<int:revision_id>/preview/<int:position>/", preview.revision_preview, name="revision-preview"),
+    path(
+        "revisions/<int:revision_id>/preview/<int:position>/",
+        preview.revision_preview,
+        name="revision-preview",
+    ),
     path("drafts/new", preview.draft_upload, name="draft-upload"),
     path("compare/", compare.revision_compare, name="revision-compare"),
     path("media/<int:media_id>", media.step_media, name="step-media"),

@@ -20,7 +20,9 @@ def revision_preview(request: HtmxHttpRequest, revision_id: int, position: int =
     screen = preview_screen(revision_id, position)
     if screen is None:
         raise Http404
-    return render_page(request, "line/step_screen.html", {"screen": screen}, partial="step-screen", also=["preview-mark"])
+    return render_page(
+        request, "line/step_screen.html", {"screen": screen}, partial="step-screen", also=["preview-mark"]
+    )
 
 
 @requires(PREVIEW_REVISION, IMPORT_RELEASE)
@@ -60,5 +62,9 @@ def draft_upload(request: HtmxHttpRequest) -> HttpResponse:
         form.data = form.data.copy()
         form.data["idempotency_key"] = uuid.uuid4().hex
     return render_page(
-        request, "instructions/draft_upload.html", {"form": form, "errors": errors}, partial="upload-form", status=status
+        request,
+        "instructions/draft_upload.html",
+        {"form": form, "errors": errors},
+        partial="upload-form",
+        status=status,
     )

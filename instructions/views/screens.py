@@ -33,7 +33,9 @@ def revision_detail(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
     detail = select_revision_detail(revision_id)
     if detail is None:
         raise Http404
-    return render_page(request, "instructions/revision_detail.html", {"detail": detail, "revision": detail.revision})
+    return render_page(
+        request, "instructions/revision_detail.html", {"detail": detail, "revision": detail.revision}
+    )
 
 
 @require_POST
@@ -43,8 +45,18 @@ def revision_pdf(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
     if not revision_exists(revision_id):
         raise Http404
     document = documents.request_document(
-        kind=KIND, subject_id=revision_id, variant=get_language() or "", task=tasks.render_revision_pdf, actor=request.user
+        kind=KIND,
+        subject_id=revision_id,
+        variant=get_language() or "",
+        task=tasks.render_revision_pdf,
+        actor=request.user,
     )
     if request.htmx:
-        return render_page(request, "core/document_status.html", {"document": document}, partial="document-status", status=202)
+        return render_page(
+            request,
+            "core/document_status.html",
+            {"document": document},
+            partial="document-status",
+            status=202,
+        )
     return redirect("document-status", document.pk)

@@ -21,9 +21,13 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def request_document(*, kind: str, subject_id: int | str, variant: str = "", task, actor: User) -> RenderedDocument:
+def request_document(
+    *, kind: str, subject_id: int | str, variant: str = "", task, actor: User
+) -> RenderedDocument:
     """Ask for a PDF of `kind` about `subject_id`; `task` is a Celery task taking the document id."""
-    document = RenderedDocument.objects.create(kind=kind, subject_id=str(subject_id), variant=variant, requested_by=actor)
+    document = RenderedDocument.objects.create(
+        kind=kind, subject_id=str(subject_id), variant=variant, requested_by=actor
+    )
     audit.record(
         actor=actor,
         action="document.requested",
@@ -50,7 +54,9 @@ def render_document(*, document_id: int, render: Callable[[RenderedDocument], by
         )
         document.refresh_from_db()
         return document
-    name = "{}-{}{}.pdf".format(document.kind, document.subject_id, "-" + document.variant if document.variant else "")
+    name = "{}-{}{}.pdf".format(
+        document.kind, document.subject_id, "-" + document.variant if document.variant else ""
+    )
     with transaction.atomic():
         locked = RenderedDocument.objects.select_for_update().get(pk=document_id)
         if locked.status != DocumentStatus.PENDING:

@@ -23,10 +23,14 @@ MEDIA = {
 def bundle_with_media(document: dict) -> bytes:
     """The document with step 1 showing the PNG and SVG, step 2 the PDF and the video."""
     steps = document["operations"][0]["steps"]
-    steps[0]["media"] = [{"path": "media/notch.png", "caption": MEDIA["media/notch.png"][1]},
-                         {"path": "media/pattern.svg", "caption": MEDIA["media/pattern.svg"][1]}]
-    steps[1]["media"] = [{"path": "media/torque.pdf", "caption": MEDIA["media/torque.pdf"][1]},
-                         {"path": "media/fasten.mp4", "caption": MEDIA["media/fasten.mp4"][1]}]
+    steps[0]["media"] = [
+        {"path": "media/notch.png", "caption": MEDIA["media/notch.png"][1]},
+        {"path": "media/pattern.svg", "caption": MEDIA["media/pattern.svg"][1]},
+    ]
+    steps[1]["media"] = [
+        {"path": "media/torque.pdf", "caption": MEDIA["media/torque.pdf"][1]},
+        {"path": "media/fasten.mp4", "caption": MEDIA["media/fasten.mp4"][1]},
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("release.json", json.dumps(document))

@@ -18,7 +18,7 @@ from tests.instructions.test_screens_revisions import _more_steps
 
 def _enabled_controls(html: str) -> list[str]:
     """Forms that post and buttons that are not disabled, inside the step screen."""
-    screen = html[html.index('id="step-screen"'):]
+    screen = html[html.index('id="step-screen"') :]
     forms = re.findall(r"<form[^>]*>", screen)
     buttons = [b for b in re.findall(r"<button[^>]*>", screen) if "disabled" not in b]
     return forms + buttons
@@ -27,7 +27,9 @@ def _enabled_controls(html: str) -> list[str]:
 @pytest.mark.invariant(1)
 def test_preview_shows_step_one_of_n_marked_preview(engineer_client, released_c, django_assert_num_queries):
     url = reverse("instructions:revision-preview", args=[released_c.pk, 1])
-    with django_assert_num_queries(7):  # session, user, step (+operation, revision, product), materials, characteristics, media, parts
+    with django_assert_num_queries(
+        7
+    ):  # session, user, step (+operation, revision, product), materials, characteristics, media, parts
         response = engineer_client.get(url)
     assert response.status_code == 200
     html = response.text
@@ -74,7 +76,9 @@ def test_htmx_navigation_answers_the_step_screen_and_the_mark(engineer_client, r
     assert response["Vary"] == "HX-Request, Cookie" or "HX-Request" in response["Vary"]
 
 
-def test_preview_query_count_does_not_grow_with_steps(engineer_client, release_document, engineer, django_assert_num_queries):
+def test_preview_query_count_does_not_grow_with_steps(
+    engineer_client, release_document, engineer, django_assert_num_queries
+):
     revision = accept(_more_steps(release_document, "Z", 30), engineer).revision
     with django_assert_num_queries(7):
         response = engineer_client.get(reverse("instructions:revision-preview", args=[revision.pk, 20]))
@@ -87,12 +91,21 @@ def test_preview_start_url_opens_step_one(engineer_client, released_b):
 
 
 def test_a_step_beyond_the_last_is_not_found(engineer_client, released_b):
-    assert engineer_client.get(reverse("instructions:revision-preview", args=[released_b.pk, 3])).status_code == 404
-    assert engineer_client.get(reverse("instructions:revision-preview", args=[released_b.pk, 0])).status_code == 404
+    assert (
+        engineer_client.get(reverse("instructions:revision-preview", args=[released_b.pk, 3])).status_code
+        == 404
+    )
+    assert (
+        engineer_client.get(reverse("instructions:revision-preview", args=[released_b.pk, 0])).status_code
+        == 404
+    )
 
 
 def test_operators_cannot_preview(operator_client, released_b):
-    assert operator_client.get(reverse("instructions:revision-preview", args=[released_b.pk, 1])).status_code == 403
+    assert (
+        operator_client.get(reverse("instructions:revision-preview", args=[released_b.pk, 1])).status_code
+        == 403
+    )
 
 
 @pytest.mark.invariant(1)
@@ -108,12 +121,20 @@ def test_step_screen_dataclass_lets_the_line_mark_needs_done(released_c):
     # given the preview screen of step 2 (as the line would build it)
     screen = preview_screen(released_c.pk, 2)
     assert [need.key for need in screen.open_needs] == [
-        "material:300-550", "material:300-900", "characteristic:TQ1", "characteristic:VIS1", "tool:TD-0.6",
+        "material:300-550",
+        "material:300-900",
+        "characteristic:TQ1",
+        "characteristic:VIS1",
+        "tool:TD-0.6",
     ]
     # when the line marks the screws and the torque recorded
     live = screen.with_recorded({"material:300-550": "LOT-77", "characteristic:TQ1": "0.61 N.m"})
     # then those needs are done and the others still open
-    assert [need.key for need in live.open_needs] == ["material:300-900", "characteristic:VIS1", "tool:TD-0.6"]
+    assert [need.key for need in live.open_needs] == [
+        "material:300-900",
+        "characteristic:VIS1",
+        "tool:TD-0.6",
+    ]
     assert live.is_complete is False
     assert [n.recorded for n in live.needs if n.done] == ["LOT-77", "0.61 N.m"]
 
@@ -123,8 +144,12 @@ def test_step_screen_dataclass_lets_the_line_mark_needs_done(released_c):
 
 @pytest.mark.invariant(1)
 def test_engineer_uploads_a_draft_and_lands_on_its_preview(engineer_client, release_document):
-    upload = SimpleUploadedFile("release.json", __import__("json").dumps(release_document).encode(), "application/json")
-    response = engineer_client.post(reverse("instructions:draft-upload"), {"document": upload, "idempotency_key": "k-1"})
+    upload = SimpleUploadedFile(
+        "release.json", __import__("json").dumps(release_document).encode(), "application/json"
+    )
+    response = engineer_client.post(
+        reverse("instructions:draft-upload"), {"document": upload, "idempotency_key": "k-1"}
+    )
     draft = Revision.objects.get()
     assert draft.status == RevisionStatus.DRAFT
     assert response.status_code == 302
@@ -133,9 +158,13 @@ def test_engineer_uploads_a_draft_and_lands_on_its_preview(engineer_client, rele
     assert OutboxEvent.objects.filter(type="revision.accepted").count() == 0  # a draft is not a release
 
 
-def test_a_refused_draft_lists_each_problem_with_its_pointer_and_stores_nothing(engineer_client, release_document):
+def test_a_refused_draft_lists_each_problem_with_its_pointer_and_stores_nothing(
+    engineer_client, release_document
+):
     release_document["operations"][0]["steps"][1]["characteristics"][0]["upper"] = 0.5  # below nominal
-    upload = SimpleUploadedFile("release.json", __import__("json").dumps(release_document).encode(), "application/json")
+    upload = SimpleUploadedFile(
+        "release.json", __import__("json").dumps(release_document).encode(), "application/json"
+    )
     response = engineer_client.post(reverse("instructions:draft-upload"), {"document": upload})
     assert response.status_code == 422
     assert "/operations/0/steps/1/characteristics/0" in response.text
@@ -153,7 +182,9 @@ def test_a_file_that_is_neither_json_nor_zip_is_refused(engineer_client, db):
 
 def test_inspectors_cannot_upload_drafts(inspector_client, release_document):
     upload = SimpleUploadedFile("release.json", b"{}", "application/json")
-    assert inspector_client.post(reverse("instructions:draft-upload"), {"document": upload}).status_code == 403
+    assert (
+        inspector_client.post(reverse("instructions:draft-upload"), {"document": upload}).status_code == 403
+    )
     assert Revision.objects.count() == 0
 
 
@@ -163,7 +194,10 @@ def test_inspectors_cannot_upload_drafts(inspector_client, release_document):
 @pytest.fixture
 def draft_with_media(release_document, engineer):
     return accept_release(
-        payload=bundle_with_media(release_document), content_type="application/zip", actor=engineer, draft=True
+        payload=bundle_with_media(release_document),
+        content_type="application/zip",
+        actor=engineer,
+        draft=True,
     ).revision
 
 
@@ -173,13 +207,30 @@ def test_preview_embeds_image_video_and_pdf(engineer_client, draft_with_media):
     step2 = engineer_client.get(reverse("instructions:revision-preview", args=[draft_with_media.pk, 2])).text
     png_url = reverse("instructions:step-media", args=[media["media/notch.png"].pk])
     assert '<img src="{}" alt="Notch at top left">'.format(png_url) in step1
-    assert '<img src="{}" alt="Cross pattern">'.format(reverse("instructions:step-media", args=[media["media/pattern.svg"].pk])) in step1
-    assert '<iframe class="step-pdf" src="{}"'.format(reverse("instructions:step-media", args=[media["media/torque.pdf"].pk])) in step2
-    assert '<video src="{}" controls'.format(reverse("instructions:step-media", args=[media["media/fasten.mp4"].pk])) in step2
+    assert (
+        '<img src="{}" alt="Cross pattern">'.format(
+            reverse("instructions:step-media", args=[media["media/pattern.svg"].pk])
+        )
+        in step1
+    )
+    assert (
+        '<iframe class="step-pdf" src="{}"'.format(
+            reverse("instructions:step-media", args=[media["media/torque.pdf"].pk])
+        )
+        in step2
+    )
+    assert (
+        '<video src="{}" controls'.format(
+            reverse("instructions:step-media", args=[media["media/fasten.mp4"].pk])
+        )
+        in step2
+    )
 
 
 @pytest.mark.parametrize("path", sorted(MEDIA))
-def test_media_is_streamed_with_its_stored_type_and_nosniff(engineer_client, draft_with_media, path, django_assert_num_queries):
+def test_media_is_streamed_with_its_stored_type_and_nosniff(
+    engineer_client, draft_with_media, path, django_assert_num_queries
+):
     item = StepMedia.objects.get(step__revision=draft_with_media, path=path)
     with django_assert_num_queries(3):  # session, user, media (+ step, revision)
         response = engineer_client.get(reverse("instructions:step-media", args=[item.pk]))
@@ -211,7 +262,9 @@ def test_operators_cannot_fetch_a_drafts_media(operator_client, draft_with_media
 
 def test_operators_fetch_media_of_a_released_revision(operator_client, release_document, engineer):
     release_document.pop("supersedes")
-    revision = accept_release(payload=bundle_with_media(release_document), content_type="application/zip", actor=engineer).revision
+    revision = accept_release(
+        payload=bundle_with_media(release_document), content_type="application/zip", actor=engineer
+    ).revision
     item = StepMedia.objects.get(step__revision=revision, path="media/notch.png")
     response = operator_client.get(reverse("instructions:step-media", args=[item.pk]))
     assert response.status_code == 200

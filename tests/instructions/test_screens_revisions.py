@@ -23,7 +23,15 @@ def _more_steps(document: dict, revision: str, steps: int) -> dict:
                 "instruction": "Check item {}.".format(n),
                 "materials": [{"part_number": "300-550", "quantity": 1}],
                 "characteristics": [
-                    {"code": "X{}".format(n), "name": "Gap {}".format(n), "kind": "variable", "nominal": 1, "lower": 0.9, "upper": 1.1, "unit": "mm"}
+                    {
+                        "code": "X{}".format(n),
+                        "name": "Gap {}".format(n),
+                        "kind": "variable",
+                        "nominal": 1,
+                        "lower": 0.9,
+                        "upper": 1.1,
+                        "unit": "mm",
+                    }
                 ],
             }
         )
@@ -46,7 +54,9 @@ def test_product_list_links_each_product_and_revision(engineer_client, released_
     assert "B · Superseded" in html
 
 
-def test_product_detail_lists_revisions_with_identity_and_supersession(engineer_client, released_c, django_assert_num_queries):
+def test_product_detail_lists_revisions_with_identity_and_supersession(
+    engineer_client, released_c, django_assert_num_queries
+):
     url = reverse("instructions:product-detail", args=[released_c.product_id])
     with django_assert_num_queries(4):  # session, user, product, revisions (+ supersedes, accepted_by)
         response = engineer_client.get(url)
@@ -60,7 +70,9 @@ def test_product_detail_lists_revisions_with_identity_and_supersession(engineer_
     assert reverse("instructions:revision-preview", args=[released_c.pk, 1]) in html
 
 
-def test_product_detail_query_count_does_not_grow_with_revisions(engineer_client, released_c, release_document, engineer, django_assert_num_queries):
+def test_product_detail_query_count_does_not_grow_with_revisions(
+    engineer_client, released_c, release_document, engineer, django_assert_num_queries
+):
     # given three more revisions (one a draft)
     for code in ("D", "E"):
         accept(_more_steps(release_document, code, 1), engineer)
@@ -73,14 +85,20 @@ def test_product_detail_query_count_does_not_grow_with_revisions(engineer_client
     assert "ECO-9F" in response.text
 
 
-def test_revision_detail_shows_everything_the_revision_defines(engineer_client, released_c, django_assert_num_queries):
+def test_revision_detail_shows_everything_the_revision_defines(
+    engineer_client, released_c, django_assert_num_queries
+):
     url = reverse("instructions:revision-detail", args=[released_c.pk])
-    with django_assert_num_queries(9):  # session, user, revision, parts, operations, steps, materials, characteristics, media
+    with django_assert_num_queries(
+        9
+    ):  # session, user, revision, parts, operations, steps, materials, characteristics, media
         response = engineer_client.get(url)
     assert response.status_code == 200
     html = response.text
     assert "OP10 · Mount PCB" in html and "ASSY-1" in html
-    assert "Align the <strong>notch</strong> with the locating pin." in html  # instruction_html, rendered at import
+    assert (
+        "Align the <strong>notch</strong> with the locating pin." in html
+    )  # instruction_html, rendered at import
     assert "Fasten PCB" in html
     assert "<td>0.6</td><td>0.55</td><td>0.65</td><td>N.m</td>" in html  # TQ1 nominal, lower, upper, unit
     assert "VIS1 No lifted pads or cracks" in html
@@ -89,7 +107,9 @@ def test_revision_detail_shows_everything_the_revision_defines(engineer_client, 
     assert "ECO-1042" in html and "rev B" in html  # release id, supersedes
 
 
-def test_revision_detail_query_count_does_not_grow_with_steps(engineer_client, release_document, engineer, django_assert_num_queries):
+def test_revision_detail_query_count_does_not_grow_with_steps(
+    engineer_client, release_document, engineer, django_assert_num_queries
+):
     revision = accept(_more_steps(release_document, "Z", 40), engineer).revision
     assert revision.step_count == 42
     with django_assert_num_queries(9):
@@ -97,7 +117,9 @@ def test_revision_detail_query_count_does_not_grow_with_steps(engineer_client, r
     assert "Extra check 39" in response.text
 
 
-def test_instruction_html_from_an_untrusted_release_stays_escaped(engineer_client, release_document, engineer):
+def test_instruction_html_from_an_untrusted_release_stays_escaped(
+    engineer_client, release_document, engineer
+):
     release_document["operations"][0]["steps"][0]["instruction"] = "Hold <script>alert(1)</script> it."
     revision = accept(release_document, engineer, draft=True).revision
     response = engineer_client.get(reverse("instructions:revision-detail", args=[revision.pk]))
@@ -114,7 +136,11 @@ def test_a_draft_revision_is_marked_as_never_built(engineer_client, release_docu
 
 @pytest.mark.parametrize("name", ["product-list", "product-detail", "revision-detail"])
 def test_operators_may_not_open_engineer_screens(operator_client, released_b, name):
-    args = {"product-list": [], "product-detail": [released_b.product_id], "revision-detail": [released_b.pk]}[name]
+    args = {
+        "product-list": [],
+        "product-detail": [released_b.product_id],
+        "revision-detail": [released_b.pk],
+    }[name]
     response = operator_client.get(reverse("instructions:" + name, args=args))
     assert response.status_code == 403
 
