@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mes.core.models import User
-from mes.models import MaterialLot, Station, Tool, WorkOrder
+from mes.models import MaterialLot, QualificationGrant, Station, Tool, WorkOrder
 from mes.services.lots import quarantine_lot, receive_lot
 from mes.services.qualifications import grant_qualification
 from mes.services.stations import assign_stations, register_station
@@ -57,6 +57,8 @@ def seed_line(*, lines: list[str], password: str) -> None:
                 register_station(code=code, work_center=work_center, name=name, wip_limit=wip_limit, actor=None)
         for username in ("olga", "omar"):
             user = User.objects.get(username=username)
+            if QualificationGrant.objects.filter(user=user, qualification="ESD-1").exists():
+                continue  # seeded before
             assign_stations(user=user, station_codes=[code for code, *_rest in STATIONS], actor=None)
             grant_qualification(user=user, qualification="ESD-1", actor=None, expires_on=today + timedelta(days=365))
         for code, name, kind, due in (
