@@ -230,6 +230,14 @@ def _store(
     )
     steps: list[Step] = []
     position = 0
+    # Releases repeat boilerplate instructions ("Check the label faces the operator"): render each text once.
+    html_of: dict[str, str] = {}
+
+    def rendered(text: str) -> str:
+        if text not in html_of:
+            html_of[text] = render_instruction(text)
+        return html_of[text]
+
     for operation, data in zip(operations, document["operations"], strict=True):
         for step in data["steps"]:
             position += 1
@@ -241,7 +249,7 @@ def _store(
                     position=position,
                     title=step["title"],
                     instruction=step.get("instruction") or "",
-                    instruction_html=render_instruction(step.get("instruction") or ""),
+                    instruction_html=rendered(step.get("instruction") or ""),
                     tools=step.get("tools") or [],
                     qualification=step.get("qualification") or "",
                     signoff=step.get("signoff") or "operator",

@@ -35,7 +35,20 @@ def release_schema() -> dict:
 
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(release_schema())
+    # Local $refs inlined: resolving a reference per element is most of the time of a 5,000-step check.
+    schema = release_schema()
+    return Draft202012Validator(_inline_refs(schema, schema["$defs"]))
+
+
+def _inline_refs(node, definitions: dict):
+    if isinstance(node, dict):
+        reference = node.get("$ref", "")
+        if reference.startswith("#/$defs/") and len(node) == 1:
+            return _inline_refs(definitions[reference.removeprefix("#/$defs/")], definitions)
+        return {key: _inline_refs(value, definitions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(item, definitions) for item in node]
+    return node
 
 
 def pointer(parts) -> str:

@@ -1,0 +1,1 @@
+"""Benchmarks of Threadline's heavy paths; `bench.generate` is shared with the tests."""
