@@ -34,7 +34,6 @@ def draft_upload(request: HtmxHttpRequest) -> HttpResponse:
         form = DraftUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["document"]
-            upload.seek(0)  # the idempotency middleware has already read it once to hash the request
             try:
                 accepted = accept_release(
                     payload=upload.read(),

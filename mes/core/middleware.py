@@ -67,6 +67,7 @@ def _request_hash(request: HttpRequest) -> str:
             for upload in request.FILES.getlist(key):
                 for chunk in upload.chunks():
                     digest.update(chunk)
+                upload.seek(0)  # the view reads the same file after this
     else:
         digest.update(request.body)
     return digest.hexdigest()
