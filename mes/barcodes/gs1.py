@@ -84,6 +84,8 @@ def parse_scan(raw: str) -> ScannedCode:
     match = _SYMBOLOGY.match(text)
     if match is not None:
         symbology, text = text[:3], text[3:]
+        if not text:
+            raise invalid_barcode(_("The scan held no data: scan the label again."))
         if symbology not in GS1_SYMBOLOGIES:
             return _plain(raw, text, symbology)
     elif not _looks_like_gs1(text, separators):
@@ -164,7 +166,9 @@ def _check_syntax_rules(pairs: list[tuple[str, str]]) -> None:
     problems = syntax_dictionary.violations(pairs)
     if not problems:
         return
-    problem = problems[0]
+    # The most telling problem first: a misprint (check digit), then a forbidden pairing, then a missing one.
+    priority = {"check_digit": 0, "excludes": 1, "requires": 2}
+    problem = sorted(problems, key=lambda item: priority[item.kind])[0]
     if problem.kind == "check_digit":
         message = _("The label's ({ai}) has a wrong check digit: the label is damaged or misprinted; call material.").format(
             ai=problem.ai

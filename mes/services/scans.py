@@ -104,16 +104,15 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
     requirements = list(MaterialRequirement.objects.filter(step=step).order_by("order"))
     if not requirements:
         raise ScanRefused("not_required_here", _("This step needs no material: nothing to scan here. Go on with the step."))
-    lot = (
-        MaterialLot.objects.select_for_update(of=("self",)).select_related("part").filter(code=scanned.lot).first()
-        if scanned.lot else None
-    )
+    if not scanned.lot:
+        raise ScanRefused("invalid_barcode", _("This label names no lot (10) or serial (21): scan the lot label."))
+    lot = MaterialLot.objects.select_for_update(of=("self",)).select_related("part").filter(code=scanned.lot).first()
     if lot is None:
         if scanned.serial:
             message = _("Serial {lot} was never received: check the part's label, or have material receive it.")
         else:
             message = _("Lot {lot} is unknown: check the label, or have material receive the lot.")
-        raise ScanRefused("unknown_lot", message.format(lot=scanned.lot or barcode))
+        raise ScanRefused("unknown_lot", message.format(lot=scanned.lot))
     part = lot.part
     if scanned.gtin and part.gtin and scanned.gtin != part.gtin:
         raise ScanRefused(

@@ -1,0 +1,190 @@
+"""record_scan (invariant 4): the right lot is consumed; every wrong scan is refused, logged, consumes nothing."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from mes.choices import HoldKind, LotStatus
+from mes.core.errors import DomainError
+from mes.core.models import OutboxEvent
+from mes.models import Consumption, LotEvent, MaterialLot, ScanRefusal
+from mes.services import lots as lot_services
+from mes.services import scans
+from mes.services import units as unit_services
+from tests.mes.conftest import GS, PCB_GTIN, today
+
+
+def lot_quantities():
+    return dict(MaterialLot.objects.values_list("code", "quantity_remaining"))
+
+
+def refuse(line, actor, *, barcode, step=None, quantity=None):
+    """Scan, expect a refusal, and check that nothing was consumed but the refusal was logged."""
+    before = (lot_quantities(), Consumption.objects.count(), LotEvent.objects.count(), ScanRefusal.objects.count(),
+              OutboxEvent.objects.filter(type="lot.consumed").count())
+    with pytest.raises(DomainError) as refused:
+        scans.record_scan(unit=line.unit, step=step or line.step2, barcode=barcode, quantity=quantity, actor=actor, station=line.station)
+    assert lot_quantities() == before[0]
+    assert Consumption.objects.count() == before[1]
+    assert LotEvent.objects.count() == before[2]
+    assert OutboxEvent.objects.filter(type="lot.consumed").count() == before[4]
+    assert ScanRefusal.objects.count() == before[3] + 1
+    logged = ScanRefusal.objects.order_by("-id").first()
+    assert logged.code == refused.value.code
+    assert logged.barcode == barcode
+    assert logged.actor == actor
+    assert logged.unit == line.unit
+    return refused.value
+
+
+@pytest.mark.invariant(4)
+def test_a_plain_lot_code_consumes_the_open_quantity(at_step2, operator):
+    consumption = scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    assert consumption.quantity == Decimal("4")
+    assert consumption.part_number == "300-550"
+    assert consumption.station == at_step2.station
+    assert MaterialLot.objects.get(code="SCR-1").quantity_remaining == Decimal("96")
+    event = OutboxEvent.objects.filter(type="lot.consumed").last()
+    assert event.data["lot"] == "SCR-1"
+    assert event.data["unit"] == at_step2.unit.serial
+
+
+@pytest.mark.invariant(4)
+def test_a_gs1_serial_label_consumes_the_received_serial(started, operator):
+    consumption = scans.record_scan(unit=started.unit, step=started.step1, barcode="]d201" + PCB_GTIN + "21PCB-0002",
+                                    actor=operator, station=started.station)
+    assert consumption.lot.code == "PCB-0002"
+    lot = MaterialLot.objects.get(code="PCB-0002")
+    assert lot.quantity_remaining == 0
+    assert lot.status == LotStatus.CONSUMED
+
+
+@pytest.mark.invariant(4)
+def test_a_partial_quantity_then_a_second_lot_fills_the_requirement(at_step2, operator, engineer):
+    lot_services.receive_lot(part_number="300-550", lot="SCR-2", quantity=2, actor=engineer)
+    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-2", quantity="2", actor=operator, station=at_step2.station)
+    second = scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    assert second.quantity == Decimal("2")
+
+
+@pytest.mark.invariant(4)
+def test_wrong_part_is_refused(at_step2, operator):
+    error = refuse(at_step2, operator, barcode="PCB-0002")
+    assert error.code == "wrong_part"
+    assert "300-550" in error.message
+
+
+@pytest.mark.invariant(4)
+def test_unknown_lot_is_refused(at_step2, operator):
+    assert refuse(at_step2, operator, barcode="NOPE-1").code == "unknown_lot"
+
+
+@pytest.mark.invariant(4)
+def test_an_unreceived_serial_is_refused(started, operator):
+    error = refuse(started, operator, step=started.step1, barcode="]d201" + PCB_GTIN + "21PCB-9999")
+    assert error.code == "unknown_lot"
+    assert "Serial PCB-9999" in error.message
+
+
+@pytest.mark.invariant(4)
+def test_a_lot_of_a_revision_not_allowed_is_refused(at_step2, operator, engineer):
+    lot_services.receive_lot(part_number="300-550", lot="SCR-OLD", quantity=50, revision="0", actor=engineer)
+    error = refuse(at_step2, operator, barcode="SCR-OLD")
+    assert error.code == "revision_not_allowed"
+    assert "rev 0" in error.message
+
+
+@pytest.mark.invariant(4)
+def test_a_quarantined_lot_is_refused(at_step2, operator, inspector):
+    lot_services.quarantine_lot(lot=at_step2.screws, reason="Supplier recall", actor=inspector)
+    assert refuse(at_step2, operator, barcode="SCR-1").code == "lot_quarantined"
+
+
+@pytest.mark.invariant(4)
+def test_an_expired_lot_is_refused(at_step2, operator, engineer):
+    lot_services.receive_lot(part_number="300-900", lot="TL-OLD", quantity=5, expires_on=today() - timedelta(days=1), actor=engineer)
+    assert refuse(at_step2, operator, barcode="TL-OLD").code == "lot_expired"
+
+
+@pytest.mark.invariant(4)
+def test_a_label_whose_gs1_expiry_has_passed_is_refused(started, operator):
+    barcode = "]C101" + PCB_GTIN + "17200101" + "21PCB-0002"
+    assert refuse(started, operator, step=started.step1, barcode=barcode).code == "lot_expired"
+
+
+@pytest.mark.invariant(4)
+def test_a_used_up_lot_is_refused(started, operator):
+    # PCB-0001 went into... nothing yet: use it up on this unit's step 1, then try it on the next unit.
+    scans.record_scan(unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station)
+    unit_services.sign_off_step(unit=started.unit, step=started.step1, actor=operator, station=started.station)
+    second = started.units[1]
+    unit_services.start_unit(unit=second, actor=operator, station=started.station)
+    started.units[0] = second
+    assert refuse(started, operator, step=started.step1, barcode="PCB-0001").code == "lot_used_up"
+
+
+@pytest.mark.invariant(4)
+def test_a_lot_too_small_is_refused(at_step2, operator, engineer):
+    lot_services.receive_lot(part_number="300-550", lot="SCR-3", quantity=3, actor=engineer)
+    error = refuse(at_step2, operator, barcode="SCR-3")
+    assert error.code == "insufficient_quantity"
+    assert "holds only 3" in error.message
+
+
+@pytest.mark.invariant(4)
+def test_more_than_the_step_needs_is_refused(at_step2, operator):
+    assert refuse(at_step2, operator, barcode="SCR-1", quantity="5").code == "quantity_exceeds_requirement"
+
+
+@pytest.mark.invariant(4)
+def test_a_part_already_complete_is_refused(at_step2, operator):
+    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    assert refuse(at_step2, operator, barcode="SCR-1").code == "already_complete"
+
+
+@pytest.mark.invariant(4)
+def test_a_bad_gs1_label_is_refused(at_step2, operator):
+    assert refuse(at_step2, operator, barcode="]C101" + "09506000134353" + "10SCR-1").code == "invalid_barcode"
+
+
+@pytest.mark.invariant(4)
+def test_a_gtin_of_another_part_is_refused(engineer, started, operator):
+    # 200-010 has a GTIN; a label with another GTIN and PCB-0002's serial is not that part.
+    barcode = "]d201" + "00000000000017" + "21PCB-0002"
+    assert refuse(started, operator, step=started.step1, barcode=barcode).code == "wrong_part"
+
+
+@pytest.mark.invariant(5)
+def test_a_held_unit_cannot_be_scanned_into(at_step2, operator, inspector):
+    unit_services.place_hold(unit=at_step2.unit, kind=HoldKind.MANUAL, reason="Check", actor=inspector)
+    error = refuse(at_step2, operator, barcode="SCR-1")
+    assert error.code == "unit_on_hold"
+    assert error.status == 409
+
+
+def test_a_step_that_is_not_current_is_refused(started, operator):
+    assert refuse(started, operator, step=started.step2, barcode="SCR-1").code == "step_not_current"
+
+
+def test_an_operator_not_assigned_to_the_station_is_refused(started, outsider, engineer):
+    from mes.services import qualifications
+
+    qualifications.grant_qualification(user=outsider, qualification="ESD-1", actor=engineer)
+    error = refuse(started, outsider, step=started.step1, barcode="PCB-0002")
+    assert error.code == "station_not_assigned"
+    assert error.status == 403
+
+
+def test_an_operator_without_the_qualification_is_refused(started, outsider, engineer):
+    from mes.services import stations
+
+    stations.assign_stations(user=outsider, station_codes=["ST-1"], actor=engineer)
+    assert refuse(started, outsider, step=started.step1, barcode="PCB-0002").code == "qualification_missing"
+
+
+def test_an_expired_qualification_is_refused(started, operator, engineer):
+    from mes.services import qualifications
+
+    qualifications.grant_qualification(user=operator, qualification="ESD-1", expires_on=today() - timedelta(days=1), actor=engineer)
+    assert refuse(started, operator, step=started.step1, barcode="PCB-0002").code == "qualification_expired"
