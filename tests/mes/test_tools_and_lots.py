@@ -1,0 +1,117 @@
+"""Tool scans, lot receipt, quarantine with containment, release, where-used."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from mes.choices import HoldKind, HoldStatus, LotStatus, UnitStatus
+from mes.core.errors import DomainError
+from mes.models import Hold, MaterialLot, ToolScan
+from mes.selectors import where_used
+from mes.services import lots as lot_services
+from mes.services import scans, tools
+from tests.mes.conftest import today
+
+
+def test_the_required_tool_is_scanned(at_step2, operator):
+    scan = tools.record_tool_scan(unit=at_step2.unit, step=at_step2.step2, barcode="TD-0.6", actor=operator, station=at_step2.station)
+    assert scan.tool.code == "TD-0.6"
+
+
+@pytest.mark.parametrize(
+    ("barcode", "code"),
+    [("G-TQ-1", "not_required_here"), ("TD-9", "not_required_here")],
+)
+def test_a_tool_the_step_does_not_use_is_refused(at_step2, operator, barcode, code):
+    with pytest.raises(DomainError) as refused:
+        tools.record_tool_scan(unit=at_step2.unit, step=at_step2.step2, barcode=barcode, actor=operator, station=at_step2.station)
+    assert refused.value.code == code
+    assert ToolScan.objects.count() == 0
+
+
+def test_a_tool_scan_at_a_step_without_tools_is_refused(started, operator):
+    with pytest.raises(DomainError) as refused:
+        tools.record_tool_scan(unit=started.unit, step=started.step1, barcode="TD-0.6", actor=operator, station=started.station)
+    assert refused.value.code == "not_required_here"
+
+
+def test_a_tool_past_its_calibration_is_refused(at_step2, operator, engineer):
+    tools.register_tool(code="TD-0.6", calibration_due=today() - timedelta(days=1), actor=engineer)
+    with pytest.raises(DomainError) as refused:
+        tools.record_tool_scan(unit=at_step2.unit, step=at_step2.step2, barcode="TD-0.6", actor=operator, station=at_step2.station)
+    assert refused.value.code == "tool_calibration_expired"
+    assert ToolScan.objects.count() == 0
+
+
+def test_a_lot_is_received_with_the_revision_of_the_newest_release(line):
+    assert line.pcb_serials[0].part_revision == "B"
+    assert line.screws.part_revision == "A"
+    assert line.screws.quantity_remaining == Decimal("100")
+
+
+def test_a_lot_of_a_shelf_life_part_expires_by_default(line):
+    # 300-900 has a shelf life of 365 days, but the fixture gave an explicit date: explicit wins.
+    assert line.locker.expires_on == today() + timedelta(days=30)
+    other = lot_services.receive_lot(part_number="300-900", lot="TL-2", quantity=1, actor=line.unit.work_order.created_by)
+    assert other.expires_on == today() + timedelta(days=365)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        pytest.param({"part_number": "999-999", "lot": "X-1", "quantity": 1}, "unknown_part", id="unknown_part"),
+        pytest.param({"part_number": "300-550", "lot": "SCR-1", "quantity": 1}, "lot_exists", id="duplicate"),
+        pytest.param({"part_number": "300-550", "lot": "X-2", "quantity": 0}, "invalid_quantity", id="zero"),
+        pytest.param({"part_number": "200-010", "lot": "X-3", "quantity": 2}, "serial_quantity_one", id="serial_of_two"),
+    ],
+)
+def test_bad_receipts_are_refused(line, engineer, kwargs, code):
+    before = MaterialLot.objects.count()
+    with pytest.raises(DomainError) as refused:
+        lot_services.receive_lot(actor=engineer, **kwargs)
+    assert refused.value.code == code
+    assert MaterialLot.objects.count() == before
+
+
+def test_quarantine_with_containment_holds_every_unfinished_unit_that_consumed_it(at_step2, operator, inspector):
+    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    outcome = lot_services.quarantine_lot(lot=at_step2.screws, reason="Supplier recall", contain=True, actor=inspector)
+    assert [unit.serial for unit in outcome.held_units] == [at_step2.unit.serial]
+    at_step2.unit.refresh_from_db()
+    assert at_step2.unit.status == UnitStatus.ON_HOLD
+    hold = Hold.objects.get(unit=at_step2.unit)
+    assert (hold.kind, hold.lot) == (HoldKind.LOT_CONTAINMENT, at_step2.screws)
+    # releasing the lot releases its containment holds and the unit resumes
+    released = lot_services.release_lot(lot=at_step2.screws, reason="Recall withdrawn", actor=inspector)
+    assert released.lot.status == LotStatus.AVAILABLE
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.RELEASED
+    at_step2.unit.refresh_from_db()
+    assert at_step2.unit.status == UnitStatus.IN_PROGRESS
+
+
+def test_quarantining_a_quarantined_lot_is_refused(line, inspector):
+    lot_services.quarantine_lot(lot=line.screws, reason="Recall", actor=inspector)
+    with pytest.raises(DomainError) as refused:
+        lot_services.quarantine_lot(lot=line.screws, reason="Again", actor=inspector)
+    assert refused.value.code == "lot_already_quarantined"
+
+
+def test_releasing_an_available_lot_is_refused(line, inspector):
+    with pytest.raises(DomainError) as refused:
+        lot_services.release_lot(lot=line.screws, reason="?", actor=inspector)
+    assert refused.value.code == "lot_not_quarantined"
+
+
+def test_where_used_lists_units_and_steps(at_step2, operator):
+    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    used = where_used(MaterialLot.objects.get(code="SCR-1"))
+    assert [(row.serial, row.step_id, row.quantity) for row in used.rows] == [(at_step2.unit.serial, at_step2.step2.pk, Decimal("4"))]
+
+
+def test_the_database_refuses_a_negative_remaining_quantity(line):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MaterialLot.objects.filter(pk=line.screws.pk).update(quantity_remaining=-1)
