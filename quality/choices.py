@@ -39,7 +39,28 @@ class Decision(models.TextChoices):
     RETURN_TO_VENDOR = "return_to_vendor", _("Return to vendor")
 
 
+# A lot-level NCR whose quantity is split between several decisions records this on `Ncr.decision`.
+SPLIT_DECISION: Final[str] = "split"
+
+# Decisions that need a second signature (the review board) unless settings say otherwise.
+DEFAULT_REVIEW_BOARD_DECISIONS: Final[tuple[str, ...]] = ("use_as_is", "repair")
+
+# Decisions that act on a unit, and those that need a lot.
+UNIT_DECISIONS: Final[frozenset[str]] = frozenset({"use_as_is", "rework", "repair", "scrap", "return_to_vendor"})
+LOT_DECISIONS: Final[frozenset[str]] = frozenset({"use_as_is", "scrap", "return_to_vendor"})
+
+
 class NcrEventKind(models.TextChoices):
     RAISED = "raised", _("Raised")
     STATUS = "status", _("Status changed")
     NOTE = "note", _("Note")
+    DISPOSITION = "disposition", _("Dispositioned")
+    SIGNED = "signed", _("Signed")
+    CONTAINMENT = "containment", _("Containment")
+
+NCR_STATUS_TONE: Final[Mapping[str, str]] = {
+    NcrStatus.OPEN: "danger",
+    NcrStatus.IN_REVIEW: "warning",
+    NcrStatus.DISPOSITIONED: "info",
+    NcrStatus.CLOSED: "muted",
+}

@@ -51,6 +51,9 @@ def _append_only_triggers_survive_flush(request):
         return
     request.getfixturevalue("transactional_db")
     from mes.models.append_only import APPEND_ONLY_TABLES as LINE_HISTORY_TABLES
+    from quality.models import APPEND_ONLY_TABLES as QUALITY_HISTORY_TABLES
+
+    LINE_HISTORY_TABLES = [*LINE_HISTORY_TABLES, *QUALITY_HISTORY_TABLES]
 
     append_only.install(connection)
     append_only.install(connection, LINE_HISTORY_TABLES)

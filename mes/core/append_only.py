@@ -4,7 +4,7 @@ The application never updates these rows; the triggers make sure nobody else doe
 either, whatever the client. Installed by migration on PostgreSQL and SQLite.
 """
 
-APPEND_ONLY_TABLES = ["core_auditentry"]
+APPEND_ONLY_TABLES = ["core_auditentry", "core_signature"]
 
 
 def _sqlite_statements(table: str) -> list[str]:

@@ -176,3 +176,50 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return "{} {} {}".format(self.kind, self.subject_id, self.status)
+
+
+class SignatureMeaning(models.TextChoices):
+    """What a person declares by signing (21 CFR Part 11 §11.50: the meaning of the signature)."""
+
+    REVIEWED = "reviewed", _("Reviewed")
+    APPROVED = "approved", _("Approved")
+    RESPONSIBLE = "responsible", _("Responsible")
+
+
+class Signature(models.Model):
+    """An electronic signature: a person re-entered their password at `signed_at` and declared `meaning`.
+
+    Bound to the exact content signed: `content` is the canonical JSON that was shown and
+    signed, `content_hash` its SHA-256 (recomputable by anyone, see `mes.core.signatures`).
+    `carried_by` is the identity whose request carried the signature (an API token, a
+    session); it may differ from `signer`, who is always a person. Append-only (invariant 6).
+    """
+
+    signer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="signatures")
+    printed_name = models.CharField(_("printed name"), max_length=300)
+    meaning = models.CharField(_("meaning"), max_length=20, choices=SignatureMeaning.choices)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64)
+    content = models.JSONField(_("content signed"))
+    content_hash = models.CharField(_("SHA-256 of the content"), max_length=64)
+    carried_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    station = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("electronic signature")
+        verbose_name_plural = _("electronic signatures")
+        ordering = ["signed_at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(meaning__in=SignatureMeaning.values), name="signature_meaning_valid"),
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "signer"], name="signature_once_per_signer"),
+        ]
+
+    def __str__(self) -> str:
+        return "{} {} {}".format(self.printed_name, self.get_meaning_display(), self.signed_at.isoformat())
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Signatures are append-only: a new act needs a new signature.")
+        super().save(*args, **kwargs)

@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quality.choices import NCR_TRANSITIONS, Decision, NcrEventKind, NcrSource, NcrStatus
+from quality.choices import NCR_TRANSITIONS, SPLIT_DECISION, Decision, NcrEventKind, NcrSource, NcrStatus
+from quality.querysets import NcrQuerySet
 
 
 class Ncr(models.Model):
@@ -40,6 +41,21 @@ class Ncr(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decision_reason = models.TextField(blank=True)
+    quantity = models.DecimalField(
+        _("quantity affected"), max_digits=14, decimal_places=4, null=True, blank=True,
+        help_text=_("For a lot-level NCR: the quantity of the lot in question, which a disposition may split."),
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="contained",
+        help_text=_("The lot NCR whose containment this unit NCR belongs to."),
+    )
+    photo = models.FileField(_("photo"), upload_to="ncr-photos/%Y/%m/", blank=True, max_length=300)
+    photo_content_type = models.CharField(max_length=50, blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = NcrQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -53,7 +69,9 @@ class Ncr(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=NcrStatus.values), name="ncr_status_valid"),
             models.CheckConstraint(condition=Q(source__in=NcrSource.values), name="ncr_source_valid"),
-            models.CheckConstraint(condition=Q(decision="") | Q(decision__in=Decision.values), name="ncr_decision_valid"),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decision__in=[*Decision.values, SPLIT_DECISION]), name="ncr_decision_valid"
+            ),
         ]
         indexes = [models.Index(fields=["status", "raised_at"])]
 
@@ -63,12 +81,20 @@ class Ncr(models.Model):
     def allowed_moves(self) -> frozenset[str]:
         return NCR_TRANSITIONS[self.status]
 
+    @property
+    def is_lot_level(self) -> bool:
+        return self.unit_id is None and self.lot_id is not None
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.status in (NcrStatus.OPEN, NcrStatus.IN_REVIEW)
+
 
 class NcrEvent(models.Model):
     """One entry in an NCR's history (raised, status moves, notes). Append-only."""
 
     ncr = models.ForeignKey(Ncr, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=10, choices=NcrEventKind.choices)
+    kind = models.CharField(max_length=20, choices=NcrEventKind.choices)
     before = models.CharField(max_length=14, blank=True)
     after = models.CharField(max_length=14, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mes.choices import HoldKind
 from mes.core import audit, outbox
-from mes.core.errors import DomainError
+from mes.core.errors import Conflict, DomainError
 from quality.choices import NcrEventKind, NcrSource, NcrStatus
 from quality.models import Ncr, NcrEvent
 
@@ -56,7 +56,7 @@ def evidence_for(*, unit, step, characteristic, result, actor, station) -> dict:
 @transaction.atomic
 def raise_ncr(
     *, unit, description: str, actor, station=None, step=None, characteristic=None, result=None, lot=None,
-    hold: bool = True,
+    hold: bool = True, quantity=None, parent: Ncr | None = None,
 ) -> Ncr:
     """Raise an NCR with its evidence and (by default) hold the unit until it is dispositioned (invariant 5).
 
@@ -80,6 +80,7 @@ def raise_ncr(
         revision=unit.revision if unit is not None else None, characteristic=characteristic, result=result, lot=lot,
         hold=unit_hold, description=description, value=result.value if result is not None else None,
         evidence=evidence, station_code=station.code if station is not None else "", raised_by=actor,
+        quantity=quantity, parent=parent,
     )
     NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.RAISED, after=NcrStatus.OPEN, actor=actor,
                             station_code=ncr.station_code, reason=description)
@@ -92,4 +93,101 @@ def raise_ncr(
               "value": _decimal(ncr.value), "lot": lot.code if lot is not None else None,
               "hold": unit_hold.pk if unit_hold else None, "evidence": evidence},
     )
+    return ncr
+
+
+# --- The NCR lifecycle beyond raising (quality owns it) -----------------------------------------
+
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+def lock_ncr(ncr: Ncr | int) -> Ncr:
+    pk = ncr.pk if isinstance(ncr, Ncr) else ncr
+    return Ncr.objects.select_for_update(of=("self",)).select_related("unit", "lot", "step", "hold").get(pk=pk)
+
+
+def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "", data: dict | None = None) -> NcrEvent:
+    """The one way an NCR's status changes: table → status → NcrEvent → audit → outbox. The caller holds the lock."""
+    from quality import events
+    from quality.choices import NCR_TRANSITIONS
+
+    if to not in NCR_TRANSITIONS[ncr.status]:
+        raise Conflict(
+            "ncr_transition_refused",
+            _("{number} is {status}; it cannot become {to}.").format(
+                number=ncr.number, status=NcrStatus(ncr.status).label, to=NcrStatus(to).label),
+            "status",
+        )
+    before = ncr.status
+    event = NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.STATUS, before=before, after=to, actor=actor,
+                                    station_code=station_code, reason=reason, data=data or {})
+    ncr.status = to
+    ncr.save(update_fields=["status"])
+    audit.record(actor=actor, action=events.NCR_STATUS_EVENTS[to], subject=ncr, station=station_code,
+                 summary="{} {} → {}".format(ncr.number, before, to), reason=reason, data=data or {})
+    events.emit(events.NCR_STATUS_EVENTS[to], ncr=ncr, actor=actor, before=before, reason=reason, **(data or {}))
+    return event
+
+
+@transaction.atomic
+def start_review(*, ncr: Ncr, actor, station=None) -> Ncr:
+    """An inspector takes an open NCR into review (it stays unresolved and keeps the unit held)."""
+    ncr = lock_ncr(ncr)
+    _move(ncr, NcrStatus.IN_REVIEW, actor=actor, station_code=station.code if station else "", reason=_("Taken into review"))
+    ncr.assigned_to = actor
+    ncr.save(update_fields=["assigned_to"])
+    return ncr
+
+
+@transaction.atomic
+def close_ncr(*, ncr: Ncr, actor, reason: str, station=None) -> Ncr:
+    """Close a dispositioned NCR once its outcome is verified (rework redone, RTV shipped)."""
+    if not (reason or "").strip():
+        raise DomainError("reason_required", _("Say why the NCR can be closed (what was verified)."), "reason")
+    ncr = lock_ncr(ncr)
+    _move(ncr, NcrStatus.CLOSED, actor=actor, station_code=station.code if station else "", reason=reason)
+    ncr.closed_at = timezone.now()
+    ncr.closed_by = actor
+    ncr.save(update_fields=["closed_at", "closed_by"])
+    return ncr
+
+
+def check_photo(photo) -> str:
+    """Refuse anything but a JPEG/PNG/WebP/HEIC image of at most 10 MB; return its content type.
+
+    The type is read from the file's first bytes, not trusted from the browser.
+    """
+    if photo.size > PHOTO_MAX_BYTES:
+        raise DomainError("photo_too_large", _("The photo is larger than {limit} MB: take it again at a lower resolution.").format(
+            limit=PHOTO_MAX_BYTES // (1024 * 1024)), "photo")
+    head = photo.read(16)
+    photo.seek(0)
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"heif"):
+        return "image/heic"
+    raise DomainError("photo_not_an_image", _("The photo must be a JPEG, PNG, WebP or HEIC image."), "photo")
+
+
+@transaction.atomic
+def report_problem(*, unit, step, description: str, actor, station=None, photo=None) -> Ncr:
+    """An operator reports a problem from the step screen: an NCR that holds the unit, with an optional photo."""
+    from django.core.files.base import ContentFile
+
+    content_type = check_photo(photo) if photo is not None else ""
+    if step is not None and step.revision_id != unit.revision_id:
+        raise DomainError("step_not_in_revision", _("That step is not part of the unit's revision."), "step")
+    ncr = raise_ncr(unit=unit, step=step, description=description, actor=actor, station=station)
+    if photo is not None:
+        name = "{}.{}".format(ncr.number, PHOTO_TYPES[content_type])
+        ncr.photo.save(name, ContentFile(photo.read()), save=False)
+        ncr.photo_content_type = content_type
+        ncr.save(update_fields=["photo", "photo_content_type"])
+        NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, station_code=ncr.station_code,
+                                reason=_("Photo attached"), data={"photo": ncr.photo.name, "content_type": content_type})
     return ncr

@@ -4,13 +4,13 @@ from django.db import migrations
 def install(apps, schema_editor):
     from mes.core import append_only
 
-    append_only.install(schema_editor.connection)
+    append_only.install(schema_editor.connection, ["core_auditentry"])
 
 
 def uninstall(apps, schema_editor):
     from mes.core import append_only
 
-    append_only.drop(schema_editor.connection)
+    append_only.drop(schema_editor.connection, ["core_auditentry"])
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,34 @@
+"""Outbound events of quality (invariant 10): names and payloads, written by services with the change."""
+
+from typing import Any
+
+from mes.core import outbox
+
+NCR_RAISED = "ncr.raised"
+NCR_IN_REVIEW = "ncr.in_review"
+NCR_DISPOSITIONED = "ncr.dispositioned"
+NCR_CLOSED = "ncr.closed"
+NCR_STATUS_EVENTS = {
+    "in_review": NCR_IN_REVIEW,
+    "dispositioned": NCR_DISPOSITIONED,
+    "closed": NCR_CLOSED,
+}
+
+
+def ncr_subject(ncr) -> str:
+    return "ncr:{}".format(ncr.number)
+
+
+def ncr_data(ncr, **extra: Any) -> dict[str, Any]:
+    data = {
+        "id": ncr.pk, "number": ncr.number, "status": ncr.status,
+        "unit": ncr.unit.serial if ncr.unit_id else None,
+        "step": ncr.step_id, "lot": ncr.lot.code if ncr.lot_id else None,
+        "decision": ncr.decision or None,
+    }
+    data.update(extra)
+    return data
+
+
+def emit(type: str, *, ncr, actor, **extra: Any):
+    return outbox.emit(type, subject=ncr_subject(ncr), actor=actor, data=ncr_data(ncr, **extra))
