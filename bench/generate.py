@@ -1,6 +1,7 @@
 """A generated release that reads like a real one: operations at several work centers, lot and
 serial materials with alternates, variable and attribute characteristics, tools, qualifications
-and Markdown instructions (each step's text is its own, so nothing is rendered twice). Deterministic: the same arguments give the same document."""
+and Markdown instructions (each step's text is its own, so nothing is rendered twice).
+Deterministic: the same arguments give the same document."""
 
 import random
 
@@ -56,7 +57,8 @@ def generate_release(
                 "title": "{} the {}".format(verb, thing),
                 "instruction": (
                     "{verb} the **{thing}** ({o}.{s}) as shown. Check that:\n\n"
-                    "- nothing is scratched or bent;\n- the label faces the operator;\n- the part sits flat.\n\n"
+                    "- nothing is scratched or bent;\n- the label faces the operator;\n- the part sits "
+                    "flat.\n\n"
                     "Stop and call the line lead if the {thing} does not fit."
                 ).format(verb=verb, thing=thing, o=o + 1, s=s + 1),
             }
