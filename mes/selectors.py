@@ -92,8 +92,11 @@ class StepProgress:
         return self.step.needs_inspector
 
 
-def step_progress(*, unit: Unit, step: Step, attempt: int, user=None) -> StepProgress:
-    """What the unit has done at this step attempt, and what it still needs (a fixed number of queries)."""
+def step_progress(*, unit: Unit, step: Step, attempt: int, user=None, labels: bool = True) -> StepProgress:
+    """What the unit has done at this step attempt, and what it still needs (a fixed number of queries).
+
+    `labels=False` (sign-off) skips reading part names unless something is missing.
+    """
     requirements = list(MaterialRequirement.objects.filter(step=step).order_by("order"))
     characteristics = list(Characteristic.objects.filter(step=step).order_by("order"))
     consumed: dict[int, Decimal] = {}
@@ -104,15 +107,19 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None) -> StepPro
             for row in Consumption.objects.filter(unit=unit, step=step, attempt=attempt)
             .values("requirement_id").annotate(total=Sum("quantity")).order_by()
         }
-        parts = {part.part_number: part for part in RevisionPart.objects.filter(revision_id=unit.revision_id)}
+        if labels or any(consumed.get(r.pk, Decimal(0)) < r.quantity for r in requirements):
+            parts = {part.part_number: part for part in RevisionPart.objects.filter(revision_id=unit.revision_id)}
     latest: dict[int, StepResult] = {}
     if characteristics:
-        results = (
-            StepResult.objects.filter(unit=unit, step=step, attempt=attempt)
-            .order_by("id").prefetch_related("ncrs")
-        )
-        for result in results:
+        for result in StepResult.objects.filter(unit=unit, step=step, attempt=attempt).order_by("id"):
             latest[result.characteristic_id] = result
+    ncrs_by_result: dict[int, list] = defaultdict(list)
+    failed = [result.pk for result in latest.values() if not result.in_tolerance]
+    if failed:
+        from quality.models import Ncr  # read-only: the NCR's status decides whether the result may stand
+
+        for ncr in Ncr.objects.filter(result_id__in=failed).order_by("id"):
+            ncrs_by_result[ncr.result_id].append(ncr)
     scanned_tools: set[str] = set()
     if step.tools:
         scanned_tools = set(
@@ -138,7 +145,7 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None) -> StepPro
         result = latest.get(characteristic.pk)
         item = CharacteristicProgress(characteristic=characteristic, latest=result)
         if result is not None:
-            ncrs = list(result.ncrs.all())
+            ncrs = ncrs_by_result.get(result.pk, [])
             if ncrs:
                 item.ncr_id = ncrs[-1].pk
                 item.ncr_resolved = all(ncr.status in RESOLVED_NCR_STATUSES for ncr in ncrs)
@@ -183,7 +190,7 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None) -> StepPro
 
 def missing_for_step(*, unit: Unit, step: Step, attempt: int, user=None) -> list[Need]:
     """What sign-off still waits for (invariant 3); empty when the step may be signed off."""
-    return step_progress(unit=unit, step=step, attempt=attempt, user=user).missing
+    return step_progress(unit=unit, step=step, attempt=attempt, user=user, labels=False).missing
 
 
 @dataclass(frozen=True)

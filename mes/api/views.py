@@ -197,9 +197,8 @@ def unit_signoff(request: Request, serial: str) -> Response:
         unit=unit, step=data["step"], station=_station_or_none(data["station"]), actor=request.user,
         countersigner=unit_services.Countersignature(**countersignature) if countersignature else None,
     )
-    unit.refresh_from_db(fields=["status"])
     return Response({
-        "unit": unit.serial, "status": unit.status, "signed_off": data["step"],
+        "unit": unit.serial, "status": "in_progress" if next_step else "completed", "signed_off": data["step"],
         "next_step": {"id": next_step.pk, "title": next_step.title, "position": next_step.position} if next_step else None,
     })
 

@@ -7,8 +7,8 @@ the UnitEvent → emit the outbox event, inside the caller's transaction with th
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +43,13 @@ class Countersignature:
     password: str
 
 
-def _move(unit: Unit, to: str, *, actor: User | None, station: Station | None, reason: str) -> UnitEvent:
-    """The one way a unit's status changes. The caller holds the unit's row lock."""
+def _move(
+    unit: Unit, to: str, *, actor: User | None, station: Station | None, reason: str, also_save: tuple[str, ...] = ()
+) -> UnitEvent:
+    """The one way a unit's status changes. The caller holds the unit's row lock.
+
+    `also_save` names fields the caller changed with the move, written in the same UPDATE.
+    """
     if to not in UNIT_TRANSITIONS[unit.status]:
         raise Conflict(
             "transition_refused",
@@ -58,7 +63,7 @@ def _move(unit: Unit, to: str, *, actor: User | None, station: Station | None, r
         unit=unit, kind=UnitEventKind.STATUS, before=before, after=to, actor=actor, station=station, reason=reason
     )
     unit.status = to
-    unit.save(update_fields=["status", "updated_at"])
+    unit.save(update_fields=["status", "updated_at", *also_save])
     events.emit(
         events.UNIT_STATUS_CHANGED, subject=events.unit_subject(unit), actor=actor,
         data=events.unit_data(unit, before=before, reason=reason),
@@ -266,15 +271,16 @@ def _check_countersignature(*, step: Step, actor: User, countersigner: Countersi
 
 
 def _complete_work_order_if_done(work_order: WorkOrder, *, actor: User | None) -> None:
-    work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
-    if work_order.status != WorkOrderStatus.OPEN:
+    """Close the work order when its last unit finished: one conditional UPDATE, no read-modify-write."""
+    if WorkOrderStatus.COMPLETED not in WORK_ORDER_TRANSITIONS[WorkOrderStatus.OPEN]:  # pragma: no cover
         return
-    if work_order.units.exclude(status__in=[UnitStatus.COMPLETED, UnitStatus.SCRAPPED]).exists():
+    unfinished = Unit.objects.filter(work_order=OuterRef("pk")).exclude(status__in=[UnitStatus.COMPLETED, UnitStatus.SCRAPPED])
+    closed = (
+        WorkOrder.objects.filter(pk=work_order.pk, status=WorkOrderStatus.OPEN)
+        .exclude(Exists(unfinished)).update(status=WorkOrderStatus.COMPLETED)
+    )
+    if not closed:
         return
-    if WorkOrderStatus.COMPLETED not in WORK_ORDER_TRANSITIONS[work_order.status]:  # pragma: no cover
-        return
-    work_order.status = WorkOrderStatus.COMPLETED
-    work_order.save(update_fields=["status"])
     audit.record(actor=actor, action="work_order.completed", subject=work_order, summary=work_order.number)
     events.emit(events.WORK_ORDER_COMPLETED, subject="work_order:{}".format(work_order.number), actor=actor,
                 data={"number": work_order.number})
@@ -296,19 +302,17 @@ def sign_off_step(
     if missing:
         raise Conflict.many([ErrorDetail(need.code, need.message, need.path) for need in missing])
     inspector = _check_countersignature(step=step, actor=actor, countersigner=countersigner)
-    try:
-        with transaction.atomic():
-            sign_off = StepSignOff.objects.create(
-                unit=unit, step=step, attempt=unit.current_attempt, actor=actor, countersigned_by=inspector, station=station
-            )
-    except IntegrityError:
-        raise Conflict("already_signed_off", _("Step '{step}' of unit {serial} is already signed off.").format(step=step.title, serial=unit.serial), "step") from None
+    # The unit's row lock makes this the only sign-off of this attempt; the unique constraint is the backstop.
+    sign_off = StepSignOff.objects.create(
+        unit=unit, step=step, attempt=unit.current_attempt, actor=actor, countersigned_by=inspector, station=station
+    )
     UnitEvent.objects.create(unit=unit, kind=UnitEventKind.STEP_SIGNED_OFF, step=step, actor=actor, station=station,
                              data={"attempt": unit.current_attempt, "countersigned_by": inspector.username if inspector else None})
     next_step = Step.objects.filter(revision_id=unit.revision_id, position__gt=step.position).order_by("position").first()
     audit.record(actor=actor, action="step.signed_off", subject=unit, station=station.code,
-                 summary="{} step {} {}".format(unit.serial, step.position, step.title),
-                 data={"step": step.pk, "attempt": sign_off.attempt, "countersigned_by": inspector.username if inspector else None})
+                 summary="{} step {} {}{}".format(unit.serial, step.position, step.title, "" if next_step else " (unit completed)"),
+                 data={"step": step.pk, "attempt": sign_off.attempt, "countersigned_by": inspector.username if inspector else None,
+                       "unit_completed": next_step is None})
     events.emit(events.STEP_SIGNED_OFF, subject=events.unit_subject(unit), actor=actor,
                 data=events.unit_data(unit, step={"id": step.pk, "title": step.title, "position": step.position},
                                       attempt=sign_off.attempt, countersigned_by=inspector.username if inspector else None,
@@ -316,9 +320,8 @@ def sign_off_step(
     if next_step is None:
         unit.current_step = None
         unit.completed_at = timezone.now()
-        unit.save(update_fields=["current_step", "completed_at", "updated_at"])
-        _move(unit, UnitStatus.COMPLETED, actor=actor, station=station, reason=_("Last step signed off"))
-        audit.record(actor=actor, action="unit.completed", subject=unit, station=station.code, summary=unit.serial)
+        _move(unit, UnitStatus.COMPLETED, actor=actor, station=station, reason=_("Last step signed off"),
+              also_save=("current_step", "completed_at"))
         events.emit(events.UNIT_COMPLETED, subject=events.unit_subject(unit), actor=actor, data=events.unit_data(unit))
         _complete_work_order_if_done(unit.work_order, actor=actor)
         return None
