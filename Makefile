@@ -28,7 +28,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: $(STAMP)
-	$(VENV)/bin/celery -A mes worker --loglevel=info
+	$(VENV)/bin/celery -A mes worker -B --loglevel=info
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -7,6 +7,8 @@ from mes.core.api import views as core_api
 urlpatterns = [
     path("", include("instructions.api.urls")),
     path("", include("mes.api.urls")),
+    path("", include("quality.api.urls")),
     path("events", core_api.events, name="api-events"),
     path("whoami", core_api.whoami, name="api-whoami"),
+    path("webhooks", core_api.webhooks, name="api-webhooks"),
 ]

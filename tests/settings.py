@@ -17,3 +17,5 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Tasks run in-process in tests whatever REDIS_URL says; tests marked `redis` start a real worker.
+CELERY_TASK_ALWAYS_EAGER = True

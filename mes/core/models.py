@@ -121,6 +121,8 @@ class OutboxEvent(models.Model):
     subject = models.CharField(max_length=128)
     data = models.JSONField(default=dict)
     actor_label = models.CharField(max_length=150, blank=True)
+    # Set once the relay has created a delivery for every webhook that wants this event.
+    relayed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("outbound event")
@@ -223,3 +225,53 @@ class Signature(models.Model):
         if self.pk is not None:
             raise ValueError("Signatures are append-only: a new act needs a new signature.")
         super().save(*args, **kwargs)
+
+
+class Webhook(models.Model):
+    """A receiver of outbound events: each event of a listed type is POSTed to `url`, signed with `secret`.
+
+    The secret is kept in clear because every delivery is signed with it (HMAC-SHA256); it is
+    shown to the creator once and never returned by the API afterwards.
+    """
+
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("event types"), default=list, help_text=_("Empty: every event."))
+    secret = models.CharField(max_length=100)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="webhooks")
+    created_at = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.events or event_type in self.events
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class WebhookDelivery(models.Model):
+    """One event owed to one webhook, retried with backoff until the receiver answers 2xx (invariant 10)."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["webhook", "event"], name="delivery_once_per_webhook_event")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return "{} → {}".format(self.event_id, self.webhook_id)

@@ -21,6 +21,7 @@ IMPORT_RELEASE = "instructions.import_release"
 VIEW_AUDIT = "core.view_auditentry"
 VIEW_EVENTS = "core.view_outboxevent"
 MANAGE_TOKENS = "core.manage_tokens"
+MANAGE_WEBHOOKS = "core.manage_webhooks"
 # The line (mes app).
 VIEW_UNIT = "mes.view_unit"
 START_UNIT = "mes.start_unit"
@@ -49,7 +50,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          MANAGE_STATIONS, GRANT_QUALIFICATION, DECIDE_ECO, VIEW_NCR, VIEW_FEEDBACK}
     ),
     Role.INTEGRATION: frozenset(
-        {VIEW_REVISION, IMPORT_RELEASE, VIEW_EVENTS, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, MANAGE_WORK_ORDERS,
+        {VIEW_REVISION, IMPORT_RELEASE, VIEW_EVENTS, MANAGE_WEBHOOKS, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, MANAGE_WORK_ORDERS,
          MANAGE_STATIONS, GRANT_QUALIFICATION, VIEW_NCR, RAISE_NCR}
     ),
     Role.ADMIN: frozenset(),  # filled below: every permission any role holds, plus administration

@@ -8,21 +8,11 @@ from rest_framework.response import Response
 
 from mes.core.api.endpoints import api_endpoint
 from mes.core.errors import Malformed
-from mes.core.models import OutboxEvent
-from mes.core.permissions import VIEW_EVENTS
+from mes.core.models import OutboxEvent, Webhook
+from mes.core.permissions import MANAGE_WEBHOOKS, VIEW_EVENTS
+from mes.core.webhooks import create_webhook, event_body
 
 FEED_PAGE = 500
-
-
-def event_body(event: OutboxEvent) -> dict:
-    return {
-        "id": event.pk,
-        "event_id": str(event.event_id),
-        "type": event.type,
-        "occurred_at": event.occurred_at.isoformat(),
-        "subject": event.subject,
-        "data": event.data,
-    }
 
 
 EVENT_SHAPE = inline_serializer(
@@ -76,3 +66,43 @@ def whoami(request: Request) -> Response:
     return Response(
         {"username": user.username, "role": user.role, "kind": user.kind, "permissions": sorted(user.get_all_permissions())}
     )
+
+
+WEBHOOK_SHAPE = {
+    "id": serializers.IntegerField(),
+    "url": serializers.URLField(),
+    "events": serializers.ListField(child=serializers.CharField()),
+    "is_active": serializers.BooleanField(),
+    "created_at": serializers.DateTimeField(),
+}
+
+
+def _webhook_body(webhook: Webhook) -> dict:
+    return {
+        "id": webhook.pk,
+        "url": webhook.url,
+        "events": webhook.events,
+        "is_active": webhook.is_active,
+        "created_at": webhook.created_at.isoformat(),
+    }
+
+
+@extend_schema(
+    summary="Register a webhook (POST) or list this identity's webhooks (GET)",
+    operation_id="webhooks",
+    request=inline_serializer(
+        "WebhookRequest",
+        {"url": serializers.URLField(), "events": serializers.ListField(child=serializers.CharField(), required=False)},
+    ),
+    responses=inline_serializer("Webhook", {**WEBHOOK_SHAPE, "secret": serializers.CharField(help_text="Shown once, at creation.")}),
+)
+@api_endpoint(GET=MANAGE_WEBHOOKS, POST=MANAGE_WEBHOOKS)
+def webhooks(request: Request) -> Response:
+    """Each delivery is a POST of the event with `Threadline-Event-Id` and
+    `Threadline-Signature: sha256=<HMAC-SHA256 of the body with the secret>`, retried until a 2xx."""
+    if request.method == "GET":
+        rows = Webhook.objects.filter(owner=request.user).order_by("id")
+        return Response({"webhooks": [_webhook_body(row) for row in rows]})
+    body = request.data if isinstance(request.data, dict) else {}
+    webhook, secret = create_webhook(url=body.get("url", ""), events=body.get("events", []), actor=request.user)
+    return Response({**_webhook_body(webhook), "secret": secret}, status=201)

@@ -1,0 +1,157 @@
+"""Webhooks: registration, signed at-least-once delivery with backoff, and a real worker through Redis."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from mes.core import outbox, webhooks
+from mes.core.choices import Role
+from mes.core.models import DeliveryStatus, OutboxEvent, Webhook, WebhookDelivery
+from tests.conftest import api_client_for
+
+
+class Receiver:
+    """A local HTTP endpoint (127.0.0.1 only) that answers with the statuses it is given, in order."""
+
+    def __init__(self, statuses=(200,)):
+        self.statuses = list(statuses)
+        self.received: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:{}/hook".format(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _emit(type="unit.completed", subject="unit:PC-01000"):
+    with transaction.atomic():
+        return outbox.emit(type, subject=subject, data={"serial": "PC-01000"})
+
+
+def test_an_integration_registers_a_webhook_and_sees_the_secret_once(db):
+    client = api_client_for(Role.INTEGRATION, "erp")
+    created = client.post("/api/v1/webhooks", {"url": "https://erp.example/hooks", "events": ["unit.completed"]}, format="json")
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["url"], body["events"], len(body["secret"])) == ("https://erp.example/hooks", ["unit.completed"], 64)
+    listed = client.get("/api/v1/webhooks").json()["webhooks"]
+    assert [row["id"] for row in listed] == [body["id"]]
+    assert "secret" not in listed[0]
+
+
+@pytest.mark.parametrize("url", ["ftp://x.example/", "not a url", ""], ids=["ftp_case", "text_case", "empty_case"])
+def test_a_webhook_url_must_be_http(db, url):
+    client = api_client_for(Role.INTEGRATION, "erp")
+    response = client.post("/api/v1/webhooks", {"url": url, "events": []}, format="json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "invalid_url"
+    assert Webhook.objects.count() == 0
+
+
+def test_an_operator_cannot_register_a_webhook(operator):
+    client = APIClient()
+    client.force_authenticate(operator)
+    assert client.post("/api/v1/webhooks", {"url": "https://x.example/"}, format="json").status_code == 403
+    assert Webhook.objects.count() == 0
+
+
+@pytest.mark.invariant(10)
+def test_each_event_is_delivered_signed_with_its_id(admin_user):
+    with Receiver() as receiver:
+        hook, secret = webhooks.create_webhook(url=receiver.url, events=["unit.completed"], actor=admin_user)
+        event = _emit()
+        _emit(type="lot.received")  # not wanted by this hook
+        assert webhooks.relay_outbox() == 2
+        assert webhooks.deliver_due() == 1
+    (headers, body), = receiver.received
+    assert headers["Threadline-Event-Id"] == str(event.event_id)
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["Threadline-Signature"] == expected
+    assert json.loads(body)["type"] == "unit.completed"
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
+
+
+@pytest.mark.invariant(10)
+def test_a_failed_delivery_is_retried_with_backoff_until_a_2xx(admin_user):
+    with Receiver(statuses=[500, 503, 204]) as receiver:
+        webhooks.create_webhook(url=receiver.url, events=[], actor=admin_user)
+        _emit()
+        webhooks.relay_outbox()
+        assert webhooks.deliver_due() == 0
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.attempts, delivery.last_status_code, delivery.status) == (1, 500, DeliveryStatus.PENDING)
+        assert delivery.next_attempt_at > timezone.now()
+        assert webhooks.deliver_due() == 0  # not due yet: nothing is sent
+        assert len(receiver.received) == 1
+        for _attempt in range(2):
+            WebhookDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+            webhooks.deliver_due()
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.status, len(receiver.received)) == (3, DeliveryStatus.DELIVERED, 3)
+    # every retry carries the same event id, so the receiver can drop duplicates
+    assert len({headers["Threadline-Event-Id"] for headers, _body in receiver.received}) == 1
+
+
+def test_relaying_again_creates_no_second_delivery(admin_user):
+    webhooks.create_webhook(url="http://127.0.0.1:9/unused", events=[], actor=admin_user)
+    _emit()
+    assert webhooks.relay_outbox() == 1
+    assert webhooks.relay_outbox() == 0
+    assert WebhookDelivery.objects.count() == 1
+    assert OutboxEvent.objects.filter(relayed_at__isnull=True).count() == 0
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [webhooks.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
+    assert webhooks.backoff(30) == timedelta(hours=1)
+
+
+@pytest.mark.redis
+@pytest.mark.invariant(10)
+def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, admin_user, settings):
+    from celery.contrib.testing.worker import start_worker
+
+    from mes.celery import app as celery_app
+
+    queue = "threadline-test-{}".format(uuid.uuid4().hex[:8])
+    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
+    celery_app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL, task_default_queue=queue)
+    try:
+        with Receiver() as receiver, start_worker(celery_app, queues=[queue], perform_ping_check=False, pool="solo", shutdown_timeout=30):
+            webhooks.create_webhook(url=receiver.url, events=["unit.completed"], actor=admin_user)
+            event = _emit()  # commits: the relay task is sent to Redis on commit
+            deadline = time.monotonic() + 30
+            while not receiver.received and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        celery_app.conf.update(saved)
+    assert [headers["Threadline-Event-Id"] for headers, _body in receiver.received] == [str(event.event_id)]
