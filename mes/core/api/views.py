@@ -88,8 +88,15 @@ def _webhook_body(webhook: Webhook) -> dict:
 
 
 @extend_schema(
-    summary="Register a webhook (POST) or list this identity's webhooks (GET)",
-    operation_id="webhooks",
+    methods=["GET"],
+    summary="This identity's webhooks",
+    operation_id="webhooks_list",
+    responses=inline_serializer("WebhookList", {"webhooks": inline_serializer("WebhookRow", WEBHOOK_SHAPE, many=True)}),
+)
+@extend_schema(
+    methods=["POST"],
+    summary="Register a webhook",
+    operation_id="webhooks_create",
     request=inline_serializer(
         "WebhookRequest",
         {"url": serializers.URLField(), "events": serializers.ListField(child=serializers.CharField(), required=False)},
