@@ -39,15 +39,17 @@ class SignedIn:
     username: str
 
 
-def _refuse_unless_allowed(user: User | None, *, station: Station, code: str, message: str, path: str) -> User:
+def _refuse_unless_allowed(
+    user: User | None, *, station: Station, code: str, message: str, path: str
+) -> User:
     if user is None or not user.is_active or user.is_system:
         raise DomainError(code, message, path)
     if not can_work_at(user, station):
         raise DomainError(
             "station_not_assigned",
-            _("{user} is not assigned to station {code}: ask your supervisor to assign you, or sign in at your own station.").format(
-                user=user.printed_name, code=station.code
-            ),
+            _(
+                "{user} is not assigned to station {code}: ask your supervisor to assign you, or sign in at your own station."
+            ).format(user=user.printed_name, code=station.code),
             path,
         )
     return user
@@ -63,17 +65,29 @@ def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> Use
     badge_code = (badge_code or "").strip()
     user = User.objects.filter(badge_code=badge_code).first() if badge_code else None
     user = _refuse_unless_allowed(
-        user, station=station, code="unknown_badge",
-        message=_("Badge '{badge}' is not known: scan it again, or sign in with your user name.").format(badge=badge_code[:64]),
+        user,
+        station=station,
+        code="unknown_badge",
+        message=_("Badge '{badge}' is not known: scan it again, or sign in with your user name.").format(
+            badge=badge_code[:64]
+        ),
         path="badge",
     )
     if user.badge_pin:
         if not pin:
             raise DomainError("pin_required", _("Type your PIN, then tap Sign in."), "pin")
         if not check_password(pin, user.badge_pin):
-            audit.record(actor=user, action="station.sign_in_refused", subject=station, station=station.code, summary="pin_wrong")
+            audit.record(
+                actor=user,
+                action="station.sign_in_refused",
+                subject=station,
+                station=station.code,
+                summary="pin_wrong",
+            )
             raise DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin")
-    audit.record(actor=user, action="station.signed_in", subject=station, station=station.code, summary="badge")
+    audit.record(
+        actor=user, action="station.signed_in", subject=station, station=station.code, summary="badge"
+    )
     return user
 
 
@@ -82,20 +96,28 @@ def sign_in_by_password(*, station: Station, username: str, password: str) -> Us
     """The operator whose user name and password were typed. Refused: `credentials_wrong`, `station_not_assigned`."""
     user = authenticate(None, username=(username or "").strip(), password=password or "")
     user = _refuse_unless_allowed(
-        user, station=station, code="credentials_wrong",
-        message=_("The user name or password is wrong: type them again."), path="password",
+        user,
+        station=station,
+        code="credentials_wrong",
+        message=_("The user name or password is wrong: type them again."),
+        path="password",
     )
-    audit.record(actor=user, action="station.signed_in", subject=station, station=station.code, summary="password")
+    audit.record(
+        actor=user, action="station.signed_in", subject=station, station=station.code, summary="password"
+    )
     return user
 
 
 @transaction.atomic
 def sign_out(*, station: Station, user: User, reason: str = "") -> None:
     """Record that an operator left the tablet (by tapping Sign out, or idle)."""
-    audit.record(actor=user, action="station.signed_out", subject=station, station=station.code, reason=reason)
+    audit.record(
+        actor=user, action="station.signed_out", subject=station, station=station.code, reason=reason
+    )
 
 
 # The tablet's list of signed-in operators, kept in its session.
+
 
 def signed_in(session: SessionBase, station: Station) -> list[SignedIn]:
     """The operators signed in at this tablet; empty when the session belongs to another station."""

@@ -1,0 +1,78 @@
+"""Forms of the line's screens: they parse input only; rules live in the services (DomainError)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mes.choices import HelpKind
+from mes.models import Station
+
+
+class BadgeSignInForm(forms.Form):
+    badge = forms.CharField(label=_("Badge"), max_length=64, strip=True)
+    pin = forms.CharField(label=_("PIN"), max_length=32, required=False, strip=False)
+
+
+class PasswordSignInForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Password"), max_length=256, strip=False, widget=forms.PasswordInput)
+
+
+class BindTabletForm(forms.Form):
+    station = forms.ModelChoiceField(
+        label=_("Station"), queryset=Station.objects.active(), to_field_name="code"
+    )
+    name = forms.CharField(
+        label=_("Tablet name"),
+        max_length=100,
+        required=False,
+        help_text=_("How people tell this tablet apart, e.g. 'Assembly 1, left'."),
+    )
+
+
+class RevokeTabletForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class StationScanForm(forms.Form):
+    """A unit's serial scanned (or typed) at the station screen: start it, or open it."""
+
+    barcode = forms.CharField(label=_("Serial"), max_length=300, strip=True)
+
+
+class ScanForm(forms.Form):
+    """Anything scanned on the step screen: a lot or serial, a tool, a gauge. The raw text; the server parses."""
+
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    barcode = forms.CharField(label=_("Code"), max_length=300, strip=False)
+    quantity = forms.DecimalField(label=_("Quantity"), required=False, max_digits=14, decimal_places=4)
+
+    def clean_barcode(self) -> str:
+        # Keep GS (\x1d) and the scanner's own characters; only the terminating newline goes.
+        return self.cleaned_data["barcode"].strip("\r\n")
+
+
+class ResultForm(forms.Form):
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    characteristic = forms.CharField(max_length=64)
+    value = forms.CharField(label=_("Value"), max_length=40, required=False)
+    passed = forms.TypedChoiceField(
+        required=False,
+        choices=[("true", _("Pass")), ("false", _("Fail"))],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+    gauge = forms.CharField(label=_("Gauge"), max_length=64, required=False)
+
+
+class SignOffForm(forms.Form):
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    inspector_username = forms.CharField(label=_("Inspector's user name"), max_length=150, required=False)
+    inspector_password = forms.CharField(
+        label=_("Inspector's password"), max_length=256, required=False, strip=False
+    )
+
+
+class HelpForm(forms.Form):
+    kind = forms.ChoiceField(choices=HelpKind.choices)
+    unit = forms.CharField(max_length=64, required=False)
+    step = forms.IntegerField(required=False)

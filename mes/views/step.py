@@ -1,0 +1,233 @@
+"""The live step screen: one step of one unit, with scans, results, tool scans and sign-off.
+
+GET renders the shared `templates/line/step_screen.html`; each POST calls one service and
+answers the `step-work` region (needs and actions) plus the `outcome` region. A sign-off
+moves to another screen (the next step, or the station when the unit is complete).
+"""
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from instructions.screens import number
+from mes.core.errors import DomainError
+from mes.core.htmx import HtmxHttpRequest, render_page
+from mes.core.permissions import EXECUTE_STEP, requires
+from mes.forms import ResultForm, ScanForm, SignOffForm
+from mes.models import Tool, Unit
+from mes.services import results as result_services
+from mes.services import scans as scan_services
+from mes.services import tools as tool_services
+from mes.services import units as unit_services
+from mes.views.screens import Outcome, flash, live_step_screen, load_unit, pop_flash
+from mes.views.station import help_keys, screen_status
+from mes.views.tablet import go, on_tablet
+
+TEMPLATE = "line/step_screen.html"
+
+
+def _unit(request: HtmxHttpRequest, serial: str) -> Unit:
+    unit = load_unit(serial, user=request.user)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def render_step(
+    request: HtmxHttpRequest,
+    unit: Unit,
+    *,
+    outcome: Outcome | None = None,
+    status: int = 200,
+    partial: str = "step-screen",
+    gauge: str = "",
+) -> HttpResponse:
+    screen, live = live_step_screen(unit, user=request.user, with_media=partial == "step-screen", gauge=gauge)
+    if screen is None:
+        # Nothing to do here any more (complete, scrapped, not started): back to the station.
+        flash(
+            request,
+            outcome
+            or Outcome(
+                tone="info",
+                word=unit.get_status_display(),
+                message=_("Unit {serial} is {status}.").format(
+                    serial=unit.serial, status=unit.get_status_display()
+                ),
+            ),
+        )
+        return go(request, reverse("mes:station-home"))
+    context = {
+        "screen": screen,
+        "live": live,
+        "tablet": request.tablet,
+        "outcome": outcome,
+        "keys": help_keys(),
+    }
+    return render_page(request, TEMPLATE, context, partial=partial, also=["outcome"], status=status)
+
+
+@requires(EXECUTE_STEP)
+@on_tablet
+def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+    """The unit's current step at this tablet."""
+    return render_step(request, _unit(request, serial), outcome=pop_flash(request))
+
+
+def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str]:
+    """Route one scan: a tool the step needs, a gauge for a result, else a material lot or serial."""
+    barcode = form.cleaned_data["barcode"]
+    code = barcode.strip()
+    step = unit.current_step
+    station = request.tablet.station
+    if step is not None and code in (step.tools or []):
+        tool_services.record_tool_scan(
+            unit=unit, step=form.cleaned_data["step"], barcode=code, actor=request.user, station=station
+        )
+        return Outcome(tone="ok", word=_("Accepted"), message=_("Tool {code} scanned.").format(code=code)), ""
+    tool = Tool.objects.filter(code=code, is_active=True).only("code", "kind").first()
+    if tool is not None and step is not None and step.characteristics.exclude(gauge="").exists():
+        return Outcome(
+            tone="info",
+            word=_("Gauge"),
+            message=_("Gauge {code} ready: enter the measured value.").format(code=code),
+        ), code
+    consumption = scan_services.record_scan(
+        unit=unit,
+        step=form.cleaned_data["step"],
+        barcode=barcode,
+        actor=request.user,
+        station=station,
+        quantity=form.cleaned_data["quantity"],
+    )
+    return Outcome(
+        tone="ok",
+        word=_("Accepted"),
+        message=_("{quantity} of {part} from lot {lot}.").format(
+            quantity=number(consumption.quantity), part=consumption.part_number, lot=consumption.lot.code
+        ),
+    ), ""
+
+
+@requires(EXECUTE_STEP)
+@on_tablet
+@require_POST
+def step_scan(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+    """Anything scanned on the step screen (the raw text of a wedge scanner; the server parses it)."""
+    unit = _unit(request, serial)
+    form = ScanForm(request.POST)
+    status, gauge = 200, ""
+    if not form.is_valid():
+        outcome, status = (
+            Outcome(tone="refused", word=_("Refused"), message=_("Nothing was read: scan the label again.")),
+            422,
+        )
+    else:
+        try:
+            outcome, gauge = _scan_outcome(request, unit, form)
+        except DomainError as error:
+            outcome, status = Outcome.refused(error), screen_status(error)
+    return render_step(
+        request, _unit(request, serial), outcome=outcome, status=status, partial="step-work", gauge=gauge
+    )
+
+
+@requires(EXECUTE_STEP)
+@on_tablet
+@require_POST
+def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+    """A measured value or a pass/fail; the server decides whether it is in tolerance (invariant 5)."""
+    unit = _unit(request, serial)
+    form = ResultForm(request.POST)
+    status = 200
+    if not form.is_valid():
+        outcome, status = (
+            Outcome(tone="refused", word=_("Refused"), message=_("Enter the value, or tap Pass or Fail.")),
+            422,
+        )
+    else:
+        data = form.cleaned_data
+        try:
+            recorded = result_services.record_result(
+                unit=unit,
+                step=data["step"],
+                characteristic_code=data["characteristic"],
+                actor=request.user,
+                station=request.tablet.station,
+                value=data["value"] or None,
+                passed=data["passed"],
+                gauge=data["gauge"] or None,
+            )
+        except DomainError as error:
+            outcome, status = Outcome.refused(error), screen_status(error)
+        else:
+            if recorded.in_tolerance:
+                outcome = Outcome(
+                    tone="ok",
+                    word=_("In tolerance"),
+                    message=_("{code} recorded.").format(code=data["characteristic"]),
+                )
+            else:
+                outcome = Outcome(
+                    tone="hold",
+                    word=_("Out of tolerance"),
+                    code="out_of_tolerance",
+                    message=_(
+                        "{code} is out of tolerance: NCR {ncr} raised and the unit is on hold. Call quality."
+                    ).format(code=data["characteristic"], ncr=getattr(recorded.ncr, "pk", "—")),
+                )
+    return render_step(request, _unit(request, serial), outcome=outcome, status=status, partial="step-work")
+
+
+@requires(EXECUTE_STEP)
+@on_tablet
+@require_POST
+def step_sign_off(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+    """Sign off the current step (refused while anything is missing, invariant 3); then the next step."""
+    unit = _unit(request, serial)
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        outcome = Outcome(tone="refused", word=_("Refused"), message=_("Reload the step and sign off again."))
+        return render_step(request, unit, outcome=outcome, status=422, partial="step-work")
+    data = form.cleaned_data
+    countersigner = None
+    if data["inspector_username"] or data["inspector_password"]:
+        countersigner = unit_services.Countersignature(
+            username=data["inspector_username"], password=data["inspector_password"]
+        )
+    try:
+        next_step = unit_services.sign_off_step(
+            unit=unit,
+            step=data["step"],
+            actor=request.user,
+            station=request.tablet.station,
+            countersigner=countersigner,
+        )
+    except DomainError as error:
+        return render_step(
+            request,
+            _unit(request, serial),
+            outcome=Outcome.refused(error),
+            status=screen_status(error),
+            partial="step-work",
+        )
+    if next_step is None:
+        flash(
+            request,
+            Outcome(
+                tone="ok",
+                word=_("Complete"),
+                message=_("Unit {serial} is complete.").format(serial=unit.serial),
+            ),
+        )
+        return go(request, reverse("mes:station-home"))
+    flash(
+        request,
+        Outcome(
+            tone="ok",
+            word=_("Signed off"),
+            message=_("Step signed off. Next: {title}.").format(title=next_step.title),
+        ),
+    )
+    return go(request, reverse("mes:unit-step", args=[unit.serial]))

@@ -1,0 +1,83 @@
+// Wedge-scanner capture for the line screens: a scan anywhere on the page, with no field to focus.
+//
+// A barcode scanner "types" its text much faster than a person (a few ms per key) and ends
+// with Enter. Keys that follow each other within MAX_GAP_MS are collected; an Enter that
+// ends a burst of at least MIN_LENGTH such keys is a scan: the text goes to the page's
+// `form[data-scan-form]` (its `[data-scan-input]` field) and the form is submitted. Slow
+// keys are typing, and are left alone. The raw text is sent as read (GS included, typed by
+// most scanners as Ctrl+]); the server parses GS1 element strings, symbology identifiers and
+// the configured GS replacement characters. No inline script: CSP forbids it.
+(function () {
+  "use strict";
+
+  var MAX_GAP_MS = 35;
+  var MIN_LENGTH = 3;
+  var GS = "\u001d";
+
+  var buffer = "";
+  var lastTime = 0;
+  var target = null;        // the editable element the burst was typed into, if any
+  var targetValue = null;   // its value before the burst, restored when the burst is a scan
+
+  function isEditable(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.isContentEditable);
+  }
+
+  function reset() { buffer = ""; target = null; targetValue = null; }
+
+  function characterOf(event) {
+    if (event.key === GS || (event.ctrlKey && (event.key === "]" || event.code === "BracketRight"))) { return GS; }
+    if (event.ctrlKey || event.altKey || event.metaKey) { return null; }
+    return event.key && event.key.length === 1 ? event.key : null;
+  }
+
+  function deliver(text) {
+    var detail = { text: text };
+    var accepted = document.dispatchEvent(new CustomEvent("threadline:scan", { detail: detail, cancelable: true }));
+    if (!accepted) { return; }
+    var form = document.querySelector("form[data-scan-form]");
+    if (!form) { return; }
+    var input = form.querySelector("[data-scan-input]");
+    if (input) { input.value = text; }
+    if (window.htmx && form.hasAttribute("hx-post")) { window.htmx.trigger(form, "submit"); }
+    else if (form.requestSubmit) { form.requestSubmit(); }
+    else { form.submit(); }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var now = event.timeStamp || performance.now();
+    var gap = now - lastTime;
+    lastTime = now;
+    if (event.key === "Enter") {
+      var text = buffer;
+      var wasTarget = target;
+      var before = targetValue;
+      var isScan = text.length >= MIN_LENGTH && gap < MAX_GAP_MS * 3;
+      reset();
+      if (!isScan) { return; }
+      event.preventDefault();
+      event.stopPropagation();
+      if (wasTarget && before !== null && !wasTarget.hasAttribute("data-scan-input")) { wasTarget.value = before; }
+      deliver(text);
+      return;
+    }
+    var character = characterOf(event);
+    if (character === null) {
+      if (event.key !== "Shift") { reset(); }
+      return;
+    }
+    if (gap > MAX_GAP_MS || buffer === "") {
+      // A slow key starts over: it may be the first key of a scan, or a person typing.
+      reset();
+      target = isEditable(event.target) ? event.target : null;
+      targetValue = target ? target.value : null;
+    }
+    buffer += character;
+    if (!isEditable(event.target) || character === GS) {
+      // Nothing to type into (or GS, which no field should receive): keep the key from scrolling the page.
+      event.preventDefault();
+    }
+  }, true);
+
+  window.ThreadlineScanner = { MAX_GAP_MS: MAX_GAP_MS, MIN_LENGTH: MIN_LENGTH };
+})();
