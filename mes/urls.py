@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/<int:document_id>/", core_views.document_status, name="document-status"),
     path("documents/<int:document_id>/download", core_views.document_download, name="document-download"),
     path("instructions/", include("instructions.urls")),
+    path("quality/", include("quality.urls")),
     path("line/", include("mes.line_urls")),
     path("api/v1/", include("mes.api_urls")),
     path("api/v1/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),

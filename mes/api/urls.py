@@ -18,5 +18,4 @@ urlpatterns = [
     path("units/<str:serial>/results", views.unit_results, name="api-unit-results"),
     path("units/<str:serial>/tools", views.unit_tools, name="api-unit-tools"),
     path("units/<str:serial>/signoff", views.unit_signoff, name="api-unit-signoff"),
-    path("ncrs", views.ncrs, name="api-ncrs"),
 ]

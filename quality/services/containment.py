@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mes.choices import HoldKind, HoldStatus, LotStatus
+from mes.choices import LotStatus
 from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.core.signatures import SignatureRefused, SignatureRequest, record_refusal
-from mes.models import Hold, MaterialLot, Station, Unit
+from mes.models import MaterialLot, Station, Unit
 from mes.services import lots as lot_services
 from quality.choices import NcrEventKind
 from quality.models import Ncr, NcrEvent
@@ -46,10 +46,9 @@ def contain_lot(*, lot: MaterialLot, description: str, actor: User, station: Sta
 
 def contained_units(ncr: Ncr) -> list[Unit]:
     """Units held by containment for this NCR's lot, still unfinished."""
-    if ncr.lot_id is None:
-        return []
-    unit_ids = Hold.objects.filter(lot_id=ncr.lot_id, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN).values("unit_id")
-    return list(Unit.objects.filter(pk__in=unit_ids).order_by("serial"))
+    from quality.selectors import units_contained_by
+
+    return units_contained_by(ncr)
 
 
 def disposition_contained_units(

@@ -1,0 +1,108 @@
+"""The NCR API: list, raise, one NCR, disposition (e-signed by a person), close. Same services as the screens."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mes.core.api.endpoints import api_endpoint
+from mes.core.errors import Malformed, NotFound
+from mes.core.models import Signature
+from mes.core.permissions import DISPOSITION_NCR, RAISE_NCR, VIEW_NCR
+from mes.core.signatures import SignatureRequest
+from quality.api import serializers as shapes
+from quality.choices import NcrStatus
+from quality.models import Disposition, Ncr
+from quality.services import dispositions as disposition_services
+from quality.services import ncrs as ncr_services
+from quality.views.queue import _raise
+
+ERRORS = {code: OpenApiResponse(inline_serializer("Errors{}".format(code), {"errors": serializers.ListField(child=serializers.DictField())}))
+          for code in (400, 403, 404, 409, 422)}
+NCR = inline_serializer("Ncr", {
+    "id": serializers.IntegerField(), "number": serializers.CharField(), "status": serializers.CharField(),
+    "unit": serializers.CharField(allow_null=True), "step": serializers.IntegerField(allow_null=True),
+    "characteristic": serializers.CharField(allow_null=True), "value": serializers.CharField(allow_null=True),
+    "lot": serializers.CharField(allow_null=True), "decision": serializers.CharField(allow_null=True),
+    "evidence": serializers.JSONField(), "disposition": serializers.JSONField(required=False),
+})
+NCR_LIST = inline_serializer("NcrList", {"ncrs": NCR.__class__(many=True)})
+
+
+def _ncr(ncr_id: int) -> Ncr:
+    ncr = Ncr.objects.for_screens().filter(pk=ncr_id).first()
+    if ncr is None:
+        raise NotFound("unknown_ncr", _("No NCR {id}.").format(id=ncr_id), "id")
+    return ncr
+
+
+def _full_body(ncr: Ncr) -> dict:
+    disposition = Disposition.objects.filter(ncr=ncr).prefetch_related("lines").first()
+    signatures = []
+    if disposition is not None:
+        signatures = list(Signature.objects.filter(subject_type="quality.disposition", subject_id=str(disposition.pk))
+                          .select_related("signer").order_by("id"))
+    return shapes.ncr_body(ncr, disposition=disposition, signatures=signatures)
+
+
+@extend_schema(
+    methods=["GET"], summary="NCRs with unit, step, revision, lot and the evidence", operation_id="ncrs_list",
+    parameters=[OpenApiParameter("status", str, description="open, in_review, dispositioned or closed")],
+    responses={200: NCR_LIST, 400: ERRORS[400]},
+)
+@extend_schema(
+    methods=["POST"], summary="Raise an NCR by hand (a unit NCR holds the unit)", operation_id="ncrs_raise",
+    request=shapes.RaiseNcrSerializer, responses={201: NCR, **ERRORS},
+)
+@api_endpoint(GET=VIEW_NCR, POST=RAISE_NCR)
+def ncrs(request: Request) -> Response:
+    if request.method == "POST":
+        serializer = shapes.RaiseNcrSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ncr = _raise(serializer.validated_data, actor=request.user)
+        return Response(_full_body(_ncr(ncr.pk)), status=201)
+    rows = Ncr.objects.for_screens().order_by("-raised_at", "-id")
+    status = request.query_params.get("status")
+    if status:
+        if status not in NcrStatus.values:
+            raise Malformed("invalid_status", _("Status is one of: {statuses}.").format(statuses=", ".join(NcrStatus.values)), "status")
+        rows = rows.filter(status=status)
+    return Response({"ncrs": [shapes.ncr_body(ncr) for ncr in rows[:500]]})
+
+
+@extend_schema(summary="One NCR, with its disposition and signatures", operation_id="ncrs_detail", responses={200: NCR, 404: ERRORS[404]})
+@api_endpoint(GET=VIEW_NCR)
+def ncr_detail(request: Request, ncr_id: int) -> Response:
+    return Response(_full_body(_ncr(ncr_id)))
+
+
+@extend_schema(
+    summary="Disposition an NCR, signed now by a person (user name + password); a token alone cannot sign",
+    operation_id="ncrs_disposition", request=shapes.DispositionSerializer, responses={200: NCR, **ERRORS},
+)
+@api_endpoint(POST=DISPOSITION_NCR)
+def ncr_disposition(request: Request, ncr_id: int) -> Response:
+    serializer = shapes.DispositionSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    requests = [SignatureRequest(**data[key]) for key in ("signature", "second_signature") if data.get(key)]
+    lines = None
+    if data.get("lines"):
+        lines = [disposition_services.DecisionLine(decision=line["decision"], quantity=line["quantity"],
+                                                   rtv_reference=line.get("rtv_reference", "")) for line in data["lines"]]
+    disposition_services.disposition_ncr(
+        ncr=_ncr(ncr_id), decision=data.get("decision"), lines=lines, reason=data["reason"], signatures=requests,
+        actor=request.user, rework_steps=data["rework_steps"], repair_note=data["repair_note"], rtv_reference=data["rtv_reference"],
+    )
+    return Response(_full_body(_ncr(ncr_id)))
+
+
+@extend_schema(summary="Close a dispositioned NCR once its outcome is verified", operation_id="ncrs_close",
+               request=shapes.CloseSerializer, responses={200: NCR, **ERRORS})
+@api_endpoint(POST=DISPOSITION_NCR)
+def ncr_close(request: Request, ncr_id: int) -> Response:
+    serializer = shapes.CloseSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    ncr_services.close_ncr(ncr=_ncr(ncr_id), actor=request.user, reason=serializer.validated_data["reason"])
+    return Response(_full_body(_ncr(ncr_id)))
