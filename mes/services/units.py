@@ -72,13 +72,16 @@ def _move(
 
 
 def lock_unit(unit: Unit | int) -> Unit:
-    """The unit's row, locked for the rest of the transaction (never check-then-act)."""
+    """The unit's row, locked for the rest of the transaction (never check-then-act).
+
+    Lock first, then read with its relations in a second statement: on PostgreSQL a
+    `SELECT ... FOR UPDATE` that waited re-reads the locked row but keeps the joined rows it
+    saw before waiting, so a joined `current_step` could be stale. The second statement sees
+    everything the previous lock holder committed.
+    """
     pk = unit.pk if isinstance(unit, Unit) else unit
-    return (
-        Unit.objects.select_for_update(of=("self",))
-        .select_related("revision__product", "work_order", "station", "current_step")
-        .get(pk=pk)
-    )
+    Unit.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+    return Unit.objects.select_related("revision__product", "work_order", "station", "current_step").get(pk=pk)
 
 
 def _refuse_unless_workable(unit: Unit) -> None:
@@ -308,7 +311,10 @@ def sign_off_step(
     )
     UnitEvent.objects.create(unit=unit, kind=UnitEventKind.STEP_SIGNED_OFF, step=step, actor=actor, station=station,
                              data={"attempt": unit.current_attempt, "countersigned_by": inspector.username if inspector else None})
-    next_step = Step.objects.filter(revision_id=unit.revision_id, position__gt=step.position).order_by("position").first()
+    # Positions run 1..step_count over the whole routing: the last one needs no lookup.
+    next_step = None
+    if step.position < unit.revision.step_count:
+        next_step = Step.objects.filter(revision_id=unit.revision_id, position__gt=step.position).order_by("position").first()
     audit.record(actor=actor, action="step.signed_off", subject=unit, station=station.code,
                  summary="{} step {} {}{}".format(unit.serial, step.position, step.title, "" if next_step else " (unit completed)"),
                  data={"step": step.pk, "attempt": sign_off.attempt, "countersigned_by": inspector.username if inspector else None,
