@@ -8,7 +8,14 @@ object permission `mes.work_at_station`, stored in the direct-FK table
 from django.utils.translation import gettext as _
 
 from mes.core.errors import NotFound
-from mes.models import MaterialLot, Station, StationGroupObjectPermission, StationUserObjectPermission, Unit, WorkOrder
+from mes.models import (
+    MaterialLot,
+    Station,
+    StationGroupObjectPermission,
+    StationUserObjectPermission,
+    Unit,
+    WorkOrder,
+)
 
 WORK_AT_STATION = "work_at_station"
 
@@ -29,7 +36,12 @@ def can_work_at(user, station: Station) -> bool:
 
 
 def get_unit_for_user(user, serial: str) -> Unit:
-    unit = Unit.objects.visible_to(user).select_related("revision__product", "station", "work_order").filter(serial=serial).first()
+    unit = (
+        Unit.objects.visible_to(user)
+        .select_related("revision__product", "station", "work_order")
+        .filter(serial=serial)
+        .first()
+    )
     if unit is None:
         raise NotFound("unknown_unit", _("No unit with serial '{serial}'.").format(serial=serial), "serial")
     return unit
@@ -38,7 +50,11 @@ def get_unit_for_user(user, serial: str) -> Unit:
 def get_station(code: str) -> Station:
     station = Station.objects.filter(code=code).first()
     if station is None:
-        raise NotFound("unknown_station", _("No station '{code}'. Register it first, or check the code.").format(code=code), "station")
+        raise NotFound(
+            "unknown_station",
+            _("No station '{code}'. Register it first, or check the code.").format(code=code),
+            "station",
+        )
     return station
 
 

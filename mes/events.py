@@ -48,7 +48,11 @@ def unit_data(unit, **extra: Any) -> dict[str, Any]:
         "serial": unit.serial,
         "status": unit.status,
         "work_order": unit.work_order.number,
-        "revision": {"id": unit.revision_id, "part_number": unit.revision.product.part_number, "revision": unit.revision.revision},
+        "revision": {
+            "id": unit.revision_id,
+            "part_number": unit.revision.product.part_number,
+            "revision": unit.revision.revision,
+        },
         "station": unit.station.code if unit.station_id else None,
     }
     data.update(extra)

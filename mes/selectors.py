@@ -105,10 +105,14 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None, labels: bo
         consumed = {
             row["requirement_id"]: row["total"]
             for row in Consumption.objects.filter(unit=unit, step=step, attempt=attempt)
-            .values("requirement_id").annotate(total=Sum("quantity")).order_by()
+            .values("requirement_id")
+            .annotate(total=Sum("quantity"))
+            .order_by()
         }
         if labels or any(consumed.get(r.pk, Decimal(0)) < r.quantity for r in requirements):
-            parts = {part.part_number: part for part in RevisionPart.objects.filter(revision_id=unit.revision_id)}
+            parts = {
+                part.part_number: part for part in RevisionPart.objects.filter(revision_id=unit.revision_id)
+            }
     latest: dict[int, StepResult] = {}
     if characteristics:
         for result in StepResult.objects.filter(unit=unit, step=step, attempt=attempt).order_by("id"):
@@ -123,24 +127,47 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None, labels: bo
     scanned_tools: set[str] = set()
     if step.tools:
         scanned_tools = set(
-            ToolScan.objects.filter(unit=unit, step=step, attempt=attempt).values_list("tool__code", flat=True)
+            ToolScan.objects.filter(unit=unit, step=step, attempt=attempt).values_list(
+                "tool__code", flat=True
+            )
         )
-    progress = StepProgress(step=step, attempt=attempt, materials=[], characteristics=[], tools=[], qualification=step.qualification)
+    progress = StepProgress(
+        step=step,
+        attempt=attempt,
+        materials=[],
+        characteristics=[],
+        tools=[],
+        qualification=step.qualification,
+    )
     for requirement in requirements:
         part = parts.get(requirement.part_number)
         item = MaterialProgress(
-            requirement=requirement, name=part.name if part else "", uom=part.uom if part else "",
-            tracking=part.tracking if part else "", consumed=consumed.get(requirement.pk, Decimal(0)),
-            allowed_revisions=list(requirement.allowed_revisions), alternates=list(requirement.alternates),
+            requirement=requirement,
+            name=part.name if part else "",
+            uom=part.uom if part else "",
+            tracking=part.tracking if part else "",
+            consumed=consumed.get(requirement.pk, Decimal(0)),
+            allowed_revisions=list(requirement.allowed_revisions),
+            alternates=list(requirement.alternates),
         )
         progress.materials.append(item)
         if not item.is_done:
-            progress.missing.append(Need(
-                NeedKind.MATERIAL, "material_missing",
-                _("Scan {quantity} {uom} of {part} {name}.").format(
-                    quantity=_number(item.open_quantity), uom=item.uom, part=requirement.part_number, name=item.name).strip(),
-                "materials/{}".format(requirement.part_number), requirement.part_number,
-            ))
+            progress.missing.append(
+                Need(
+                    NeedKind.MATERIAL,
+                    "material_missing",
+                    _("Scan {quantity} {uom} of {part} {name}.")
+                    .format(
+                        quantity=_number(item.open_quantity),
+                        uom=item.uom,
+                        part=requirement.part_number,
+                        name=item.name,
+                    )
+                    .strip(),
+                    "materials/{}".format(requirement.part_number),
+                    requirement.part_number,
+                )
+            )
     for characteristic in characteristics:
         result = latest.get(characteristic.pk)
         item = CharacteristicProgress(characteristic=characteristic, latest=result)
@@ -151,37 +178,60 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None, labels: bo
                 item.ncr_resolved = all(ncr.status in RESOLVED_NCR_STATUSES for ncr in ncrs)
         progress.characteristics.append(item)
         if result is None:
-            progress.missing.append(Need(
-                NeedKind.CHARACTERISTIC, "result_missing",
-                _("Record {code} {name}.").format(code=characteristic.code, name=characteristic.name),
-                "characteristics/{}".format(characteristic.code), characteristic.code,
-            ))
+            progress.missing.append(
+                Need(
+                    NeedKind.CHARACTERISTIC,
+                    "result_missing",
+                    _("Record {code} {name}.").format(code=characteristic.code, name=characteristic.name),
+                    "characteristics/{}".format(characteristic.code),
+                    characteristic.code,
+                )
+            )
         elif not item.is_valid:
-            progress.missing.append(Need(
-                NeedKind.OUT_OF_TOLERANCE, "result_out_of_tolerance",
-                _("{code} is out of tolerance: quality must disposition its NCR first.").format(code=characteristic.code),
-                "characteristics/{}".format(characteristic.code), characteristic.code,
-            ))
+            progress.missing.append(
+                Need(
+                    NeedKind.OUT_OF_TOLERANCE,
+                    "result_out_of_tolerance",
+                    _("{code} is out of tolerance: quality must disposition its NCR first.").format(
+                        code=characteristic.code
+                    ),
+                    "characteristics/{}".format(characteristic.code),
+                    characteristic.code,
+                )
+            )
     for code in step.tools:
         progress.tools.append(ToolProgress(code=code, scanned=code in scanned_tools))
         if code not in scanned_tools:
-            progress.missing.append(Need(
-                NeedKind.TOOL, "tool_missing", _("Scan tool {code}.").format(code=code), "tools/{}".format(code), code,
-            ))
+            progress.missing.append(
+                Need(
+                    NeedKind.TOOL,
+                    "tool_missing",
+                    _("Scan tool {code}.").format(code=code),
+                    "tools/{}".format(code),
+                    code,
+                )
+            )
     if step.qualification and user is not None:
         grant = QualificationGrant.objects.filter(user=user, qualification=step.qualification).first()
         if grant is None:
             progress.qualification_problem = Need(
-                NeedKind.QUALIFICATION, "qualification_missing",
-                _("This step needs the qualification {qualification}.").format(qualification=step.qualification),
-                "qualification", step.qualification,
+                NeedKind.QUALIFICATION,
+                "qualification_missing",
+                _("This step needs the qualification {qualification}.").format(
+                    qualification=step.qualification
+                ),
+                "qualification",
+                step.qualification,
             )
         elif not grant.is_valid(timezone.localdate()):
             progress.qualification_problem = Need(
-                NeedKind.QUALIFICATION, "qualification_expired",
+                NeedKind.QUALIFICATION,
+                "qualification_expired",
                 _("The qualification {qualification} expired on {date}.").format(
-                    qualification=step.qualification, date=grant.expires_on.isoformat()),
-                "qualification", step.qualification,
+                    qualification=step.qualification, date=grant.expires_on.isoformat()
+                ),
+                "qualification",
+                step.qualification,
             )
         if progress.qualification_problem is not None:
             progress.missing.append(progress.qualification_problem)
@@ -225,15 +275,22 @@ class UnitState:
 
 def unit_state(unit: Unit, *, user=None) -> UnitState:
     """The unit with its current step's progress and open holds: GET /units/{serial} and the step screen."""
-    unit = (
-        Unit.objects.select_related("revision__product", "work_order", "station", "current_step__operation")
-        .get(pk=unit.pk)
-    )
+    unit = Unit.objects.select_related(
+        "revision__product", "work_order", "station", "current_step__operation"
+    ).get(pk=unit.pk)
     holds = [
-        HoldView(id=hold.pk, kind=hold.kind, reason=hold.reason, ncr=(hold.ncrs.all()[0].pk if hold.ncrs.all() else None),
-                 lot=hold.lot.code if hold.lot_id else None, placed_at=hold.placed_at)
-        for hold in Hold.objects.filter(unit=unit, status=HoldStatus.OPEN).select_related("lot")
-        .prefetch_related("ncrs").order_by("placed_at", "id")
+        HoldView(
+            id=hold.pk,
+            kind=hold.kind,
+            reason=hold.reason,
+            ncr=(hold.ncrs.all()[0].pk if hold.ncrs.all() else None),
+            lot=hold.lot.code if hold.lot_id else None,
+            placed_at=hold.placed_at,
+        )
+        for hold in Hold.objects.filter(unit=unit, status=HoldStatus.OPEN)
+        .select_related("lot")
+        .prefetch_related("ncrs")
+        .order_by("placed_at", "id")
     ]
     current = None
     if unit.current_step is not None:
@@ -263,7 +320,8 @@ def where_used(lot: MaterialLot) -> WhereUsed:
     rows = (
         Consumption.objects.filter(lot=lot)
         .values("unit_id", "unit__serial", "unit__status", "step_id", "step__title")
-        .annotate(total=Sum("quantity")).order_by("unit__serial", "step__position")
+        .annotate(total=Sum("quantity"))
+        .order_by("unit__serial", "step__position")
     )
     for row in rows:
         key = (row["unit_id"], row["step_id"])
@@ -272,8 +330,15 @@ def where_used(lot: MaterialLot) -> WhereUsed:
     return WhereUsed(
         lot=lot,
         rows=[
-            WhereUsedRow(serial=labels[key][0], unit_status=labels[key][1], step_id=key[1], step_title=labels[key][2], quantity=total)
-            for key, total in totals.items() if total != 0
+            WhereUsedRow(
+                serial=labels[key][0],
+                unit_status=labels[key][1],
+                step_id=key[1],
+                step_title=labels[key][2],
+                quantity=total,
+            )
+            for key, total in totals.items()
+            if total != 0
         ],
     )
 
@@ -293,21 +358,33 @@ class StationQueue:
 
 def station_queue(station: Station, *, limit: int = 50) -> StationQueue:
     """Units waiting at the station's work center, in progress and on hold here (four queries)."""
-    first_operations = Operation.objects.filter(work_center=station.work_center).exclude(
-        Exists(Operation.objects.filter(revision=OuterRef("revision"), sequence__lt=OuterRef("sequence")))
-    ).values("revision_id")
+    first_operations = (
+        Operation.objects.filter(work_center=station.work_center)
+        .exclude(
+            Exists(Operation.objects.filter(revision=OuterRef("revision"), sequence__lt=OuterRef("sequence")))
+        )
+        .values("revision_id")
+    )
     related = ("revision__product", "work_order", "current_step")
     waiting = list(
-        Unit.objects.filter(status=UnitStatus.PLANNED, revision_id__in=first_operations, work_order__status="open")
-        .select_related(*related).order_by("work_order__created_at", "serial")[:limit]
+        Unit.objects.filter(
+            status=UnitStatus.PLANNED, revision_id__in=first_operations, work_order__status="open"
+        )
+        .select_related(*related)
+        .order_by("work_order__created_at", "serial")[:limit]
     )
     arriving = list(
-        Unit.objects.filter(status=UnitStatus.IN_PROGRESS, current_step__operation__work_center=station.work_center)
-        .exclude(station=station).select_related(*related).order_by("serial")[:limit]
+        Unit.objects.filter(
+            status=UnitStatus.IN_PROGRESS, current_step__operation__work_center=station.work_center
+        )
+        .exclude(station=station)
+        .select_related(*related)
+        .order_by("serial")[:limit]
     )
     here = list(
         Unit.objects.filter(station=station, status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD])
-        .select_related(*related).prefetch_related(Prefetch("holds", queryset=Hold.objects.filter(status=HoldStatus.OPEN)))
+        .select_related(*related)
+        .prefetch_related(Prefetch("holds", queryset=Hold.objects.filter(status=HoldStatus.OPEN)))
         .order_by("started_at", "serial")
     )
     return StationQueue(

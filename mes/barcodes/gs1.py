@@ -57,7 +57,9 @@ def _from_human_readable(text: str) -> str:
     """'(01)09506000134352(10)ABC' → element strings separated by GS (biip reads no brackets)."""
     parts = _HUMAN_READABLE.split(text)
     if parts[0] != "":
-        raise invalid_barcode(_("The barcode text '{text}' mixes bracketed and plain data: scan it again.").format(text=text))
+        raise invalid_barcode(
+            _("The barcode text '{text}' mixes bracketed and plain data: scan it again.").format(text=text)
+        )
     pairs = zip(parts[1::2], parts[2::2], strict=True)
     return GROUP_SEPARATOR.join(ai + value for ai, value in pairs)
 
@@ -96,7 +98,9 @@ def parse_scan(raw: str) -> ScannedCode:
 def _plain(raw: str, text: str, symbology: str | None) -> ScannedCode:
     if not _PLAIN_CODE.match(text):
         raise invalid_barcode(
-            _("'{text}' is not a lot code or a GS1 label: scan the lot label (or type the lot code).").format(text=text)
+            _("'{text}' is not a lot code or a GS1 label: scan the lot label (or type the lot code).").format(
+                text=text
+            )
         )
     return ScannedCode(raw=raw, is_gs1=False, lot=text, symbology=symbology)
 
@@ -110,7 +114,9 @@ def _gs1(raw: str, text: str, symbology: str | None, separators: list[str]) -> S
         result = biip.parse(text, config=biip.ParseConfig(separator_chars=separators))
     except biip.ParseError as error:
         raise invalid_barcode(
-            _("The GS1 label could not be read ({reason}): scan it again, or scan the lot label.").format(reason=error)
+            _("The GS1 label could not be read ({reason}): scan it again, or scan the lot label.").format(
+                reason=error
+            )
         ) from None
     message = result.gs1_message
     if message is None:
@@ -124,15 +130,18 @@ def _gs1(raw: str, text: str, symbology: str | None, separators: list[str]) -> S
         for problem in (element.gtin_error, element.sscc_error, element.gln_error):
             if problem:
                 raise invalid_barcode(
-                    _("The label's ({ai}) has a wrong check digit: the label is damaged or misprinted; call material.").format(
-                        ai=element.ai.ai
-                    )
+                    _(
+                        "The label's ({ai}) has a wrong check digit: the label is damaged or "
+                        "misprinted; call material."
+                    ).format(ai=element.ai.ai)
                 )
         pairs.append((element.ai.ai, element.value))
     seen: dict[str, str] = {}
     for ai, value in pairs:
         if seen.setdefault(ai, value) != value:
-            raise invalid_barcode(_("The label carries ({ai}) twice with different values: call material.").format(ai=ai))
+            raise invalid_barcode(
+                _("The label carries ({ai}) twice with different values: call material.").format(ai=ai)
+            )
     _check_syntax_rules(pairs)
     values = dict(pairs)
     quantity = None
@@ -170,15 +179,17 @@ def _check_syntax_rules(pairs: list[tuple[str, str]]) -> None:
     priority = {"check_digit": 0, "excludes": 1, "requires": 2}
     problem = sorted(problems, key=lambda item: priority[item.kind])[0]
     if problem.kind == "check_digit":
-        message = _("The label's ({ai}) has a wrong check digit: the label is damaged or misprinted; call material.").format(
-            ai=problem.ai
-        )
+        message = _(
+            "The label's ({ai}) has a wrong check digit: the label is damaged or misprinted; call material."
+        ).format(ai=problem.ai)
     elif problem.kind == "requires":
-        message = _("The label's ({ai}) needs ({others}) on the same label, which is missing: scan the full item label.").format(
-            ai=problem.ai, others=") or (".join(problem.related)
-        )
+        message = _(
+            "The label's ({ai}) needs ({others}) on the same label, which is missing: scan the full "
+            "item label."
+        ).format(ai=problem.ai, others=") or (".join(problem.related))
     else:
-        message = _("The label carries ({ai}) together with ({other}), which GS1 forbids: the label is misprinted; call material.").format(
-            ai=problem.ai, other=problem.detail
-        )
+        message = _(
+            "The label carries ({ai}) together with ({other}), which GS1 forbids: the label is "
+            "misprinted; call material."
+        ).format(ai=problem.ai, other=problem.detail)
     raise invalid_barcode(message)

@@ -36,7 +36,9 @@ class Component:
 class AiRule:
     ai: str
     components: tuple[Component, ...]
-    requires: tuple[tuple[tuple[str, ...], ...], ...] = ()  # each req=: alternatives, each a tuple of patterns
+    requires: tuple[
+        tuple[tuple[str, ...], ...], ...
+    ] = ()  # each req=: alternatives, each a tuple of patterns
     excludes: tuple[str, ...] = ()
     title: str = ""
 
@@ -90,7 +92,13 @@ def _parse_line(line: str) -> list[AiRule]:
         else:
             components.append(_parse_component(token))
     return [
-        AiRule(ai=ai, components=tuple(components), requires=tuple(requires), excludes=tuple(excludes), title=title.strip())
+        AiRule(
+            ai=ai,
+            components=tuple(components),
+            requires=tuple(requires),
+            excludes=tuple(excludes),
+            title=title.strip(),
+        )
         for ai in _expand(ai_field)
     ]
 
@@ -120,7 +128,38 @@ def _present(pattern: str, ais: list[str]) -> list[str]:
 
 CSET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 CSET32 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113)
+_PRIMES = (
+    2,
+    3,
+    5,
+    7,
+    11,
+    13,
+    17,
+    19,
+    23,
+    29,
+    31,
+    37,
+    41,
+    43,
+    47,
+    53,
+    59,
+    61,
+    67,
+    71,
+    73,
+    79,
+    83,
+    89,
+    97,
+    101,
+    103,
+    107,
+    109,
+    113,
+)
 
 
 def mod10_is_valid(digits: str) -> bool:
@@ -136,7 +175,10 @@ def check_pair_is_valid(value: str) -> bool:
     """GS1 check character pair (csumalpha) over CSET 82 data, as in AIs (8013) and (8014)."""
     if len(value) < 3 or any(character not in CSET82 for character in value[:-2]):
         return False
-    total = sum(CSET82.index(character) * _PRIMES[index] for index, character in enumerate(reversed(value[:-2]))) % 1021
+    total = (
+        sum(CSET82.index(character) * _PRIMES[index] for index, character in enumerate(reversed(value[:-2])))
+        % 1021
+    )
     return value[-2:] == CSET32[total >> 5] + CSET32[total & 31]
 
 
@@ -171,8 +213,12 @@ def violations(element_strings: list[tuple[str, str]]) -> list[Violation]:
         for alternatives in rule.requires:
             if not any(all(_present(pattern, ais) for pattern in group) for group in alternatives):
                 problems.append(
-                    Violation(ai, "requires", " or ".join("+".join(group) for group in alternatives),
-                              tuple("+".join(group) for group in alternatives))
+                    Violation(
+                        ai,
+                        "requires",
+                        " or ".join("+".join(group) for group in alternatives),
+                        tuple("+".join(group) for group in alternatives),
+                    )
                 )
         for pattern in rule.excludes:
             clashing = [other for other in _present(pattern, ais) if other != ai]

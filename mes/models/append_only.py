@@ -25,7 +25,9 @@ class AppendOnlyModel(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            raise ValueError("{} rows are append-only: write a new row that corrects this one.".format(type(self).__name__))
+            raise ValueError(
+                "{} rows are append-only: write a new row that corrects this one.".format(type(self).__name__)
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

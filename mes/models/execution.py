@@ -24,16 +24,22 @@ class Consumption(AppendOnlyModel):
     unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, related_name="consumptions")
     step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, related_name="+")
     attempt = models.PositiveSmallIntegerField(default=1)
-    requirement = models.ForeignKey("instructions.MaterialRequirement", on_delete=models.PROTECT, related_name="+")
+    requirement = models.ForeignKey(
+        "instructions.MaterialRequirement", on_delete=models.PROTECT, related_name="+"
+    )
     lot = models.ForeignKey("mes.MaterialLot", on_delete=models.PROTECT, related_name="consumptions")
     part_number = models.CharField(max_length=64)
     part_revision = models.CharField(max_length=16)
     quantity = models.DecimalField(max_digits=14, decimal_places=4)
     barcode = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
     reason = models.TextField(blank=True)
 
     class Meta:
@@ -52,15 +58,23 @@ class Consumption(AppendOnlyModel):
 class ScanRefusal(AppendOnlyModel):
     """A refused scan, kept even though nothing was consumed (invariant 4): what was scanned and why not."""
 
-    unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="scan_refusals")
-    step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    lot = models.ForeignKey("mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="scan_refusals")
+    unit = models.ForeignKey(
+        "mes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="scan_refusals"
+    )
+    step = models.ForeignKey(
+        "instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lot = models.ForeignKey(
+        "mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="scan_refusals"
+    )
     barcode = models.CharField(max_length=300)
     quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     code = models.CharField(max_length=40, db_index=True)
     message = models.TextField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -82,13 +96,17 @@ class StepResult(AppendOnlyModel):
     unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, related_name="results")
     step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, related_name="+")
     attempt = models.PositiveSmallIntegerField(default=1)
-    characteristic = models.ForeignKey("instructions.Characteristic", on_delete=models.PROTECT, related_name="+")
+    characteristic = models.ForeignKey(
+        "instructions.Characteristic", on_delete=models.PROTECT, related_name="+"
+    )
     value = models.DecimalField(max_digits=20, decimal_places=8, null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     in_tolerance = models.BooleanField()
     gauge = models.ForeignKey("mes.Tool", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
@@ -102,13 +120,16 @@ class StepResult(AppendOnlyModel):
         indexes = [models.Index(fields=["unit", "step", "attempt"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(value__isnull=False, passed__isnull=True) | Q(value__isnull=True, passed__isnull=False),
+                condition=Q(value__isnull=False, passed__isnull=True)
+                | Q(value__isnull=True, passed__isnull=False),
                 name="result_value_or_passed",
             ),
         ]
 
     def __str__(self) -> str:
-        return "{} {} {}".format(self.unit_id, self.characteristic_id, self.value if self.value is not None else self.passed)
+        return "{} {} {}".format(
+            self.unit_id, self.characteristic_id, self.value if self.value is not None else self.passed
+        )
 
 
 class ToolScan(AppendOnlyModel):
@@ -120,7 +141,9 @@ class ToolScan(AppendOnlyModel):
     tool = models.ForeignKey("mes.Tool", on_delete=models.PROTECT, related_name="scans")
     barcode = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -146,7 +169,9 @@ class StepSignOff(AppendOnlyModel):
     countersigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -20,13 +20,23 @@ class Hold(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=HoldKind.choices)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.OPEN)
-    lot = models.ForeignKey("mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="holds")
-    step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lot = models.ForeignKey(
+        "mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="holds"
+    )
+    step = models.ForeignKey(
+        "instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     placed_at = models.DateTimeField(default=timezone.now)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     released_at = models.DateTimeField(null=True, blank=True)
-    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     release_reason = models.TextField(blank=True)
 
     class Meta:

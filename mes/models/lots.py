@@ -26,9 +26,13 @@ class MaterialLot(models.Model):
     quantity_remaining = models.DecimalField(_("quantity remaining"), max_digits=14, decimal_places=4)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=LotStatus.choices, default=LotStatus.AVAILABLE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=LotStatus.choices, default=LotStatus.AVAILABLE
+    )
     received_at = models.DateTimeField(default=timezone.now)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
 
@@ -42,7 +46,8 @@ class MaterialLot(models.Model):
             models.CheckConstraint(condition=Q(quantity_remaining__gte=0), name="lot_remaining_not_negative"),
             models.CheckConstraint(condition=Q(quantity_received__gt=0), name="lot_received_positive"),
             models.CheckConstraint(
-                condition=Q(quantity_remaining__lte=F("quantity_received")), name="lot_remaining_within_received"
+                condition=Q(quantity_remaining__lte=F("quantity_received")),
+                name="lot_remaining_within_received",
             ),
             models.CheckConstraint(condition=Q(status__in=LotStatus.values), name="lot_status_valid"),
         ]
@@ -70,9 +75,15 @@ class LotEvent(AppendOnlyModel):
     after = models.CharField(max_length=12, blank=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    step = models.ForeignKey(
+        "instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField(blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
 
@@ -80,7 +91,9 @@ class LotEvent(AppendOnlyModel):
         ordering = ["id"]
         verbose_name = _("lot event")
         verbose_name_plural = _("lot events")
-        constraints = [models.CheckConstraint(condition=Q(kind__in=LotEventKind.values), name="lot_event_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LotEventKind.values), name="lot_event_kind_valid")
+        ]
 
     def __str__(self) -> str:
         return "{} {}".format(self.lot_id, self.kind)

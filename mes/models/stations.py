@@ -38,7 +38,9 @@ class Station(models.Model):
             ("work_at_station", "Can work at this station"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(wip_limit__isnull=True) | Q(wip_limit__gte=1), name="station_wip_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(wip_limit__isnull=True) | Q(wip_limit__gte=1), name="station_wip_limit_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,7 +74,9 @@ class TabletBinding(models.Model):
     prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
     bound_at = models.DateTimeField(default=timezone.now)
-    bound_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bound_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -93,7 +97,9 @@ class Tool(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     kind = models.CharField(
-        _("gauge type"), max_length=100, blank=True,
+        _("gauge type"),
+        max_length=100,
+        blank=True,
         help_text=_("The gauge type a characteristic may name (e.g. 'torque driver'); empty = any."),
     )
     calibration_due = models.DateField(_("calibration due"), null=True, blank=True)
@@ -124,11 +130,15 @@ class Tool(models.Model):
 class QualificationGrant(models.Model):
     """A qualification (e.g. 'ESD-1') held by a person or identity, until `expires_on` (None = no end)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="qualifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="qualifications"
+    )
     qualification = models.CharField(_("qualification"), max_length=64)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     granted_at = models.DateTimeField(default=timezone.now)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -151,25 +161,33 @@ class HelpCall(models.Model):
     """A call for help from a station (supervisor, quality, maintenance, material), seen by others."""
 
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="help_calls")
-    unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="help_calls")
-    step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "mes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="help_calls"
+    )
+    step = models.ForeignKey(
+        "instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=HelpKind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=HelpCallStatus.choices, default=HelpCallStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HelpCallStatus.choices, default=HelpCallStatus.OPEN
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-raised_at"]
         verbose_name = _("help call")
         verbose_name_plural = _("help calls")
         constraints = [
+            models.CheckConstraint(condition=Q(kind__in=HelpKind.values), name="help_call_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind__in=HelpKind.values), name="help_call_kind_valid"
+                condition=Q(status__in=HelpCallStatus.values), name="help_call_status_valid"
             ),
-            models.CheckConstraint(condition=Q(status__in=HelpCallStatus.values), name="help_call_status_valid"),
         ]
 
     def __str__(self) -> str:

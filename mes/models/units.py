@@ -24,18 +24,26 @@ class Unit(models.Model):
     serial = models.CharField(_("serial"), max_length=64, unique=True)
     work_order = models.ForeignKey("mes.WorkOrder", on_delete=models.PROTECT, related_name="units")
     revision = models.ForeignKey("instructions.Revision", on_delete=models.PROTECT, related_name="units")
-    status = models.CharField(_("status"), max_length=12, choices=UnitStatus.choices, default=UnitStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=UnitStatus.choices, default=UnitStatus.PLANNED
+    )
     current_step = models.ForeignKey(
         "instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     current_attempt = models.PositiveSmallIntegerField(default=1)
     station = models.ForeignKey(
-        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+        "mes.Station",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
         help_text=_("Where the unit was started; it counts against this station's WIP limit."),
     )
     revision_bound_at = models.DateTimeField(_("revision bound at"), null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,9 +87,15 @@ class UnitEvent(AppendOnlyModel):
     kind = models.CharField(max_length=20, choices=UnitEventKind.choices)
     before = models.CharField(max_length=40, blank=True)
     after = models.CharField(max_length=40, blank=True)
-    step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    station = models.ForeignKey("mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    step = models.ForeignKey(
+        "instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    station = models.ForeignKey(
+        "mes.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
@@ -90,7 +104,9 @@ class UnitEvent(AppendOnlyModel):
         ordering = ["id"]
         verbose_name = _("unit event")
         verbose_name_plural = _("unit events")
-        constraints = [models.CheckConstraint(condition=Q(kind__in=UnitEventKind.values), name="unit_event_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=UnitEventKind.values), name="unit_event_kind_valid")
+        ]
 
     def __str__(self) -> str:
         return "{} {} {}→{}".format(self.unit_id, self.kind, self.before, self.after)

@@ -19,11 +19,17 @@ class WorkOrder(models.Model):
 
     number = models.CharField(_("number"), max_length=64, unique=True)
     product = models.ForeignKey("instructions.Product", on_delete=models.PROTECT, related_name="work_orders")
-    revision = models.ForeignKey("instructions.Revision", on_delete=models.PROTECT, related_name="work_orders")
+    revision = models.ForeignKey(
+        "instructions.Revision", on_delete=models.PROTECT, related_name="work_orders"
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
-    status = models.CharField(_("status"), max_length=12, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=12, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -31,7 +37,9 @@ class WorkOrder(models.Model):
         verbose_name_plural = _("work orders")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="work_order_quantity_positive"),
-            models.CheckConstraint(condition=Q(status__in=WorkOrderStatus.values), name="work_order_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=WorkOrderStatus.values), name="work_order_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

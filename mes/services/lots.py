@@ -47,16 +47,31 @@ def _move(lot: MaterialLot, to: str, *, actor: User | None, station: Station | N
     if to not in LOT_TRANSITIONS[lot.status]:
         raise Conflict(
             "transition_refused",
-            _("Lot {lot} is {status}; it cannot become {to}.").format(lot=lot.code, status=LotStatus(lot.status).label, to=LotStatus(to).label),
+            _("Lot {lot} is {status}; it cannot become {to}.").format(
+                lot=lot.code, status=LotStatus(lot.status).label, to=LotStatus(to).label
+            ),
             "status",
         )
     before = lot.status
-    event = LotEvent.objects.create(lot=lot, kind=LotEventKind.STATUS, before=before, after=to, actor=actor, station=station, reason=reason)
+    event = LotEvent.objects.create(
+        lot=lot,
+        kind=LotEventKind.STATUS,
+        before=before,
+        after=to,
+        actor=actor,
+        station=station,
+        reason=reason,
+    )
     lot.status = to
     lot.status_changed_at = timezone.now()
     lot.status_reason = reason
     lot.save(update_fields=["status", "status_changed_at", "status_reason"])
-    events.emit(events.LOT_STATUS_CHANGED, subject=events.lot_subject(lot), actor=actor, data=events.lot_data(lot, before=before, reason=reason))
+    events.emit(
+        events.LOT_STATUS_CHANGED,
+        subject=events.lot_subject(lot),
+        actor=actor,
+        data=events.lot_data(lot, before=before, reason=reason),
+    )
     return event
 
 
@@ -76,16 +91,34 @@ def parse_quantity(value, *, path: str = "quantity") -> Decimal:
     try:
         quantity = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError("invalid_quantity", _("The quantity must be a number greater than zero."), path) from None
-    if not quantity.is_finite() or quantity <= 0 or quantity.as_tuple().exponent < -4 or quantity >= Decimal("1e10"):
-        raise DomainError("invalid_quantity", _("The quantity must be a number greater than zero (at most 4 decimals)."), path)
+        raise DomainError(
+            "invalid_quantity", _("The quantity must be a number greater than zero."), path
+        ) from None
+    if (
+        not quantity.is_finite()
+        or quantity <= 0
+        or quantity.as_tuple().exponent < -4
+        or quantity >= Decimal("1e10")
+    ):
+        raise DomainError(
+            "invalid_quantity",
+            _("The quantity must be a number greater than zero (at most 4 decimals)."),
+            path,
+        )
     return quantity
 
 
 @transaction.atomic
 def receive_lot(
-    *, part_number: str, lot: str, quantity, actor: User | None, expires_on: date | None = None,
-    supplier: str = "", revision: str | None = None, station: Station | None = None,
+    *,
+    part_number: str,
+    lot: str,
+    quantity,
+    actor: User | None,
+    expires_on: date | None = None,
+    supplier: str = "",
+    revision: str | None = None,
+    station: Station | None = None,
 ) -> MaterialLot:
     """Receive a lot (or, for a serial-tracked part, one serial as a lot of quantity 1).
 
@@ -97,10 +130,22 @@ def receive_lot(
         raise DomainError("required", _("Give the lot code."), "lot")
     part = Part.objects.filter(part_number=part_number).first()
     if part is None:
-        raise NotFound("unknown_part", _("No release lists part {part}: lots are received only for parts a release names.").format(part=part_number), "part_number")
+        raise NotFound(
+            "unknown_part",
+            _("No release lists part {part}: lots are received only for parts a release names.").format(
+                part=part_number
+            ),
+            "part_number",
+        )
     amount = parse_quantity(quantity)
     if part.tracking == Tracking.SERIAL and amount != 1:
-        raise DomainError("serial_quantity_one", _("Part {part} is tracked by serial: receive each serial as a lot of quantity 1.").format(part=part_number), "quantity")
+        raise DomainError(
+            "serial_quantity_one",
+            _("Part {part} is tracked by serial: receive each serial as a lot of quantity 1.").format(
+                part=part_number
+            ),
+            "quantity",
+        )
     if MaterialLot.objects.filter(code=code).exists():
         raise Conflict("lot_exists", _("Lot {lot} was already received.").format(lot=code), "lot")
     part_revision = (revision or "").strip() or default_part_revision(part_number)
@@ -109,16 +154,46 @@ def receive_lot(
     if expires_on is None and part.shelf_life_days:
         expires_on = timezone.localdate() + timedelta(days=part.shelf_life_days)
     material_lot = MaterialLot.objects.create(
-        code=code, part=part, part_revision=part_revision, quantity_received=amount, quantity_remaining=amount,
-        expires_on=expires_on, supplier=supplier or "", received_by=actor,
+        code=code,
+        part=part,
+        part_revision=part_revision,
+        quantity_received=amount,
+        quantity_remaining=amount,
+        expires_on=expires_on,
+        supplier=supplier or "",
+        received_by=actor,
     )
-    LotEvent.objects.create(lot=material_lot, kind=LotEventKind.RECEIVED, after=LotStatus.AVAILABLE, quantity=amount, actor=actor, station=station)
-    audit.record(actor=actor, action="lot.received", subject=material_lot, station=station.code if station else "",
-                 summary="{} {} x {}".format(code, events.quantity(amount), part_number),
-                 data={"part_revision": part_revision, "expires_on": expires_on.isoformat() if expires_on else None, "supplier": supplier})
-    events.emit(events.LOT_RECEIVED, subject=events.lot_subject(material_lot), actor=actor,
-                data=events.lot_data(material_lot, quantity_received=events.quantity(amount),
-                                     expires_on=expires_on.isoformat() if expires_on else None, supplier=supplier))
+    LotEvent.objects.create(
+        lot=material_lot,
+        kind=LotEventKind.RECEIVED,
+        after=LotStatus.AVAILABLE,
+        quantity=amount,
+        actor=actor,
+        station=station,
+    )
+    audit.record(
+        actor=actor,
+        action="lot.received",
+        subject=material_lot,
+        station=station.code if station else "",
+        summary="{} {} x {}".format(code, events.quantity(amount), part_number),
+        data={
+            "part_revision": part_revision,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+            "supplier": supplier,
+        },
+    )
+    events.emit(
+        events.LOT_RECEIVED,
+        subject=events.lot_subject(material_lot),
+        actor=actor,
+        data=events.lot_data(
+            material_lot,
+            quantity_received=events.quantity(amount),
+            expires_on=expires_on.isoformat() if expires_on else None,
+            supplier=supplier,
+        ),
+    )
     return material_lot
 
 
@@ -135,11 +210,21 @@ def consume(
     if updated != 1:
         raise DomainError(
             "insufficient_quantity",
-            _("Lot {lot} no longer holds {quantity}: scan another lot.").format(lot=lot.code, quantity=events.quantity(quantity)),
+            _("Lot {lot} no longer holds {quantity}: scan another lot.").format(
+                lot=lot.code, quantity=events.quantity(quantity)
+            ),
             "barcode",
         )
     lot.quantity_remaining = lot.quantity_remaining - quantity
-    LotEvent.objects.create(lot=lot, kind=LotEventKind.CONSUMED, quantity=-quantity, unit=unit, step=step, actor=actor, station=station)
+    LotEvent.objects.create(
+        lot=lot,
+        kind=LotEventKind.CONSUMED,
+        quantity=-quantity,
+        unit=unit,
+        step=step,
+        actor=actor,
+        station=station,
+    )
     if lot.quantity_remaining == 0:
         _move(lot, LotStatus.CONSUMED, actor=actor, station=station, reason=_("Used up"))
     return lot
@@ -156,30 +241,52 @@ def quarantine_lot(
         raise DomainError("reason_required", _("Say why the lot is quarantined."), "reason")
     lot = lock_lot(lot)
     if lot.status == LotStatus.QUARANTINED:
-        raise Conflict("lot_already_quarantined", _("Lot {lot} is already quarantined.").format(lot=lot.code), "lot")
+        raise Conflict(
+            "lot_already_quarantined", _("Lot {lot} is already quarantined.").format(lot=lot.code), "lot"
+        )
     _move(lot, LotStatus.QUARANTINED, actor=actor, station=station, reason=reason)
     held: list[Unit] = []
     if contain:
         unit_ids = (
             Consumption.objects.filter(lot=lot, unit__status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD])
-            .values_list("unit_id", flat=True).distinct().order_by("unit_id")
+            .values_list("unit_id", flat=True)
+            .distinct()
+            .order_by("unit_id")
         )
         for unit in Unit.objects.filter(pk__in=list(unit_ids)).order_by("pk"):
             unit_services.place_hold(
-                unit=unit, kind=HoldKind.LOT_CONTAINMENT, lot=lot, actor=actor, station=station,
+                unit=unit,
+                kind=HoldKind.LOT_CONTAINMENT,
+                lot=lot,
+                actor=actor,
+                station=station,
                 reason=_("Contains quarantined lot {lot}: {reason}").format(lot=lot.code, reason=reason),
             )
             held.append(unit)
-    audit.record(actor=actor, action="lot.quarantined", subject=lot, station=station.code if station else "", reason=reason,
-                 summary=lot.code, data={"contain": contain, "held_units": [unit.serial for unit in held]})
-    events.emit(events.LOT_QUARANTINED, subject=events.lot_subject(lot), actor=actor,
-                data=events.lot_data(lot, reason=reason, contain=contain, held_units=[unit.serial for unit in held]))
+    audit.record(
+        actor=actor,
+        action="lot.quarantined",
+        subject=lot,
+        station=station.code if station else "",
+        reason=reason,
+        summary=lot.code,
+        data={"contain": contain, "held_units": [unit.serial for unit in held]},
+    )
+    events.emit(
+        events.LOT_QUARANTINED,
+        subject=events.lot_subject(lot),
+        actor=actor,
+        data=events.lot_data(lot, reason=reason, contain=contain, held_units=[unit.serial for unit in held]),
+    )
     return QuarantineOutcome(lot=lot, held_units=held)
 
 
 @transaction.atomic
-def release_lot(*, lot: MaterialLot, reason: str, actor: User, station: Station | None = None) -> ReleaseOutcome:
-    """Quality frees a quarantined lot: back to available (or used up / expired), its containment holds released."""
+def release_lot(
+    *, lot: MaterialLot, reason: str, actor: User, station: Station | None = None
+) -> ReleaseOutcome:
+    """Quality frees a quarantined lot: back to available (or used up / expired), its containment
+    holds released."""
     from mes.services import units as unit_services
 
     if not (reason or "").strip():
@@ -195,12 +302,25 @@ def release_lot(*, lot: MaterialLot, reason: str, actor: User, station: Station 
         to = LotStatus.AVAILABLE
     _move(lot, to, actor=actor, station=station, reason=reason)
     released = []
-    for hold in Hold.objects.filter(lot=lot, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN).order_by("pk"):
+    for hold in Hold.objects.filter(lot=lot, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN).order_by(
+        "pk"
+    ):
         released.append(unit_services.release_hold(hold=hold, actor=actor, reason=reason, station=station))
-    audit.record(actor=actor, action="lot.released", subject=lot, station=station.code if station else "", reason=reason,
-                 summary=lot.code, data={"status": to, "released_holds": [hold.pk for hold in released]})
-    events.emit(events.LOT_RELEASED, subject=events.lot_subject(lot), actor=actor,
-                data=events.lot_data(lot, reason=reason, released_holds=[hold.pk for hold in released]))
+    audit.record(
+        actor=actor,
+        action="lot.released",
+        subject=lot,
+        station=station.code if station else "",
+        reason=reason,
+        summary=lot.code,
+        data={"status": to, "released_holds": [hold.pk for hold in released]},
+    )
+    events.emit(
+        events.LOT_RELEASED,
+        subject=events.lot_subject(lot),
+        actor=actor,
+        data=events.lot_data(lot, reason=reason, released_holds=[hold.pk for hold in released]),
+    )
     return ReleaseOutcome(lot=lot, released_holds=released)
 
 
@@ -209,8 +329,18 @@ def expire_lots(*, on: date | None = None, actor: User | None = None) -> list[Ma
     """Mark available lots past their expiry date as expired (a periodic task calls this)."""
     on = on or timezone.localdate()
     expired = []
-    for lot in MaterialLot.objects.select_for_update().select_related("part").filter(status=LotStatus.AVAILABLE, expires_on__lt=on):
-        _move(lot, LotStatus.EXPIRED, actor=actor, station=None, reason=_("Expired on {date}").format(date=lot.expires_on.isoformat()))
+    for lot in (
+        MaterialLot.objects.select_for_update()
+        .select_related("part")
+        .filter(status=LotStatus.AVAILABLE, expires_on__lt=on)
+    ):
+        _move(
+            lot,
+            LotStatus.EXPIRED,
+            actor=actor,
+            station=None,
+            reason=_("Expired on {date}").format(date=lot.expires_on.isoformat()),
+        )
         audit.record(actor=actor, action="lot.expired", subject=lot, summary=lot.code)
         expired.append(lot)
     return expired

@@ -29,10 +29,16 @@ def grant_qualification(
         grant.granted_at = timezone.now()
         grant.save()
     audit.record(
-        actor=actor, action="qualification.granted", subject=grant,
+        actor=actor,
+        action="qualification.granted",
+        subject=grant,
         summary="{} holds {}".format(user.username, qualification),
-        data={"user": user.username, "qualification": qualification,
-              "expires_on": expires_on.isoformat() if expires_on else None, "renewed": not created},
+        data={
+            "user": user.username,
+            "qualification": qualification,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+            "renewed": not created,
+        },
     )
     return grant, created
 
@@ -53,16 +59,18 @@ def check_qualification(*, user: User, qualification: str, on: date | None = Non
     if grant is None:
         raise DomainError(
             "qualification_missing",
-            _("This step needs the qualification {qualification}, which {user} does not hold: ask a qualified colleague or your supervisor.").format(
-                qualification=qualification, user=user.username
-            ),
+            _(
+                "This step needs the qualification {qualification}, which {user} does not hold: ask "
+                "a qualified colleague or your supervisor."
+            ).format(qualification=qualification, user=user.username),
             "qualification",
         )
     if not grant.is_valid(on):
         raise DomainError(
             "qualification_expired",
-            _("{user}'s qualification {qualification} expired on {date}: ask a qualified colleague, or renew it.").format(
-                qualification=qualification, user=user.username, date=grant.expires_on.isoformat()
-            ),
+            _(
+                "{user}'s qualification {qualification} expired on {date}: ask a qualified "
+                "colleague, or renew it."
+            ).format(qualification=qualification, user=user.username, date=grant.expires_on.isoformat()),
             "qualification",
         )

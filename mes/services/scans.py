@@ -27,7 +27,15 @@ from mes.services import units as unit_services
 class ScanRefused(DomainError):
     """A refusal of a scan; carries the lot when one was identified, for the refusal log."""
 
-    def __init__(self, code: str, message: str, path: str = "barcode", *, lot: MaterialLot | None = None, status: int | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        path: str = "barcode",
+        *,
+        lot: MaterialLot | None = None,
+        status: int | None = None,
+    ):
         super().__init__(code, message, path, status=status)
         self.lot = lot
 
@@ -47,9 +55,19 @@ def record_scan(
     (`unit_on_hold`, `step_not_current`, `wrong_work_center`, `station_not_assigned`, ...).
     """
     try:
-        return _record_scan(unit=unit, step=step, barcode=barcode, actor=actor, station=station, quantity=quantity)
+        return _record_scan(
+            unit=unit, step=step, barcode=barcode, actor=actor, station=station, quantity=quantity
+        )
     except DomainError as refusal:
-        _log_refusal(unit=unit, step=step, barcode=barcode, quantity=quantity, actor=actor, station=station, refusal=refusal)
+        _log_refusal(
+            unit=unit,
+            step=step,
+            barcode=barcode,
+            quantity=quantity,
+            actor=actor,
+            station=station,
+            refusal=refusal,
+        )
         raise
 
 
@@ -65,11 +83,24 @@ def _log_refusal(*, unit, step, barcode, quantity, actor, station, refusal: Doma
         amount = None
     with transaction.atomic():
         entry = ScanRefusal.objects.create(
-            unit=unit, step_id=step_id, lot=getattr(refusal, "lot", None), barcode=(barcode or "")[:300], quantity=amount,
-            code=refusal.code, message=str(refusal.message), actor=actor, station=station or unit.station,
+            unit=unit,
+            step_id=step_id,
+            lot=getattr(refusal, "lot", None),
+            barcode=(barcode or "")[:300],
+            quantity=amount,
+            code=refusal.code,
+            message=str(refusal.message),
+            actor=actor,
+            station=station or unit.station,
         )
-        audit.record(actor=actor, action="scan.refused", subject=unit, station=(station or unit.station).code if (station or unit.station) else "",
-                     summary="{} {}".format(refusal.code, (barcode or "")[:100]), data={"refusal": entry.pk, "code": refusal.code})
+        audit.record(
+            actor=actor,
+            action="scan.refused",
+            subject=unit,
+            station=(station or unit.station).code if (station or unit.station) else "",
+            summary="{} {}".format(refusal.code, (barcode or "")[:100]),
+            data={"refusal": entry.pk, "code": refusal.code},
+        )
 
 
 def _requirement_for(
@@ -84,7 +115,8 @@ def _requirement_for(
         raise ScanRefused(
             "wrong_part",
             _("Lot {lot} is part {part}; this step needs {needed}. Put it back and scan {needed}.").format(
-                lot=lot.code, part=part_number, needed=needed),
+                lot=lot.code, part=part_number, needed=needed
+            ),
             lot=lot,
         )
     for requirement, alternate in matching:
@@ -92,7 +124,9 @@ def _requirement_for(
             return requirement, alternate
     raise ScanRefused(
         "already_complete",
-        _("Part {part} is already complete at this step: nothing more to scan for it.").format(part=part_number),
+        _("Part {part} is already complete at this step: nothing more to scan for it.").format(
+            part=part_number
+        ),
         lot=lot,
     )
 
@@ -103,13 +137,24 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
     scanned: ScannedCode = parse_scan(barcode)
     requirements = list(MaterialRequirement.objects.filter(step=step).order_by("order"))
     if not requirements:
-        raise ScanRefused("not_required_here", _("This step needs no material: nothing to scan here. Go on with the step."))
+        raise ScanRefused(
+            "not_required_here", _("This step needs no material: nothing to scan here. Go on with the step.")
+        )
     if not scanned.lot:
-        raise ScanRefused("invalid_barcode", _("This label names no lot (10) or serial (21): scan the lot label."))
-    lot = MaterialLot.objects.select_for_update(of=("self",)).select_related("part").filter(code=scanned.lot).first()
+        raise ScanRefused(
+            "invalid_barcode", _("This label names no lot (10) or serial (21): scan the lot label.")
+        )
+    lot = (
+        MaterialLot.objects.select_for_update(of=("self",))
+        .select_related("part")
+        .filter(code=scanned.lot)
+        .first()
+    )
     if lot is None:
         if scanned.serial:
-            message = _("Serial {lot} was never received: check the part's label, or have material receive it.")
+            message = _(
+                "Serial {lot} was never received: check the part's label, or have material receive it."
+            )
         else:
             message = _("Lot {lot} is unknown: check the label, or have material receive the lot.")
         raise ScanRefused("unknown_lot", message.format(lot=scanned.lot))
@@ -117,52 +162,72 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
     if scanned.gtin and part.gtin and scanned.gtin != part.gtin:
         raise ScanRefused(
             "wrong_part",
-            _("The label's GTIN {gtin} is not part {part} that lot {lot} was received as: call material.").format(
-                gtin=scanned.gtin, part=part.part_number, lot=lot.code),
+            _(
+                "The label's GTIN {gtin} is not part {part} that lot {lot} was received as: call material."
+            ).format(gtin=scanned.gtin, part=part.part_number, lot=lot.code),
             lot=lot,
         )
     if part.tracking == Tracking.SERIAL and scanned.is_gs1 and scanned.serial is None:
         raise ScanRefused(
             "serial_required",
-            _("Part {part} is tracked by serial: scan the label with the serial number (21).").format(part=part.part_number),
+            _("Part {part} is tracked by serial: scan the label with the serial number (21).").format(
+                part=part.part_number
+            ),
             lot=lot,
         )
     consumed = {
         row["requirement_id"]: row["total"]
         for row in Consumption.objects.filter(unit=unit, step=step, attempt=unit.current_attempt)
-        .values("requirement_id").annotate(total=Sum("quantity")).order_by()
+        .values("requirement_id")
+        .annotate(total=Sum("quantity"))
+        .order_by()
     }
     requirement, alternate = _requirement_for(lot=lot, requirements=requirements, consumed=consumed)
     if alternate:
         allowed = list(
-            RevisionPart.objects.filter(revision_id=unit.revision_id, part_number=part.part_number).values_list("part_revision", flat=True)
+            RevisionPart.objects.filter(
+                revision_id=unit.revision_id, part_number=part.part_number
+            ).values_list("part_revision", flat=True)
         )
     else:
         allowed = list(requirement.allowed_revisions)
     if lot.part_revision not in allowed:
         raise ScanRefused(
             "revision_not_allowed",
-            _("Lot {lot} is {part} rev {revision}; this step allows rev {allowed}. Scan a lot of an allowed revision.").format(
-                lot=lot.code, part=part.part_number, revision=lot.part_revision, allowed=", ".join(allowed)),
+            _(
+                "Lot {lot} is {part} rev {revision}; this step allows rev {allowed}. Scan a lot of "
+                "an allowed revision."
+            ).format(
+                lot=lot.code, part=part.part_number, revision=lot.part_revision, allowed=", ".join(allowed)
+            ),
             lot=lot,
         )
     today = timezone.localdate()
     if lot.status == LotStatus.QUARANTINED:
         raise ScanRefused(
             "lot_quarantined",
-            _("Lot {lot} is quarantined by quality: do not use it. Set it aside and scan another lot.").format(lot=lot.code),
+            _(
+                "Lot {lot} is quarantined by quality: do not use it. Set it aside and scan another lot."
+            ).format(lot=lot.code),
             lot=lot,
         )
-    expiry = min(date for date in (lot.expires_on, scanned.expires_on) if date is not None) if (lot.expires_on or scanned.expires_on) else None
+    expiry = (
+        min(date for date in (lot.expires_on, scanned.expires_on) if date is not None)
+        if (lot.expires_on or scanned.expires_on)
+        else None
+    )
     if lot.status == LotStatus.EXPIRED or (expiry is not None and today > expiry):
         raise ScanRefused(
             "lot_expired",
             _("Lot {lot} expired on {date}: do not use it. Set it aside and scan another lot.").format(
-                lot=lot.code, date=expiry.isoformat() if expiry else "?"),
+                lot=lot.code, date=expiry.isoformat() if expiry else "?"
+            ),
             lot=lot,
         )
     if lot.status == LotStatus.CONSUMED or lot.quantity_remaining <= 0:
-        raise ScanRefused("lot_used_up", _("Lot {lot} is used up: scan another lot.").format(lot=lot.code), lot=lot)
+        raise ScanRefused(
+            "lot_used_up", _("Lot {lot} is used up: scan another lot.").format(lot=lot.code), lot=lot
+        )
     open_quantity = requirement.quantity - consumed.get(requirement.pk, Decimal(0))
     if quantity is not None:
         try:
@@ -176,16 +241,21 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
     if amount > open_quantity:
         raise ScanRefused(
             "quantity_exceeds_requirement",
-            _("This step needs only {open} more of {part}: enter {open} or less.").format(open=_quantity(open_quantity), part=requirement.part_number),
-            "quantity", lot=lot,
+            _("This step needs only {open} more of {part}: enter {open} or less.").format(
+                open=_quantity(open_quantity), part=requirement.part_number
+            ),
+            "quantity",
+            lot=lot,
         )
     if part.tracking == Tracking.SERIAL and amount != 1:
         raise ScanRefused("invalid_quantity", _("A serial is consumed one at a time."), "quantity", lot=lot)
     if lot.quantity_remaining < amount:
         raise ScanRefused(
             "insufficient_quantity",
-            _("Lot {lot} holds only {remaining}; this step needs {needed}. Scan another lot, or enter {remaining} and scan a second lot for the rest.").format(
-                lot=lot.code, remaining=_quantity(lot.quantity_remaining), needed=_quantity(amount)),
+            _(
+                "Lot {lot} holds only {remaining}; this step needs {needed}. Scan another lot, or "
+                "enter {remaining} and scan a second lot for the rest."
+            ).format(lot=lot.code, remaining=_quantity(lot.quantity_remaining), needed=_quantity(amount)),
             lot=lot,
         )
     try:
@@ -193,13 +263,37 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
     except DomainError as error:
         raise ScanRefused(error.code, error.message, lot=lot) from None
     consumption = Consumption.objects.create(
-        unit=unit, step=step, attempt=unit.current_attempt, requirement=requirement, lot=lot, part_number=part.part_number,
-        part_revision=lot.part_revision, quantity=amount, barcode=(barcode or "")[:300], actor=actor, station=station,
+        unit=unit,
+        step=step,
+        attempt=unit.current_attempt,
+        requirement=requirement,
+        lot=lot,
+        part_number=part.part_number,
+        part_revision=lot.part_revision,
+        quantity=amount,
+        barcode=(barcode or "")[:300],
+        actor=actor,
+        station=station,
     )
-    audit.record(actor=actor, action="lot.consumed", subject=unit, station=station.code,
-                 summary="{} x {} ({}) into {}".format(_quantity(amount), lot.code, part.part_number, unit.serial),
-                 data={"consumption": consumption.pk, "lot": lot.code, "step": step.pk})
-    events.emit(events.LOT_CONSUMED, subject=events.lot_subject(lot), actor=actor,
-                data=events.lot_data(lot, unit=unit.serial, step=step.pk, quantity=_quantity(amount),
-                                     consumption=consumption.pk, alternate=alternate))
+    audit.record(
+        actor=actor,
+        action="lot.consumed",
+        subject=unit,
+        station=station.code,
+        summary="{} x {} ({}) into {}".format(_quantity(amount), lot.code, part.part_number, unit.serial),
+        data={"consumption": consumption.pk, "lot": lot.code, "step": step.pk},
+    )
+    events.emit(
+        events.LOT_CONSUMED,
+        subject=events.lot_subject(lot),
+        actor=actor,
+        data=events.lot_data(
+            lot,
+            unit=unit.serial,
+            step=step.pk,
+            quantity=_quantity(amount),
+            consumption=consumption.pk,
+            alternate=alternate,
+        ),
+    )
     return consumption

@@ -32,28 +32,41 @@ def register_station(
     if not work_center:
         raise DomainError("required", _("Name the station's work center."), "work_center")
     if wip_limit is not None and wip_limit < 1:
-        raise DomainError("invalid_wip_limit", _("A WIP limit is at least 1; leave it empty for no limit."), "wip_limit")
+        raise DomainError(
+            "invalid_wip_limit", _("A WIP limit is at least 1; leave it empty for no limit."), "wip_limit"
+        )
     if Station.objects.filter(code=code).exists():
         raise Conflict("station_exists", _("Station {code} already exists.").format(code=code), "code")
     if not Operation.objects.filter(work_center=work_center).exists():
         raise DomainError(
             "unknown_work_center",
-            _("No released operation runs at work center '{work_center}': check the name against the releases.").format(
-                work_center=work_center
-            ),
+            _(
+                "No released operation runs at work center '{work_center}': check the name against "
+                "the releases."
+            ).format(work_center=work_center),
             "work_center",
         )
     station = Station.objects.create(code=code, work_center=work_center, name=name or "", wip_limit=wip_limit)
     audit.record(
-        actor=actor, action="station.registered", subject=station, station=station.code,
-        summary="{} at {}".format(code, work_center), data={"wip_limit": wip_limit},
+        actor=actor,
+        action="station.registered",
+        subject=station,
+        station=station.code,
+        summary="{} at {}".format(code, work_center),
+        data={"wip_limit": wip_limit},
     )
     return station
 
 
 @transaction.atomic
-def update_station(*, station: Station, actor: User | None, name: str | None = None, wip_limit: int | None | bool = False,
-                   is_active: bool | None = None) -> Station:
+def update_station(
+    *,
+    station: Station,
+    actor: User | None,
+    name: str | None = None,
+    wip_limit: int | None | bool = False,
+    is_active: bool | None = None,
+) -> Station:
     """Change a station's name, WIP limit (None = no limit) or active flag. `wip_limit=False` leaves it."""
     station = Station.objects.select_for_update().get(pk=station.pk)
     before = {"name": station.name, "wip_limit": station.wip_limit, "is_active": station.is_active}
@@ -61,13 +74,23 @@ def update_station(*, station: Station, actor: User | None, name: str | None = N
         station.name = name
     if wip_limit is not False:
         if wip_limit is not None and wip_limit < 1:
-            raise DomainError("invalid_wip_limit", _("A WIP limit is at least 1; leave it empty for no limit."), "wip_limit")
+            raise DomainError(
+                "invalid_wip_limit", _("A WIP limit is at least 1; leave it empty for no limit."), "wip_limit"
+            )
         station.wip_limit = wip_limit
     if is_active is not None:
         station.is_active = is_active
     station.save()
-    audit.record(actor=actor, action="station.updated", subject=station, station=station.code,
-                 data={"before": before, "after": {"name": station.name, "wip_limit": station.wip_limit, "is_active": station.is_active}})
+    audit.record(
+        actor=actor,
+        action="station.updated",
+        subject=station,
+        station=station.code,
+        data={
+            "before": before,
+            "after": {"name": station.name, "wip_limit": station.wip_limit, "is_active": station.is_active},
+        },
+    )
     return station
 
 
@@ -78,7 +101,9 @@ def _stations_by_code(station_codes: list[str]) -> list[Station]:
     if unknown:
         raise NotFound(
             "unknown_station",
-            _("No station {codes}: register it first (POST /api/v1/stations).").format(codes=", ".join(unknown)),
+            _("No station {codes}: register it first (POST /api/v1/stations).").format(
+                codes=", ".join(unknown)
+            ),
             "station",
         )
     return [found[code] for code in codes]
@@ -86,13 +111,22 @@ def _stations_by_code(station_codes: list[str]) -> list[Station]:
 
 @transaction.atomic
 def assign_stations(*, user: User, station_codes: list[str], actor: User | None) -> list[Station]:
-    """Let the identity work at each named station (guardian `mes.work_at_station`). Already assigned is fine."""
+    """Let the identity work at each named station (guardian `mes.work_at_station`). Already assigned
+    is fine."""
     stations = _stations_by_code(station_codes)
-    Permission.objects.get(content_type__app_label="mes", codename="work_at_station")  # fail loudly if missing
+    Permission.objects.get(
+        content_type__app_label="mes", codename="work_at_station"
+    )  # fail loudly if missing
     for station in stations:
         assign_perm(WORK_AT_STATION, user, station)
-        audit.record(actor=actor, action="station.assigned", subject=station, station=station.code,
-                     summary="{} may work at {}".format(user.username, station.code), data={"user": user.username})
+        audit.record(
+            actor=actor,
+            action="station.assigned",
+            subject=station,
+            station=station.code,
+            summary="{} may work at {}".format(user.username, station.code),
+            data={"user": user.username},
+        )
     return stations
 
 
@@ -100,20 +134,36 @@ def assign_stations(*, user: User, station_codes: list[str], actor: User | None)
 def unassign_station(*, user: User, station: Station, actor: User | None) -> None:
     """Take back the identity's right to work at the station."""
     remove_perm(WORK_AT_STATION, user, station)
-    audit.record(actor=actor, action="station.unassigned", subject=station, station=station.code,
-                 summary="{} may no longer work at {}".format(user.username, station.code), data={"user": user.username})
+    audit.record(
+        actor=actor,
+        action="station.unassigned",
+        subject=station,
+        station=station.code,
+        summary="{} may no longer work at {}".format(user.username, station.code),
+        data={"user": user.username},
+    )
 
 
 @transaction.atomic
 def bind_tablet(*, station: Station, name: str, actor: User) -> tuple[TabletBinding, str]:
     """Bind a tablet to the station for good; returns the binding and its key (shown once, stored hashed)."""
     if not station.is_active:
-        raise Conflict("station_inactive", _("Station {code} is inactive: activate it first.").format(code=station.code), "station")
+        raise Conflict(
+            "station_inactive",
+            _("Station {code} is inactive: activate it first.").format(code=station.code),
+            "station",
+        )
     key = TABLET_KEY_PREFIX + secrets.token_urlsafe(32)
     binding = TabletBinding.objects.create(
-        station=station, name=name or station.code, prefix=key[:10], key_hash=ApiToken.hash_key(key), bound_by=actor
+        station=station,
+        name=name or station.code,
+        prefix=key[:10],
+        key_hash=ApiToken.hash_key(key),
+        bound_by=actor,
     )
-    audit.record(actor=actor, action="tablet.bound", subject=binding, station=station.code, summary=binding.name)
+    audit.record(
+        actor=actor, action="tablet.bound", subject=binding, station=station.code, summary=binding.name
+    )
     return binding, key
 
 
@@ -135,7 +185,9 @@ def revoke_tablet_binding(*, binding: TabletBinding, actor: User, reason: str) -
         raise Conflict("already_revoked", _("This tablet binding was already revoked."), "binding")
     binding.revoked_at = timezone.now()
     binding.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, action="tablet.unbound", subject=binding, station=binding.station.code, reason=reason)
+    audit.record(
+        actor=actor, action="tablet.unbound", subject=binding, station=binding.station.code, reason=reason
+    )
     return binding
 
 
@@ -145,13 +197,25 @@ def call_help(
 ) -> HelpCall:
     """Call a supervisor, quality, maintenance or material to the station (an event others see)."""
     if kind not in HelpKind.values:
-        raise DomainError("invalid_help_kind", _("Call one of: {kinds}.").format(kinds=", ".join(HelpKind.values)), "kind")
-    call = HelpCall.objects.create(station=station, unit=unit, step=step, kind=kind, note=note[:300], raised_by=actor)
+        raise DomainError(
+            "invalid_help_kind", _("Call one of: {kinds}.").format(kinds=", ".join(HelpKind.values)), "kind"
+        )
+    call = HelpCall.objects.create(
+        station=station, unit=unit, step=step, kind=kind, note=note[:300], raised_by=actor
+    )
     audit.record(actor=actor, action="help.called", subject=call, station=station.code, summary=kind)
     events.emit(
-        events.HELP_CALLED, subject="station:{}".format(station.code), actor=actor,
-        data={"id": call.pk, "station": station.code, "kind": kind, "unit": unit.serial if unit else None,
-              "step": step.pk if step is not None else None, "note": call.note},
+        events.HELP_CALLED,
+        subject="station:{}".format(station.code),
+        actor=actor,
+        data={
+            "id": call.pk,
+            "station": station.code,
+            "kind": kind,
+            "unit": unit.serial if unit else None,
+            "step": step.pk if step is not None else None,
+            "note": call.note,
+        },
     )
     return call
 
@@ -165,5 +229,7 @@ def answer_help_call(*, call: HelpCall, actor: User) -> HelpCall:
     call.answered_at = timezone.now()
     call.answered_by = actor
     call.save(update_fields=["status", "answered_at", "answered_by"])
-    audit.record(actor=actor, action="help.answered", subject=call, station=call.station.code, summary=call.kind)
+    audit.record(
+        actor=actor, action="help.answered", subject=call, station=call.station.code, summary=call.kind
+    )
     return call

@@ -19,7 +19,8 @@ from mes.services import units as unit_services
 def register_tool(
     *, code: str, actor: User | None, name: str = "", kind: str = "", calibration_due: date | None = None
 ) -> tuple[Tool, bool]:
-    """Register a tool (or update a registered one's name, gauge type and calibration date); returns (tool, created)."""
+    """Register a tool (or update a registered one's name, gauge type and calibration date); returns
+    (tool, created)."""
     code = (code or "").strip()
     if not code:
         raise DomainError("required", _("Give the tool a code."), "code")
@@ -31,35 +32,53 @@ def register_tool(
         tool.kind = kind or tool.kind
         tool.calibration_due = calibration_due
         tool.save()
-    audit.record(actor=actor, action="tool.registered" if created else "tool.updated", subject=tool, summary=code,
-                 data={"calibration_due": calibration_due.isoformat() if calibration_due else None, "kind": tool.kind})
+    audit.record(
+        actor=actor,
+        action="tool.registered" if created else "tool.updated",
+        subject=tool,
+        summary=code,
+        data={"calibration_due": calibration_due.isoformat() if calibration_due else None, "kind": tool.kind},
+    )
     return tool, created
 
 
 def usable_tool(code: str, *, path: str, on: date | None = None, gauge: str = "") -> Tool:
-    """The registered, active, calibrated tool with this code (and of the gauge type, if named), or a refusal."""
+    """The registered, active, calibrated tool with this code (and of the gauge type, if named), or a
+    refusal."""
     tool = Tool.objects.filter(code=(code or "").strip()).first()
     if tool is None or not tool.is_active:
-        raise DomainError("unknown_tool", _("Tool {code} is not registered: scan the tool's own label, or have it registered.").format(code=code), path)
+        raise DomainError(
+            "unknown_tool",
+            _("Tool {code} is not registered: scan the tool's own label, or have it registered.").format(
+                code=code
+            ),
+            path,
+        )
     on = on or timezone.localdate()
     if not tool.is_calibrated(on):
         raise DomainError(
             "tool_calibration_expired",
-            _("Tool {code} was due for calibration on {date}: do not use it. Take a calibrated one and call maintenance.").format(
-                code=tool.code, date=tool.calibration_due.isoformat()),
+            _(
+                "Tool {code} was due for calibration on {date}: do not use it. Take a calibrated one "
+                "and call maintenance."
+            ).format(code=tool.code, date=tool.calibration_due.isoformat()),
             path,
         )
     if gauge and not tool.fits_gauge(gauge):
         raise DomainError(
             "wrong_gauge",
-            _("Tool {code} is a {kind}; this characteristic is measured with a {gauge}.").format(code=tool.code, kind=tool.kind, gauge=gauge),
+            _("Tool {code} is a {kind}; this characteristic is measured with a {gauge}.").format(
+                code=tool.code, kind=tool.kind, gauge=gauge
+            ),
             path,
         )
     return tool
 
 
 @transaction.atomic
-def record_tool_scan(*, unit: Unit, step: Step | int, barcode: str, actor: User, station: Station | None) -> ToolScan:
+def record_tool_scan(
+    *, unit: Unit, step: Step | int, barcode: str, actor: User, station: Station | None
+) -> ToolScan:
     """The tool a step requires, scanned: registered, calibrated, and required here."""
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
     code = (barcode or "").strip()
@@ -67,12 +86,32 @@ def record_tool_scan(*, unit: Unit, step: Step | int, barcode: str, actor: User,
         if not step.tools:
             message = _("This step needs no tool: nothing to scan here.")
         else:
-            message = _("Tool {code} is not used at this step; it needs {tools}.").format(code=code, tools=", ".join(step.tools))
+            message = _("Tool {code} is not used at this step; it needs {tools}.").format(
+                code=code, tools=", ".join(step.tools)
+            )
         raise DomainError("not_required_here", message, "barcode")
     tool = usable_tool(code, path="barcode")
-    scan = ToolScan.objects.create(unit=unit, step=step, attempt=unit.current_attempt, tool=tool, barcode=code[:300], actor=actor, station=station)
-    audit.record(actor=actor, action="tool.scanned", subject=unit, station=station.code,
-                 summary="{} at {}".format(tool.code, unit.serial), data={"tool_scan": scan.pk, "step": step.pk})
-    events.emit(events.TOOL_SCANNED, subject=events.unit_subject(unit), actor=actor,
-                data=events.unit_data(unit, tool=tool.code, step=step.pk))
+    scan = ToolScan.objects.create(
+        unit=unit,
+        step=step,
+        attempt=unit.current_attempt,
+        tool=tool,
+        barcode=code[:300],
+        actor=actor,
+        station=station,
+    )
+    audit.record(
+        actor=actor,
+        action="tool.scanned",
+        subject=unit,
+        station=station.code,
+        summary="{} at {}".format(tool.code, unit.serial),
+        data={"tool_scan": scan.pk, "step": step.pk},
+    )
+    events.emit(
+        events.TOOL_SCANNED,
+        subject=events.unit_subject(unit),
+        actor=actor,
+        data=events.unit_data(unit, tool=tool.code, step=step.pk),
+    )
     return scan

@@ -44,7 +44,13 @@ class Countersignature:
 
 
 def _move(
-    unit: Unit, to: str, *, actor: User | None, station: Station | None, reason: str, also_save: tuple[str, ...] = ()
+    unit: Unit,
+    to: str,
+    *,
+    actor: User | None,
+    station: Station | None,
+    reason: str,
+    also_save: tuple[str, ...] = (),
 ) -> UnitEvent:
     """The one way a unit's status changes. The caller holds the unit's row lock.
 
@@ -60,12 +66,20 @@ def _move(
         )
     before = unit.status
     event = UnitEvent.objects.create(
-        unit=unit, kind=UnitEventKind.STATUS, before=before, after=to, actor=actor, station=station, reason=reason
+        unit=unit,
+        kind=UnitEventKind.STATUS,
+        before=before,
+        after=to,
+        actor=actor,
+        station=station,
+        reason=reason,
     )
     unit.status = to
     unit.save(update_fields=["status", "updated_at", *also_save])
     events.emit(
-        events.UNIT_STATUS_CHANGED, subject=events.unit_subject(unit), actor=actor,
+        events.UNIT_STATUS_CHANGED,
+        subject=events.unit_subject(unit),
+        actor=actor,
         data=events.unit_data(unit, before=before, reason=reason),
     )
     return event
@@ -81,47 +95,64 @@ def lock_unit(unit: Unit | int) -> Unit:
     """
     pk = unit.pk if isinstance(unit, Unit) else unit
     Unit.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
-    return Unit.objects.select_related("revision__product", "work_order", "station", "current_step").get(pk=pk)
+    return Unit.objects.select_related("revision__product", "work_order", "station", "current_step").get(
+        pk=pk
+    )
 
 
 def _refuse_unless_workable(unit: Unit) -> None:
     if unit.status == UnitStatus.ON_HOLD:
         raise Conflict(
             "unit_on_hold",
-            _("Unit {serial} is on hold: nothing can be recorded until quality releases it. Call quality.").format(serial=unit.serial),
+            _(
+                "Unit {serial} is on hold: nothing can be recorded until quality releases it. Call quality."
+            ).format(serial=unit.serial),
             "unit",
         )
     if unit.status == UnitStatus.PLANNED:
-        raise Conflict("unit_not_started", _("Unit {serial} has not been started: start it at a station first.").format(serial=unit.serial), "unit")
+        raise Conflict(
+            "unit_not_started",
+            _("Unit {serial} has not been started: start it at a station first.").format(serial=unit.serial),
+            "unit",
+        )
     if unit.status == UnitStatus.COMPLETED:
-        raise Conflict("unit_completed", _("Unit {serial} is already complete; its record is closed.").format(serial=unit.serial), "unit")
+        raise Conflict(
+            "unit_completed",
+            _("Unit {serial} is already complete; its record is closed.").format(serial=unit.serial),
+            "unit",
+        )
     if unit.status == UnitStatus.SCRAPPED:
         raise Conflict("unit_scrapped", _("Unit {serial} was scrapped.").format(serial=unit.serial), "unit")
 
 
 def _check_station(*, station: Station, actor: User, work_center: str) -> None:
     if not station.is_active:
-        raise Conflict("station_inactive", _("Station {code} is inactive.").format(code=station.code), "station")
+        raise Conflict(
+            "station_inactive", _("Station {code} is inactive.").format(code=station.code), "station"
+        )
     if station.work_center != work_center:
         raise DomainError(
             "wrong_work_center",
-            _("This step is done at work center {expected}; station {code} is at {actual}. Take the unit to a {expected} station.").format(
-                expected=work_center, code=station.code, actual=station.work_center
-            ),
+            _(
+                "This step is done at work center {expected}; station {code} is at {actual}. Take "
+                "the unit to a {expected} station."
+            ).format(expected=work_center, code=station.code, actual=station.work_center),
             "station",
         )
     if not can_work_at(actor, station):
         raise Forbidden(
             "station_not_assigned",
-            _("{user} is not assigned to station {code}: ask your supervisor to assign you, or sign in at your own station.").format(
-                user=actor.username, code=station.code
-            ),
+            _(
+                "{user} is not assigned to station {code}: ask your supervisor to assign you, or "
+                "sign in at your own station."
+            ).format(user=actor.username, code=station.code),
             "station",
         )
 
 
 def _check_wip_limit(station: Station, *, serial: str) -> None:
-    """Refuse one more unit at a full station (invariant 11). The station row is locked to serialise starts."""
+    """Refuse one more unit at a full station (invariant 11). The station row is locked to serialise
+    starts."""
     locked = Station.objects.select_for_update().get(pk=station.pk)
     if locked.wip_limit is None:
         return
@@ -129,14 +160,17 @@ def _check_wip_limit(station: Station, *, serial: str) -> None:
     if count >= locked.wip_limit:
         raise Conflict(
             "wip_limit_reached",
-            _("Station {code} already has {count} units in work (limit {limit}): finish or move one before starting {serial}.").format(
-                code=locked.code, count=count, limit=locked.wip_limit, serial=serial
-            ),
+            _(
+                "Station {code} already has {count} units in work (limit {limit}): finish or move "
+                "one before starting {serial}."
+            ).format(code=locked.code, count=count, limit=locked.wip_limit, serial=serial),
             "station",
         )
 
 
-def lock_unit_for_step(*, unit: Unit, step: Step | int, actor: User, station: Station | None) -> tuple[Unit, Step, Station]:
+def lock_unit_for_step(
+    *, unit: Unit, step: Step | int, actor: User, station: Station | None
+) -> tuple[Unit, Step, Station]:
     """Lock the unit and check it can take work at this step and station, by this identity.
 
     The guard every step write passes (scan, result, tool, sign-off): unit not on hold and in
@@ -151,18 +185,27 @@ def lock_unit_for_step(*, unit: Unit, step: Step | int, actor: User, station: St
     if step is None or step.revision_id != unit.revision_id:
         raise DomainError(
             "step_not_in_revision",
-            _("That step is not part of revision {revision} that unit {serial} is built to: reload the unit's screen.").format(
-                revision=unit.revision.revision, serial=unit.serial
-            ),
+            _(
+                "That step is not part of revision {revision} that unit {serial} is built to: reload "
+                "the unit's screen."
+            ).format(revision=unit.revision.revision, serial=unit.serial),
             "step",
         )
     if unit.current_step_id != step.pk:
         done_before = unit.current_step is not None and unit.current_step.position > step.position
         if done_before and StepSignOff.objects.filter(unit=unit, step=step).exists():
-            raise Conflict("already_signed_off", _("Step '{step}' of unit {serial} is already signed off.").format(step=step.title, serial=unit.serial), "step")
+            raise Conflict(
+                "already_signed_off",
+                _("Step '{step}' of unit {serial} is already signed off.").format(
+                    step=step.title, serial=unit.serial
+                ),
+                "step",
+            )
         raise Conflict(
             "step_not_current",
-            _("Step '{step}' is not the current step of unit {serial}: reload the unit's screen.").format(step=step.title, serial=unit.serial),
+            _("Step '{step}' is not the current step of unit {serial}: reload the unit's screen.").format(
+                step=step.title, serial=unit.serial
+            ),
             "step",
         )
     station = station or unit.station
@@ -175,8 +218,13 @@ def lock_unit_for_step(*, unit: Unit, step: Step | int, actor: User, station: St
         previous = unit.station.code if unit.station_id else None
         unit.station = station
         unit.save(update_fields=["station", "updated_at"])
-        audit.record(actor=actor, action="unit.moved", subject=unit, station=station.code,
-                     summary="{} → {}".format(previous, station.code))
+        audit.record(
+            actor=actor,
+            action="unit.moved",
+            subject=unit,
+            station=station.code,
+            summary="{} → {}".format(previous, station.code),
+        )
     return unit, step, station
 
 
@@ -201,9 +249,9 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
     if not revision.is_released:
         raise DomainError(
             "revision_not_released",
-            _("Revision {revision} of {part} is not released: units are built only to released revisions.").format(
-                revision=revision.revision, part=revision.product.part_number
-            ),
+            _(
+                "Revision {revision} of {part} is not released: units are built only to released revisions."
+            ).format(revision=revision.revision, part=revision.product.part_number),
             "revision",
         )
     if revision.status == RevisionStatus.SUPERSEDED:
@@ -211,15 +259,27 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
         if effective is None or effective.pk != revision.pk:
             raise Conflict(
                 "revision_superseded",
-                _("Revision {revision} was superseded{by} for serial {serial}: engineering must move the work order before it starts.").format(
-                    revision=revision.revision, serial=unit.serial,
-                    by=" " + _("by revision {revision}").format(revision=effective.revision) if effective else "",
+                _(
+                    "Revision {revision} was superseded{by} for serial {serial}: engineering must "
+                    "move the work order before it starts."
+                ).format(
+                    revision=revision.revision,
+                    serial=unit.serial,
+                    by=" " + _("by revision {revision}").format(revision=effective.revision)
+                    if effective
+                    else "",
                 ),
                 "revision",
             )
-    first_step = Step.objects.select_related("operation").filter(revision=revision).order_by("position").first()
+    first_step = (
+        Step.objects.select_related("operation").filter(revision=revision).order_by("position").first()
+    )
     if first_step is None:  # pragma: no cover - accept_release refuses revisions without steps
-        raise DomainError("revision_empty", _("Revision {revision} has no steps.").format(revision=revision.revision), "revision")
+        raise DomainError(
+            "revision_empty",
+            _("Revision {revision} has no steps.").format(revision=revision.revision),
+            "revision",
+        )
     _check_station(station=station, actor=actor, work_center=first_step.operation.work_center)
     _check_wip_limit(station, serial=unit.serial)
     now = timezone.now()
@@ -229,26 +289,56 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
     unit.revision_bound_at = now
     unit.started_at = now
     unit.started_by = actor
-    unit.save(update_fields=["station", "current_step", "current_attempt", "revision_bound_at", "started_at", "started_by", "updated_at"])
+    unit.save(
+        update_fields=[
+            "station",
+            "current_step",
+            "current_attempt",
+            "revision_bound_at",
+            "started_at",
+            "started_by",
+            "updated_at",
+        ]
+    )
     UnitEvent.objects.create(
-        unit=unit, kind=UnitEventKind.REVISION_BOUND, after=str(revision.pk), actor=actor, station=station,
-        reason=_("Bound at start"), data={"revision": revision.revision, "part_number": revision.product.part_number},
+        unit=unit,
+        kind=UnitEventKind.REVISION_BOUND,
+        after=str(revision.pk),
+        actor=actor,
+        station=station,
+        reason=_("Bound at start"),
+        data={"revision": revision.revision, "part_number": revision.product.part_number},
     )
     _move(unit, UnitStatus.IN_PROGRESS, actor=actor, station=station, reason=_("Started"))
-    audit.record(actor=actor, action="unit.started", subject=unit, station=station.code,
-                 summary="{} rev {}".format(unit.serial, revision.revision), data={"revision_id": revision.pk})
-    events.emit(events.UNIT_STARTED, subject=events.unit_subject(unit), actor=actor,
-                data=events.unit_data(unit, step={"id": first_step.pk, "title": first_step.title}))
+    audit.record(
+        actor=actor,
+        action="unit.started",
+        subject=unit,
+        station=station.code,
+        summary="{} rev {}".format(unit.serial, revision.revision),
+        data={"revision_id": revision.pk},
+    )
+    events.emit(
+        events.UNIT_STARTED,
+        subject=events.unit_subject(unit),
+        actor=actor,
+        data=events.unit_data(unit, step={"id": first_step.pk, "title": first_step.title}),
+    )
     return unit
 
 
-def _check_countersignature(*, step: Step, actor: User, countersigner: Countersignature | None) -> User | None:
+def _check_countersignature(
+    *, step: Step, actor: User, countersigner: Countersignature | None
+) -> User | None:
     if not step.needs_inspector:
         return None
     if countersigner is None or not countersigner.username or not countersigner.password:
         raise Conflict(
             "countersignature_required",
-            _("This step needs an inspector's countersignature: ask an inspector to sign with their user name and password."),
+            _(
+                "This step needs an inspector's countersignature: ask an inspector to sign with "
+                "their user name and password."
+            ),
             "countersignature",
         )
     inspector = authenticate(None, username=countersigner.username, password=countersigner.password)
@@ -261,7 +351,9 @@ def _check_countersignature(*, step: Step, actor: User, countersigner: Countersi
     if inspector.role not in (Role.INSPECTOR,) or inspector.is_system:
         raise DomainError(
             "countersigner_not_inspector",
-            _("{user} is not a quality inspector: an inspector must countersign this step.").format(user=inspector.username),
+            _("{user} is not a quality inspector: an inspector must countersign this step.").format(
+                user=inspector.username
+            ),
             "countersignature",
         )
     if inspector.pk == actor.pk:
@@ -277,21 +369,33 @@ def _complete_work_order_if_done(work_order: WorkOrder, *, actor: User | None) -
     """Close the work order when its last unit finished: one conditional UPDATE, no read-modify-write."""
     if WorkOrderStatus.COMPLETED not in WORK_ORDER_TRANSITIONS[WorkOrderStatus.OPEN]:  # pragma: no cover
         return
-    unfinished = Unit.objects.filter(work_order=OuterRef("pk")).exclude(status__in=[UnitStatus.COMPLETED, UnitStatus.SCRAPPED])
+    unfinished = Unit.objects.filter(work_order=OuterRef("pk")).exclude(
+        status__in=[UnitStatus.COMPLETED, UnitStatus.SCRAPPED]
+    )
     closed = (
         WorkOrder.objects.filter(pk=work_order.pk, status=WorkOrderStatus.OPEN)
-        .exclude(Exists(unfinished)).update(status=WorkOrderStatus.COMPLETED)
+        .exclude(Exists(unfinished))
+        .update(status=WorkOrderStatus.COMPLETED)
     )
     if not closed:
         return
     audit.record(actor=actor, action="work_order.completed", subject=work_order, summary=work_order.number)
-    events.emit(events.WORK_ORDER_COMPLETED, subject="work_order:{}".format(work_order.number), actor=actor,
-                data={"number": work_order.number})
+    events.emit(
+        events.WORK_ORDER_COMPLETED,
+        subject="work_order:{}".format(work_order.number),
+        actor=actor,
+        data={"number": work_order.number},
+    )
 
 
 @transaction.atomic
 def sign_off_step(
-    *, unit: Unit, step: Step | int, actor: User, station: Station | None, countersigner: Countersignature | None = None
+    *,
+    unit: Unit,
+    step: Step | int,
+    actor: User,
+    station: Station | None,
+    countersigner: Countersignature | None = None,
 ) -> Step | None:
     """Close the unit's current step (invariant 3); return the next step, or None when the unit is complete.
 
@@ -307,31 +411,75 @@ def sign_off_step(
     inspector = _check_countersignature(step=step, actor=actor, countersigner=countersigner)
     # The unit's row lock makes this the only sign-off of this attempt; the unique constraint is the backstop.
     sign_off = StepSignOff.objects.create(
-        unit=unit, step=step, attempt=unit.current_attempt, actor=actor, countersigned_by=inspector, station=station
+        unit=unit,
+        step=step,
+        attempt=unit.current_attempt,
+        actor=actor,
+        countersigned_by=inspector,
+        station=station,
     )
-    UnitEvent.objects.create(unit=unit, kind=UnitEventKind.STEP_SIGNED_OFF, step=step, actor=actor, station=station,
-                             data={"attempt": unit.current_attempt, "countersigned_by": inspector.username if inspector else None})
+    UnitEvent.objects.create(
+        unit=unit,
+        kind=UnitEventKind.STEP_SIGNED_OFF,
+        step=step,
+        actor=actor,
+        station=station,
+        data={"attempt": unit.current_attempt, "countersigned_by": inspector.username if inspector else None},
+    )
     # Positions run 1..step_count over the whole routing: the last one needs no lookup.
     next_step = None
     if step.position < unit.revision.step_count:
-        next_step = Step.objects.filter(revision_id=unit.revision_id, position__gt=step.position).order_by("position").first()
-    audit.record(actor=actor, action="step.signed_off", subject=unit, station=station.code,
-                 summary="{} step {} {}{}".format(unit.serial, step.position, step.title, "" if next_step else " (unit completed)"),
-                 data={"step": step.pk, "attempt": sign_off.attempt, "countersigned_by": inspector.username if inspector else None,
-                       "unit_completed": next_step is None})
-    events.emit(events.STEP_SIGNED_OFF, subject=events.unit_subject(unit), actor=actor,
-                data=events.unit_data(unit, step={"id": step.pk, "title": step.title, "position": step.position},
-                                      attempt=sign_off.attempt, countersigned_by=inspector.username if inspector else None,
-                                      next_step=next_step.pk if next_step else None))
+        next_step = (
+            Step.objects.filter(revision_id=unit.revision_id, position__gt=step.position)
+            .order_by("position")
+            .first()
+        )
+    audit.record(
+        actor=actor,
+        action="step.signed_off",
+        subject=unit,
+        station=station.code,
+        summary="{} step {} {}{}".format(
+            unit.serial, step.position, step.title, "" if next_step else " (unit completed)"
+        ),
+        data={
+            "step": step.pk,
+            "attempt": sign_off.attempt,
+            "countersigned_by": inspector.username if inspector else None,
+            "unit_completed": next_step is None,
+        },
+    )
+    events.emit(
+        events.STEP_SIGNED_OFF,
+        subject=events.unit_subject(unit),
+        actor=actor,
+        data=events.unit_data(
+            unit,
+            step={"id": step.pk, "title": step.title, "position": step.position},
+            attempt=sign_off.attempt,
+            countersigned_by=inspector.username if inspector else None,
+            next_step=next_step.pk if next_step else None,
+        ),
+    )
     if next_step is None:
         unit.current_step = None
         unit.completed_at = timezone.now()
-        _move(unit, UnitStatus.COMPLETED, actor=actor, station=station, reason=_("Last step signed off"),
-              also_save=("current_step", "completed_at"))
-        events.emit(events.UNIT_COMPLETED, subject=events.unit_subject(unit), actor=actor, data=events.unit_data(unit))
+        _move(
+            unit,
+            UnitStatus.COMPLETED,
+            actor=actor,
+            station=station,
+            reason=_("Last step signed off"),
+            also_save=("current_step", "completed_at"),
+        )
+        events.emit(
+            events.UNIT_COMPLETED, subject=events.unit_subject(unit), actor=actor, data=events.unit_data(unit)
+        )
         _complete_work_order_if_done(unit.work_order, actor=actor)
         return None
-    previous_attempts = StepSignOff.objects.filter(unit=unit, step=next_step).aggregate(latest=Max("attempt"))["latest"] or 0
+    previous_attempts = (
+        StepSignOff.objects.filter(unit=unit, step=next_step).aggregate(latest=Max("attempt"))["latest"] or 0
+    )
     unit.current_step = next_step
     unit.current_attempt = previous_attempts + 1
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
@@ -340,8 +488,14 @@ def sign_off_step(
 
 @transaction.atomic
 def place_hold(
-    *, unit: Unit, kind: str, reason: str, actor: User | None, station: Station | None = None,
-    lot: MaterialLot | None = None, step: Step | None = None,
+    *,
+    unit: Unit,
+    kind: str,
+    reason: str,
+    actor: User | None,
+    station: Station | None = None,
+    lot: MaterialLot | None = None,
+    step: Step | None = None,
 ) -> Hold:
     """Hold a unit (invariant 5): a started unit moves to on_hold; one already held gets another reason."""
     if kind not in HoldKind.values:
@@ -350,18 +504,42 @@ def place_hold(
     if unit.status not in (UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD):
         raise Conflict(
             "transition_refused",
-            _("Unit {serial} is {status}: only a unit in work can be held.").format(serial=unit.serial, status=UnitStatus(unit.status).label),
+            _("Unit {serial} is {status}: only a unit in work can be held.").format(
+                serial=unit.serial, status=UnitStatus(unit.status).label
+            ),
             "unit",
         )
-    hold = Hold.objects.create(unit=unit, kind=kind, reason=reason, lot=lot, step=step, placed_by=actor, station=station)
-    UnitEvent.objects.create(unit=unit, kind=UnitEventKind.HOLD_PLACED, step=step, actor=actor, station=station, reason=reason,
-                             data={"hold": hold.pk, "kind": kind, "lot": lot.code if lot else None})
+    hold = Hold.objects.create(
+        unit=unit, kind=kind, reason=reason, lot=lot, step=step, placed_by=actor, station=station
+    )
+    UnitEvent.objects.create(
+        unit=unit,
+        kind=UnitEventKind.HOLD_PLACED,
+        step=step,
+        actor=actor,
+        station=station,
+        reason=reason,
+        data={"hold": hold.pk, "kind": kind, "lot": lot.code if lot else None},
+    )
     if unit.status == UnitStatus.IN_PROGRESS:
         _move(unit, UnitStatus.ON_HOLD, actor=actor, station=station, reason=reason)
-    audit.record(actor=actor, action="unit.held", subject=unit, station=station.code if station else "",
-                 summary="{} {}".format(unit.serial, kind), reason=reason, data={"hold": hold.pk})
-    events.emit(events.UNIT_HELD, subject=events.unit_subject(unit), actor=actor,
-                data=events.unit_data(unit, hold={"id": hold.pk, "kind": kind, "reason": reason, "lot": lot.code if lot else None}))
+    audit.record(
+        actor=actor,
+        action="unit.held",
+        subject=unit,
+        station=station.code if station else "",
+        summary="{} {}".format(unit.serial, kind),
+        reason=reason,
+        data={"hold": hold.pk},
+    )
+    events.emit(
+        events.UNIT_HELD,
+        subject=events.unit_subject(unit),
+        actor=actor,
+        data=events.unit_data(
+            unit, hold={"id": hold.pk, "kind": kind, "reason": reason, "lot": lot.code if lot else None}
+        ),
+    )
     return hold
 
 
@@ -377,15 +555,32 @@ def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Statio
     hold.released_by = actor
     hold.release_reason = reason
     hold.save(update_fields=["status", "released_at", "released_by", "release_reason"])
-    UnitEvent.objects.create(unit=unit, kind=UnitEventKind.HOLD_RELEASED, actor=actor, station=station, reason=reason,
-                             data={"hold": hold.pk, "kind": hold.kind})
+    UnitEvent.objects.create(
+        unit=unit,
+        kind=UnitEventKind.HOLD_RELEASED,
+        actor=actor,
+        station=station,
+        reason=reason,
+        data={"hold": hold.pk, "kind": hold.kind},
+    )
     still_held = Hold.objects.filter(unit=unit, status=HoldStatus.OPEN).exists()
     if not still_held and unit.status == UnitStatus.ON_HOLD:
         _move(unit, UnitStatus.IN_PROGRESS, actor=actor, station=station, reason=reason)
-    audit.record(actor=actor, action="unit.hold_released", subject=unit, station=station.code if station else "",
-                 summary="{} {}".format(unit.serial, hold.kind), reason=reason, data={"hold": hold.pk})
-    events.emit(events.UNIT_HOLD_RELEASED, subject=events.unit_subject(unit), actor=actor,
-                data=events.unit_data(unit, hold={"id": hold.pk, "kind": hold.kind}, reason=reason))
+    audit.record(
+        actor=actor,
+        action="unit.hold_released",
+        subject=unit,
+        station=station.code if station else "",
+        summary="{} {}".format(unit.serial, hold.kind),
+        reason=reason,
+        data={"hold": hold.pk},
+    )
+    events.emit(
+        events.UNIT_HOLD_RELEASED,
+        subject=events.unit_subject(unit),
+        actor=actor,
+        data=events.unit_data(unit, hold={"id": hold.pk, "kind": hold.kind}, reason=reason),
+    )
     return hold
 
 
@@ -400,13 +595,21 @@ def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station 
     )
     unit.current_step = None
     unit.save(update_fields=["current_step", "updated_at"])
-    audit.record(actor=actor, action="unit.scrapped", subject=unit, station=station.code if station else "", reason=reason)
+    audit.record(
+        actor=actor,
+        action="unit.scrapped",
+        subject=unit,
+        station=station.code if station else "",
+        reason=reason,
+    )
     _complete_work_order_if_done(unit.work_order, actor=actor)
     return unit
 
 
 @transaction.atomic
-def reopen_step(*, unit: Unit, step: Step, actor: User | None, reason: str, station: Station | None = None) -> Unit:
+def reopen_step(
+    *, unit: Unit, step: Step, actor: User | None, reason: str, station: Station | None = None
+) -> Unit:
     """Send the unit back to a done step (rework, ECO migration): a new attempt, earlier records kept.
 
     Only a step of the unit's revision at or before its current step; the unit keeps its status
@@ -414,20 +617,49 @@ def reopen_step(*, unit: Unit, step: Step, actor: User | None, reason: str, stat
     """
     unit = lock_unit(unit)
     if unit.status not in (UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD):
-        raise Conflict("transition_refused", _("Unit {serial} is {status}: only a unit in work can be reworked.").format(
-            serial=unit.serial, status=UnitStatus(unit.status).label), "unit")
+        raise Conflict(
+            "transition_refused",
+            _("Unit {serial} is {status}: only a unit in work can be reworked.").format(
+                serial=unit.serial, status=UnitStatus(unit.status).label
+            ),
+            "unit",
+        )
     if step.revision_id != unit.revision_id:
         raise DomainError("step_not_in_revision", _("That step is not part of the unit's revision."), "step")
     if unit.current_step is not None and step.position > unit.current_step.position:
-        raise DomainError("step_not_done", _("Step '{step}' has not been done yet: nothing to reopen.").format(step=step.title), "step")
+        raise DomainError(
+            "step_not_done",
+            _("Step '{step}' has not been done yet: nothing to reopen.").format(step=step.title),
+            "step",
+        )
     latest = StepSignOff.objects.filter(unit=unit, step=step).aggregate(latest=Max("attempt"))["latest"] or 0
     unit.current_step = step
     unit.current_attempt = latest + 1
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
-    UnitEvent.objects.create(unit=unit, kind=UnitEventKind.STEP_REOPENED, step=step, actor=actor, station=station, reason=reason,
-                             data={"attempt": unit.current_attempt})
-    audit.record(actor=actor, action="step.reopened", subject=unit, station=station.code if station else "",
-                 summary="{} step {}".format(unit.serial, step.position), reason=reason, data={"attempt": unit.current_attempt})
-    events.emit(events.STEP_REOPENED, subject=events.unit_subject(unit), actor=actor,
-                data=events.unit_data(unit, step={"id": step.pk, "title": step.title}, attempt=unit.current_attempt, reason=reason))
+    UnitEvent.objects.create(
+        unit=unit,
+        kind=UnitEventKind.STEP_REOPENED,
+        step=step,
+        actor=actor,
+        station=station,
+        reason=reason,
+        data={"attempt": unit.current_attempt},
+    )
+    audit.record(
+        actor=actor,
+        action="step.reopened",
+        subject=unit,
+        station=station.code if station else "",
+        summary="{} step {}".format(unit.serial, step.position),
+        reason=reason,
+        data={"attempt": unit.current_attempt},
+    )
+    events.emit(
+        events.STEP_REOPENED,
+        subject=events.unit_subject(unit),
+        actor=actor,
+        data=events.unit_data(
+            unit, step={"id": step.pk, "title": step.title}, attempt=unit.current_attempt, reason=reason
+        ),
+    )
     return unit

@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_together(work) -> tuple[list, list[str]]:
-    """Run `work(index)` in THREADS threads released at the same moment; each thread has its own connection."""
+    """Run `work(index)` in THREADS threads released at the same moment; each thread has its own
+    connection."""
     barrier = threading.Barrier(THREADS)
     successes: list = []
     refusals: list[str] = []
@@ -47,12 +48,16 @@ def run_together(work) -> tuple[list, list[str]]:
 
 
 @pytest.mark.invariant(3)
-def test_eight_tablets_signing_off_the_same_step_sign_it_once(line, operator):
+def test_eight_tablets_signing_off_the_same_step_sign_it_once(line, operator):  # noqa: F811
     unit_services.start_unit(unit=line.unit, actor=operator, station=line.station)
-    scans.record_scan(unit=line.unit, step=line.step1, barcode="PCB-0001", actor=operator, station=line.station)
+    scans.record_scan(
+        unit=line.unit, step=line.step1, barcode="PCB-0001", actor=operator, station=line.station
+    )
 
     def sign(_index):
-        return unit_services.sign_off_step(unit=Unit.objects.get(pk=line.unit.pk), step=line.step1, actor=operator, station=line.station)
+        return unit_services.sign_off_step(
+            unit=Unit.objects.get(pk=line.unit.pk), step=line.step1, actor=operator, station=line.station
+        )
 
     successes, refusals = run_together(sign)
     assert successes == [line.step2]
@@ -63,18 +68,22 @@ def test_eight_tablets_signing_off_the_same_step_sign_it_once(line, operator):
 
 
 @pytest.mark.invariant(4)
-def test_eight_tablets_consuming_a_lot_that_holds_enough_for_one(line, operator, engineer):
+def test_eight_tablets_consuming_a_lot_that_holds_enough_for_one(line, operator, engineer):  # noqa: F811
     # given eight started units at a station without a WIP limit, each needing the one PCB serial PCB-0001
     station_services.register_station(code="ST-2", work_center="ASSY-1", actor=engineer)
     station_services.assign_stations(user=operator, station_codes=["ST-2"], actor=engineer)
     station = line.station.__class__.objects.get(code="ST-2")
-    work_order = work_order_services.create_work_order(number="WO-8", part_number="100-200", quantity=THREADS, actor=engineer)
+    work_order = work_order_services.create_work_order(
+        number="WO-8", part_number="100-200", quantity=THREADS, actor=engineer
+    )
     units = list(work_order.units.order_by("serial"))
     for unit in units:
         unit_services.start_unit(unit=unit, actor=operator, station=station)
 
     def scan(index):
-        return scans.record_scan(unit=units[index], step=line.step1, barcode="PCB-0001", actor=operator, station=station)
+        return scans.record_scan(
+            unit=units[index], step=line.step1, barcode="PCB-0001", actor=operator, station=station
+        )
 
     successes, refusals = run_together(scan)
     assert len(successes) == 1

@@ -48,27 +48,54 @@ def today():
 
 @pytest.fixture
 def line(released_c, engineer, operator, inspector, agent):
-    station = station_services.register_station(code="ST-1", work_center="ASSY-1", name="Assembly 1", wip_limit=2, actor=engineer)
+    station = station_services.register_station(
+        code="ST-1", work_center="ASSY-1", name="Assembly 1", wip_limit=2, actor=engineer
+    )
     station_services.assign_stations(user=operator, station_codes=["ST-1"], actor=engineer)
     station_services.assign_stations(user=agent, station_codes=["ST-1"], actor=engineer)
     qualification_services.grant_qualification(user=operator, qualification="ESD-1", actor=engineer)
     qualification_services.grant_qualification(user=agent, qualification="ESD-1", actor=engineer)
-    work_order = work_order_services.create_work_order(number="WO-1", part_number="100-200", quantity=3, actor=engineer)
+    work_order = work_order_services.create_work_order(
+        number="WO-1", part_number="100-200", quantity=3, actor=engineer
+    )
     pcbs = [
-        lot_services.receive_lot(part_number="200-010", lot="PCB-{:04d}".format(number), quantity=1, actor=engineer)
+        lot_services.receive_lot(
+            part_number="200-010", lot="PCB-{:04d}".format(number), quantity=1, actor=engineer
+        )
         for number in range(1, 4)
     ]
-    screws = lot_services.receive_lot(part_number="300-550", lot="SCR-1", quantity=100, actor=engineer, supplier="Acme")
-    locker = lot_services.receive_lot(part_number="300-900", lot="TL-1", quantity=10, actor=engineer,
-                                      expires_on=today() + timedelta(days=30))
-    driver, _created = tool_services.register_tool(code="TD-0.6", name="Torque driver 0.6", actor=engineer,
-                                                   calibration_due=today() + timedelta(days=90))
-    gauge, _created = tool_services.register_tool(code="G-TQ-1", name="Torque gauge", kind="torque driver", actor=engineer,
-                                                  calibration_due=today() + timedelta(days=90))
+    screws = lot_services.receive_lot(
+        part_number="300-550", lot="SCR-1", quantity=100, actor=engineer, supplier="Acme"
+    )
+    locker = lot_services.receive_lot(
+        part_number="300-900",
+        lot="TL-1",
+        quantity=10,
+        actor=engineer,
+        expires_on=today() + timedelta(days=30),
+    )
+    driver, _created = tool_services.register_tool(
+        code="TD-0.6", name="Torque driver 0.6", actor=engineer, calibration_due=today() + timedelta(days=90)
+    )
+    gauge, _created = tool_services.register_tool(
+        code="G-TQ-1",
+        name="Torque gauge",
+        kind="torque driver",
+        actor=engineer,
+        calibration_due=today() + timedelta(days=90),
+    )
     steps = list(released_c.steps.order_by("position"))
     return Line(
-        station=station, work_order=work_order, units=list(work_order.units.order_by("serial")), pcb_serials=pcbs,
-        screws=screws, locker=locker, driver=driver, gauge=gauge, step1=steps[0], step2=steps[1],
+        station=station,
+        work_order=work_order,
+        units=list(work_order.units.order_by("serial")),
+        pcb_serials=pcbs,
+        screws=screws,
+        locker=locker,
+        driver=driver,
+        gauge=gauge,
+        step1=steps[0],
+        step2=steps[1],
     )
 
 
@@ -85,10 +112,15 @@ def started(line, operator):
 @pytest.fixture
 def at_step2(started, operator):
     """The first unit with step 1 done: the PCB scanned and the step signed off."""
-    from mes.services import scans, units as unit_services
+    from mes.services import scans
+    from mes.services import units as unit_services
 
-    scans.record_scan(unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station)
-    unit_services.sign_off_step(unit=started.unit, step=started.step1, actor=operator, station=started.station)
+    scans.record_scan(
+        unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station
+    )
+    unit_services.sign_off_step(
+        unit=started.unit, step=started.step1, actor=operator, station=started.station
+    )
     started.unit.refresh_from_db()
     return started
 

@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from mes.barcodes import parse_scan
-from mes.barcodes import syntax_dictionary
+from mes.barcodes import parse_scan, syntax_dictionary
 from mes.core.errors import DomainError
 
 GS = "\x1d"
@@ -17,11 +16,20 @@ GTIN = "09506000134352"  # valid check digit (from the example release)
     ("raw", "lot", "gtin", "serial", "symbology"),
     [
         pytest.param("]C101" + GTIN + "10ABC123", "ABC123", GTIN, None, "]C1", id="gs1_128_lot_last"),
-        pytest.param("]C101" + GTIN + "10ABC123" + GS + "17271231", "ABC123", GTIN, None, "]C1", id="gs_after_variable_lot"),
+        pytest.param(
+            "]C101" + GTIN + "10ABC123" + GS + "17271231",
+            "ABC123",
+            GTIN,
+            None,
+            "]C1",
+            id="gs_after_variable_lot",
+        ),
         pytest.param("]d201" + GTIN + "21SN0001", "SN0001", GTIN, "SN0001", "]d2", id="datamatrix_serial"),
         pytest.param("]Q301" + GTIN + "10L-7" + GS + "21S9", "S9", GTIN, "S9", "]Q3", id="qr_lot_and_serial"),
         pytest.param("]e001" + GTIN + "10L1", "L1", GTIN, None, "]e0", id="databar"),
-        pytest.param("01" + GTIN + "10ABC" + GS + "3012", "ABC", GTIN, None, None, id="no_symbology_identifier"),
+        pytest.param(
+            "01" + GTIN + "10ABC" + GS + "3012", "ABC", GTIN, None, None, id="no_symbology_identifier"
+        ),
         pytest.param("01" + GTIN + "10ABC|3012", "ABC", GTIN, None, None, id="pipe_replaces_fnc1"),
         pytest.param("01" + GTIN + "10ABC^3012", "ABC", GTIN, None, None, id="caret_replaces_fnc1"),
         pytest.param("(01)" + GTIN + "(10)ABC(30)12", "ABC", GTIN, None, None, id="human_readable_brackets"),
@@ -71,7 +79,9 @@ def test_plain_lot_codes_are_read(raw, lot, symbology):
 @pytest.mark.parametrize(
     ("raw", "fragment"),
     [
-        pytest.param("]C10109506000134353" + "10ABC", "(01) has a wrong check digit", id="bad_gtin_check_digit"),
+        pytest.param(
+            "]C10109506000134353" + "10ABC", "(01) has a wrong check digit", id="bad_gtin_check_digit"
+        ),
         pytest.param("]C110ABC", "(10) needs (01)", id="lot_without_gtin_requires_01"),
         pytest.param("]C121SN1", "(21) needs (01)", id="serial_without_gtin"),
         pytest.param("]C101" + GTIN + "3712", "(01) together with (37)", id="gtin_excludes_count_37"),
@@ -79,8 +89,12 @@ def test_plain_lot_codes_are_read(raw, lot, symbology):
         pytest.param("]C102" + GTIN + "3710", "(37) needs (00+02)", id="count_needs_sscc_and_content"),
         pytest.param("]C101" + GTIN + "10A" + GS + "10B", "twice", id="same_ai_twice"),
         pytest.param("]C101" + GTIN + "17271340", "could not be read", id="impossible_expiry_date"),
-        pytest.param("]C18017950600013435200016", "(8017) has a wrong check digit", id="gsrn_bad_check_digit"),
-        pytest.param("]C1" + "00095060001343520001", "(00) has a wrong check digit", id="sscc_bad_check_digit"),
+        pytest.param(
+            "]C18017950600013435200016", "(8017) has a wrong check digit", id="gsrn_bad_check_digit"
+        ),
+        pytest.param(
+            "]C1" + "00095060001343520001", "(00) has a wrong check digit", id="sscc_bad_check_digit"
+        ),
         pytest.param("]C1", "no data", id="symbology_only"),
         pytest.param("", "empty", id="empty"),
         pytest.param("LOT 1", "not a lot code", id="space_in_plain_code"),
@@ -111,12 +125,20 @@ def test_the_dictionary_is_loaded_from_gs1s_file():
 
 def test_a_range_ai_does_not_exclude_itself():
     assert syntax_dictionary.violations([("01", GTIN), ("3103", "000500")]) == []
-    assert [v.kind for v in syntax_dictionary.violations([("01", GTIN), ("3103", "000500"), ("3102", "005000")])] == ["excludes", "excludes"]
+    assert [
+        v.kind for v in syntax_dictionary.violations([("01", GTIN), ("3103", "000500"), ("3102", "005000")])
+    ] == ["excludes", "excludes"]
 
 
 @pytest.mark.parametrize(
     ("digits", "valid"),
-    [("09506000134352", True), ("09506000134353", False), ("950600013435200015", True), ("95060001343520000", True), ("1", False)],
+    [
+        ("09506000134352", True),
+        ("09506000134353", False),
+        ("950600013435200015", True),
+        ("95060001343520000", True),
+        ("1", False),
+    ],
 )
 def test_mod10_check_digit(digits, valid):
     assert syntax_dictionary.mod10_is_valid(digits) is valid

@@ -1,4 +1,5 @@
-"""record_result (invariant 5): the server decides; out of tolerance raises an NCR with evidence and holds the unit."""
+"""record_result (invariant 5): the server decides; out of tolerance raises an NCR with evidence and
+holds the unit."""
 
 from datetime import timedelta
 
@@ -75,21 +76,44 @@ def test_re_recording_points_at_the_replaced_result(at_step2, operator):
 @pytest.mark.invariant(5)
 def test_a_held_unit_cannot_record_results(at_step2, operator):
     record(at_step2, operator, characteristic_code="VIS1", passed=False)
-    assert refuse(at_step2, operator, characteristic_code="TQ1", value="0.6", gauge="G-TQ-1").code == "unit_on_hold"
+    assert (
+        refuse(at_step2, operator, characteristic_code="TQ1", value="0.6", gauge="G-TQ-1").code
+        == "unit_on_hold"
+    )
 
 
 @pytest.mark.parametrize(
     ("kwargs", "code"),
     [
         pytest.param({"characteristic_code": "TQ1", "value": "0.6"}, "gauge_required", id="no_gauge"),
-        pytest.param({"characteristic_code": "TQ1", "value": "0.6", "gauge": "G-NONE"}, "unknown_tool", id="unknown_gauge"),
-        pytest.param({"characteristic_code": "TQ1", "value": "0.6", "gauge": "TD-0.6"}, "wrong_gauge_or_ok", id="driver_as_gauge"),
+        pytest.param(
+            {"characteristic_code": "TQ1", "value": "0.6", "gauge": "G-NONE"},
+            "unknown_tool",
+            id="unknown_gauge",
+        ),
+        pytest.param(
+            {"characteristic_code": "TQ1", "value": "0.6", "gauge": "TD-0.6"},
+            "wrong_gauge_or_ok",
+            id="driver_as_gauge",
+        ),
         pytest.param({"characteristic_code": "TQ1", "gauge": "G-TQ-1"}, "value_required", id="no_value"),
-        pytest.param({"characteristic_code": "TQ1", "value": "abc", "gauge": "G-TQ-1"}, "invalid_value", id="not_a_number"),
-        pytest.param({"characteristic_code": "TQ1", "value": "NaN", "gauge": "G-TQ-1"}, "invalid_value", id="nan"),
+        pytest.param(
+            {"characteristic_code": "TQ1", "value": "abc", "gauge": "G-TQ-1"},
+            "invalid_value",
+            id="not_a_number",
+        ),
+        pytest.param(
+            {"characteristic_code": "TQ1", "value": "NaN", "gauge": "G-TQ-1"}, "invalid_value", id="nan"
+        ),
         pytest.param({"characteristic_code": "VIS1"}, "passed_required", id="no_pass_fail"),
-        pytest.param({"characteristic_code": "VIS1", "passed": True, "value": "1"}, "value_not_allowed", id="value_on_attribute"),
-        pytest.param({"characteristic_code": "XX9", "value": "1"}, "not_required_here", id="unknown_characteristic"),
+        pytest.param(
+            {"characteristic_code": "VIS1", "passed": True, "value": "1"},
+            "value_not_allowed",
+            id="value_on_attribute",
+        ),
+        pytest.param(
+            {"characteristic_code": "XX9", "value": "1"}, "not_required_here", id="unknown_characteristic"
+        ),
     ],
 )
 def test_bad_results_are_refused(at_step2, operator, kwargs, code):
@@ -101,10 +125,20 @@ def test_bad_results_are_refused(at_step2, operator, kwargs, code):
 
 
 def test_a_gauge_past_its_calibration_is_refused(at_step2, operator, engineer):
-    tool_services.register_tool(code="G-TQ-1", kind="torque driver", calibration_due=today() - timedelta(days=1), actor=engineer)
-    assert refuse(at_step2, operator, characteristic_code="TQ1", value="0.6", gauge="G-TQ-1").code == "tool_calibration_expired"
+    tool_services.register_tool(
+        code="G-TQ-1", kind="torque driver", calibration_due=today() - timedelta(days=1), actor=engineer
+    )
+    assert (
+        refuse(at_step2, operator, characteristic_code="TQ1", value="0.6", gauge="G-TQ-1").code
+        == "tool_calibration_expired"
+    )
 
 
 def test_a_gauge_of_another_type_is_refused(at_step2, operator, engineer):
-    tool_services.register_tool(code="CAL-1", kind="caliper", calibration_due=today() + timedelta(days=9), actor=engineer)
-    assert refuse(at_step2, operator, characteristic_code="TQ1", value="0.6", gauge="CAL-1").code == "wrong_gauge"
+    tool_services.register_tool(
+        code="CAL-1", kind="caliper", calibration_due=today() + timedelta(days=9), actor=engineer
+    )
+    assert (
+        refuse(at_step2, operator, characteristic_code="TQ1", value="0.6", gauge="CAL-1").code
+        == "wrong_gauge"
+    )

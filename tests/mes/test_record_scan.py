@@ -1,4 +1,5 @@
-"""record_scan (invariant 4): the right lot is consumed; every wrong scan is refused, logged, consumes nothing."""
+"""record_scan (invariant 4): the right lot is consumed; every wrong scan is refused, logged, consumes
+nothing."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,7 +13,7 @@ from mes.models import Consumption, LotEvent, MaterialLot, ScanRefusal
 from mes.services import lots as lot_services
 from mes.services import scans
 from mes.services import units as unit_services
-from tests.mes.conftest import GS, PCB_GTIN, today
+from tests.mes.conftest import PCB_GTIN, today
 
 
 def lot_quantities():
@@ -21,10 +22,22 @@ def lot_quantities():
 
 def refuse(line, actor, *, barcode, step=None, quantity=None):
     """Scan, expect a refusal, and check that nothing was consumed but the refusal was logged."""
-    before = (lot_quantities(), Consumption.objects.count(), LotEvent.objects.count(), ScanRefusal.objects.count(),
-              OutboxEvent.objects.filter(type="lot.consumed").count())
+    before = (
+        lot_quantities(),
+        Consumption.objects.count(),
+        LotEvent.objects.count(),
+        ScanRefusal.objects.count(),
+        OutboxEvent.objects.filter(type="lot.consumed").count(),
+    )
     with pytest.raises(DomainError) as refused:
-        scans.record_scan(unit=line.unit, step=step or line.step2, barcode=barcode, quantity=quantity, actor=actor, station=line.station)
+        scans.record_scan(
+            unit=line.unit,
+            step=step or line.step2,
+            barcode=barcode,
+            quantity=quantity,
+            actor=actor,
+            station=line.station,
+        )
     assert lot_quantities() == before[0]
     assert Consumption.objects.count() == before[1]
     assert LotEvent.objects.count() == before[2]
@@ -40,7 +53,9 @@ def refuse(line, actor, *, barcode, step=None, quantity=None):
 
 @pytest.mark.invariant(4)
 def test_a_plain_lot_code_consumes_the_open_quantity(at_step2, operator):
-    consumption = scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    consumption = scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
     assert consumption.quantity == Decimal("4")
     assert consumption.part_number == "300-550"
     assert consumption.station == at_step2.station
@@ -52,8 +67,13 @@ def test_a_plain_lot_code_consumes_the_open_quantity(at_step2, operator):
 
 @pytest.mark.invariant(4)
 def test_a_gs1_serial_label_consumes_the_received_serial(started, operator):
-    consumption = scans.record_scan(unit=started.unit, step=started.step1, barcode="]d201" + PCB_GTIN + "21PCB-0002",
-                                    actor=operator, station=started.station)
+    consumption = scans.record_scan(
+        unit=started.unit,
+        step=started.step1,
+        barcode="]d201" + PCB_GTIN + "21PCB-0002",
+        actor=operator,
+        station=started.station,
+    )
     assert consumption.lot.code == "PCB-0002"
     lot = MaterialLot.objects.get(code="PCB-0002")
     assert lot.quantity_remaining == 0
@@ -63,8 +83,17 @@ def test_a_gs1_serial_label_consumes_the_received_serial(started, operator):
 @pytest.mark.invariant(4)
 def test_a_partial_quantity_then_a_second_lot_fills_the_requirement(at_step2, operator, engineer):
     lot_services.receive_lot(part_number="300-550", lot="SCR-2", quantity=2, actor=engineer)
-    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-2", quantity="2", actor=operator, station=at_step2.station)
-    second = scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    scans.record_scan(
+        unit=at_step2.unit,
+        step=at_step2.step2,
+        barcode="SCR-2",
+        quantity="2",
+        actor=operator,
+        station=at_step2.station,
+    )
+    second = scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
     assert second.quantity == Decimal("2")
 
 
@@ -103,7 +132,13 @@ def test_a_quarantined_lot_is_refused(at_step2, operator, inspector):
 
 @pytest.mark.invariant(4)
 def test_an_expired_lot_is_refused(at_step2, operator, engineer):
-    lot_services.receive_lot(part_number="300-900", lot="TL-OLD", quantity=5, expires_on=today() - timedelta(days=1), actor=engineer)
+    lot_services.receive_lot(
+        part_number="300-900",
+        lot="TL-OLD",
+        quantity=5,
+        expires_on=today() - timedelta(days=1),
+        actor=engineer,
+    )
     assert refuse(at_step2, operator, barcode="TL-OLD").code == "lot_expired"
 
 
@@ -116,8 +151,12 @@ def test_a_label_whose_gs1_expiry_has_passed_is_refused(started, operator):
 @pytest.mark.invariant(4)
 def test_a_used_up_lot_is_refused(started, operator):
     # PCB-0001 went into... nothing yet: use it up on this unit's step 1, then try it on the next unit.
-    scans.record_scan(unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station)
-    unit_services.sign_off_step(unit=started.unit, step=started.step1, actor=operator, station=started.station)
+    scans.record_scan(
+        unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station
+    )
+    unit_services.sign_off_step(
+        unit=started.unit, step=started.step1, actor=operator, station=started.station
+    )
     second = started.units[1]
     unit_services.start_unit(unit=second, actor=operator, station=started.station)
     started.units[0] = second
@@ -139,13 +178,17 @@ def test_more_than_the_step_needs_is_refused(at_step2, operator):
 
 @pytest.mark.invariant(4)
 def test_a_part_already_complete_is_refused(at_step2, operator):
-    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
     assert refuse(at_step2, operator, barcode="SCR-1").code == "already_complete"
 
 
 @pytest.mark.invariant(4)
 def test_a_bad_gs1_label_is_refused(at_step2, operator):
-    assert refuse(at_step2, operator, barcode="]C101" + "09506000134353" + "10SCR-1").code == "invalid_barcode"
+    assert (
+        refuse(at_step2, operator, barcode="]C101" + "09506000134353" + "10SCR-1").code == "invalid_barcode"
+    )
 
 
 @pytest.mark.invariant(4)
@@ -186,5 +229,7 @@ def test_an_operator_without_the_qualification_is_refused(started, outsider, eng
 def test_an_expired_qualification_is_refused(started, operator, engineer):
     from mes.services import qualifications
 
-    qualifications.grant_qualification(user=operator, qualification="ESD-1", expires_on=today() - timedelta(days=1), actor=engineer)
+    qualifications.grant_qualification(
+        user=operator, qualification="ESD-1", expires_on=today() - timedelta(days=1), actor=engineer
+    )
     assert refuse(started, operator, step=started.step1, barcode="PCB-0002").code == "qualification_expired"

@@ -15,23 +15,50 @@ from tests.mes.conftest import countersignature
 def complete_step2(line, operator):
     scans.record_scan(unit=line.unit, step=line.step2, barcode="SCR-1", actor=operator, station=line.station)
     scans.record_scan(unit=line.unit, step=line.step2, barcode="TL-1", actor=operator, station=line.station)
-    tools.record_tool_scan(unit=line.unit, step=line.step2, barcode="TD-0.6", actor=operator, station=line.station)
-    results.record_result(unit=line.unit, step=line.step2, characteristic_code="TQ1", value="0.61", gauge="G-TQ-1", actor=operator, station=line.station)
-    results.record_result(unit=line.unit, step=line.step2, characteristic_code="VIS1", passed=True, actor=operator, station=line.station)
+    tools.record_tool_scan(
+        unit=line.unit, step=line.step2, barcode="TD-0.6", actor=operator, station=line.station
+    )
+    results.record_result(
+        unit=line.unit,
+        step=line.step2,
+        characteristic_code="TQ1",
+        value="0.61",
+        gauge="G-TQ-1",
+        actor=operator,
+        station=line.station,
+    )
+    results.record_result(
+        unit=line.unit,
+        step=line.step2,
+        characteristic_code="VIS1",
+        passed=True,
+        actor=operator,
+        station=line.station,
+    )
 
 
 def refuse_sign_off(line, actor, *, step=None, countersigner=None):
     before = (StepSignOff.objects.count(), list(Unit.objects.values_list("pk", "status", "current_step_id")))
     with pytest.raises(DomainError) as refused:
-        unit_services.sign_off_step(unit=line.unit, step=step or line.step2, actor=actor, station=line.station, countersigner=countersigner)
+        unit_services.sign_off_step(
+            unit=line.unit,
+            step=step or line.step2,
+            actor=actor,
+            station=line.station,
+            countersigner=countersigner,
+        )
     assert StepSignOff.objects.count() == before[0]
     assert list(Unit.objects.values_list("pk", "status", "current_step_id")) == before[1]
     return refused.value
 
 
 def test_signing_off_returns_the_next_step(started, operator):
-    scans.record_scan(unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station)
-    next_step = unit_services.sign_off_step(unit=started.unit, step=started.step1, actor=operator, station=started.station)
+    scans.record_scan(
+        unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station
+    )
+    next_step = unit_services.sign_off_step(
+        unit=started.unit, step=started.step1, actor=operator, station=started.station
+    )
     assert next_step == started.step2
     started.unit.refresh_from_db()
     assert started.unit.current_step == started.step2
@@ -40,8 +67,16 @@ def test_signing_off_returns_the_next_step(started, operator):
 @pytest.mark.invariant(3)
 def test_the_last_sign_off_completes_the_unit(at_step2, operator, inspector):
     complete_step2(at_step2, operator)
-    assert unit_services.sign_off_step(unit=at_step2.unit, step=at_step2.step2, actor=operator, station=at_step2.station,
-                                       countersigner=countersignature(inspector)) is None
+    assert (
+        unit_services.sign_off_step(
+            unit=at_step2.unit,
+            step=at_step2.step2,
+            actor=operator,
+            station=at_step2.station,
+            countersigner=countersignature(inspector),
+        )
+        is None
+    )
     at_step2.unit.refresh_from_db()
     assert at_step2.unit.status == UnitStatus.COMPLETED
     assert at_step2.unit.completed_at is not None
@@ -70,14 +105,18 @@ def test_sign_off_without_the_countersignature_is_refused(at_step2, operator):
 @pytest.mark.invariant(3)
 def test_a_wrong_inspector_password_is_refused(at_step2, operator, inspector):
     complete_step2(at_step2, operator)
-    error = refuse_sign_off(at_step2, operator, countersigner=Countersignature(username="ines", password="wrong-password-1"))
+    error = refuse_sign_off(
+        at_step2, operator, countersigner=Countersignature(username="ines", password="wrong-password-1")
+    )
     assert error.code == "countersignature_invalid"
 
 
 @pytest.mark.invariant(3)
 def test_a_countersignature_by_a_non_inspector_is_refused(at_step2, operator, engineer):
     complete_step2(at_step2, operator)
-    error = refuse_sign_off(at_step2, operator, countersigner=Countersignature(username=engineer.username, password=PASSWORD))
+    error = refuse_sign_off(
+        at_step2, operator, countersigner=Countersignature(username=engineer.username, password=PASSWORD)
+    )
     assert error.code == "countersigner_not_inspector"
 
 
@@ -89,7 +128,9 @@ def test_an_inspector_cannot_countersign_their_own_sign_off(at_step2, engineer):
     worker = make_person("iris", Role.INSPECTOR)
     stations.assign_stations(user=worker, station_codes=["ST-1"], actor=engineer)
     complete_step2(at_step2, at_step2.unit.started_by)
-    error = refuse_sign_off(at_step2, worker, countersigner=Countersignature(username="iris", password=PASSWORD))
+    error = refuse_sign_off(
+        at_step2, worker, countersigner=Countersignature(username="iris", password=PASSWORD)
+    )
     assert error.code == "countersigner_is_operator"
 
 
@@ -97,10 +138,16 @@ def test_an_inspector_cannot_countersign_their_own_sign_off(at_step2, engineer):
 def test_a_held_unit_cannot_be_signed_off(at_step2, operator, inspector):
     complete_step2(at_step2, operator)
     unit_services.place_hold(unit=at_step2.unit, kind=HoldKind.MANUAL, reason="Check", actor=inspector)
-    assert refuse_sign_off(at_step2, operator, countersigner=countersignature(inspector)).code == "unit_on_hold"
+    assert (
+        refuse_sign_off(at_step2, operator, countersigner=countersignature(inspector)).code == "unit_on_hold"
+    )
 
 
 def test_a_step_signed_off_twice_is_refused(started, operator):
-    scans.record_scan(unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station)
-    unit_services.sign_off_step(unit=started.unit, step=started.step1, actor=operator, station=started.station)
+    scans.record_scan(
+        unit=started.unit, step=started.step1, barcode="PCB-0001", actor=operator, station=started.station
+    )
+    unit_services.sign_off_step(
+        unit=started.unit, step=started.step1, actor=operator, station=started.station
+    )
     assert refuse_sign_off(started, operator, step=started.step1).code == "already_signed_off"

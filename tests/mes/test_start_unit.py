@@ -1,4 +1,5 @@
-"""start_unit: binds the revision (invariant 2), refuses beyond the WIP limit (invariant 11) and every other wrong start."""
+"""start_unit: binds the revision (invariant 2), refuses beyond the WIP limit (invariant 11) and every
+other wrong start."""
 
 import pytest
 
@@ -13,12 +14,19 @@ from mes.services import units as unit_services
 
 
 def refuse_start(unit, actor, station):
-    before = Unit.objects.values_list("serial", "status", "station_id", "revision_bound_at").order_by("serial")
+    before = Unit.objects.values_list("serial", "status", "station_id", "revision_bound_at").order_by(
+        "serial"
+    )
     before = list(before)
     events = OutboxEvent.objects.filter(type="unit.started").count()
     with pytest.raises(DomainError) as refused:
         unit_services.start_unit(unit=unit, actor=actor, station=station)
-    assert list(Unit.objects.values_list("serial", "status", "station_id", "revision_bound_at").order_by("serial")) == before
+    assert (
+        list(
+            Unit.objects.values_list("serial", "status", "station_id", "revision_bound_at").order_by("serial")
+        )
+        == before
+    )
     assert OutboxEvent.objects.filter(type="unit.started").count() == events
     return refused.value
 

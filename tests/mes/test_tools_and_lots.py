@@ -15,7 +15,9 @@ from tests.mes.conftest import today
 
 
 def test_the_required_tool_is_scanned(at_step2, operator):
-    scan = tools.record_tool_scan(unit=at_step2.unit, step=at_step2.step2, barcode="TD-0.6", actor=operator, station=at_step2.station)
+    scan = tools.record_tool_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="TD-0.6", actor=operator, station=at_step2.station
+    )
     assert scan.tool.code == "TD-0.6"
 
 
@@ -25,21 +27,31 @@ def test_the_required_tool_is_scanned(at_step2, operator):
 )
 def test_a_tool_the_step_does_not_use_is_refused(at_step2, operator, barcode, code):
     with pytest.raises(DomainError) as refused:
-        tools.record_tool_scan(unit=at_step2.unit, step=at_step2.step2, barcode=barcode, actor=operator, station=at_step2.station)
+        tools.record_tool_scan(
+            unit=at_step2.unit, step=at_step2.step2, barcode=barcode, actor=operator, station=at_step2.station
+        )
     assert refused.value.code == code
     assert ToolScan.objects.count() == 0
 
 
 def test_a_tool_scan_at_a_step_without_tools_is_refused(started, operator):
     with pytest.raises(DomainError) as refused:
-        tools.record_tool_scan(unit=started.unit, step=started.step1, barcode="TD-0.6", actor=operator, station=started.station)
+        tools.record_tool_scan(
+            unit=started.unit, step=started.step1, barcode="TD-0.6", actor=operator, station=started.station
+        )
     assert refused.value.code == "not_required_here"
 
 
 def test_a_tool_past_its_calibration_is_refused(at_step2, operator, engineer):
     tools.register_tool(code="TD-0.6", calibration_due=today() - timedelta(days=1), actor=engineer)
     with pytest.raises(DomainError) as refused:
-        tools.record_tool_scan(unit=at_step2.unit, step=at_step2.step2, barcode="TD-0.6", actor=operator, station=at_step2.station)
+        tools.record_tool_scan(
+            unit=at_step2.unit,
+            step=at_step2.step2,
+            barcode="TD-0.6",
+            actor=operator,
+            station=at_step2.station,
+        )
     assert refused.value.code == "tool_calibration_expired"
     assert ToolScan.objects.count() == 0
 
@@ -53,17 +65,23 @@ def test_a_lot_is_received_with_the_revision_of_the_newest_release(line):
 def test_a_lot_of_a_shelf_life_part_expires_by_default(line):
     # 300-900 has a shelf life of 365 days, but the fixture gave an explicit date: explicit wins.
     assert line.locker.expires_on == today() + timedelta(days=30)
-    other = lot_services.receive_lot(part_number="300-900", lot="TL-2", quantity=1, actor=line.unit.work_order.created_by)
+    other = lot_services.receive_lot(
+        part_number="300-900", lot="TL-2", quantity=1, actor=line.unit.work_order.created_by
+    )
     assert other.expires_on == today() + timedelta(days=365)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "code"),
     [
-        pytest.param({"part_number": "999-999", "lot": "X-1", "quantity": 1}, "unknown_part", id="unknown_part"),
+        pytest.param(
+            {"part_number": "999-999", "lot": "X-1", "quantity": 1}, "unknown_part", id="unknown_part"
+        ),
         pytest.param({"part_number": "300-550", "lot": "SCR-1", "quantity": 1}, "lot_exists", id="duplicate"),
         pytest.param({"part_number": "300-550", "lot": "X-2", "quantity": 0}, "invalid_quantity", id="zero"),
-        pytest.param({"part_number": "200-010", "lot": "X-3", "quantity": 2}, "serial_quantity_one", id="serial_of_two"),
+        pytest.param(
+            {"part_number": "200-010", "lot": "X-3", "quantity": 2}, "serial_quantity_one", id="serial_of_two"
+        ),
     ],
 )
 def test_bad_receipts_are_refused(line, engineer, kwargs, code):
@@ -74,9 +92,15 @@ def test_bad_receipts_are_refused(line, engineer, kwargs, code):
     assert MaterialLot.objects.count() == before
 
 
-def test_quarantine_with_containment_holds_every_unfinished_unit_that_consumed_it(at_step2, operator, inspector):
-    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
-    outcome = lot_services.quarantine_lot(lot=at_step2.screws, reason="Supplier recall", contain=True, actor=inspector)
+def test_quarantine_with_containment_holds_every_unfinished_unit_that_consumed_it(
+    at_step2, operator, inspector
+):
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
+    outcome = lot_services.quarantine_lot(
+        lot=at_step2.screws, reason="Supplier recall", contain=True, actor=inspector
+    )
     assert [unit.serial for unit in outcome.held_units] == [at_step2.unit.serial]
     at_step2.unit.refresh_from_db()
     assert at_step2.unit.status == UnitStatus.ON_HOLD
@@ -105,9 +129,13 @@ def test_releasing_an_available_lot_is_refused(line, inspector):
 
 
 def test_where_used_lists_units_and_steps(at_step2, operator):
-    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
     used = where_used(MaterialLot.objects.get(code="SCR-1"))
-    assert [(row.serial, row.step_id, row.quantity) for row in used.rows] == [(at_step2.unit.serial, at_step2.step2.pk, Decimal("4"))]
+    assert [(row.serial, row.step_id, row.quantity) for row in used.rows] == [
+        (at_step2.unit.serial, at_step2.step2.pk, Decimal("4"))
+    ]
 
 
 def test_the_database_refuses_a_negative_remaining_quantity(line):

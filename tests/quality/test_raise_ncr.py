@@ -11,7 +11,13 @@ from quality.services.ncrs import raise_ncr
 
 @pytest.mark.invariant(5)
 def test_a_hand_raised_ncr_holds_the_unit(at_step2, inspector):
-    ncr = raise_ncr(unit=at_step2.unit, step=at_step2.step2, description="Scratch on housing", actor=inspector, station=at_step2.station)
+    ncr = raise_ncr(
+        unit=at_step2.unit,
+        step=at_step2.step2,
+        description="Scratch on housing",
+        actor=inspector,
+        station=at_step2.station,
+    )
     at_step2.unit.refresh_from_db()
     assert at_step2.unit.status == UnitStatus.ON_HOLD
     assert ncr.number == "NCR-{:06d}".format(ncr.pk)
