@@ -117,7 +117,7 @@ def units_contained_by(ncr: Ncr) -> list:
 
 def ncr_context(ncr_id: int) -> NcrContext | None:
     """One NCR and everything an inspector needs to decide it, on one screen."""
-    ncr = Ncr.objects.for_screens().select_related("hold", "parent", "unit__revision__product", "unit__station").filter(pk=ncr_id).first()
+    ncr = Ncr.objects.for_screens().select_related("hold", "parent", "unit__revision__product", "unit__station", "unit__current_step").filter(pk=ncr_id).first()
     if ncr is None:
         return None
     step = Step.objects.select_related("operation").prefetch_related("media").filter(pk=ncr.step_id).first() if ncr.step_id else None

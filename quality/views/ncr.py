@@ -2,8 +2,10 @@
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from mes.core import documents
 from mes.core.errors import DomainError
@@ -19,6 +21,12 @@ from quality.services import dispositions as disposition_services
 from quality.services import ncrs as ncr_services
 
 TEMPLATE = "quality/ncr_detail.html"
+
+
+def _back_to_detail(request, ncr_id: int) -> HttpResponse:
+    """After an act the whole screen changes: htmx reloads it, a plain form post is redirected."""
+    url = reverse("quality:ncr-detail", args=[ncr_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _render(request, ncr_id: int, *, form=None, contained_form=None, close_form=None, partial=None, status=200):
@@ -72,7 +80,7 @@ def disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
             form.add_domain_error(error)
             status = error.status
         else:
-            return redirect("quality:ncr-detail", ncr_id)
+            return _back_to_detail(request, ncr_id)
     form.data = form.data.copy()
     form.data["password"] = form.data["password2"] = ""  # a password is never sent back
     return _render(request, ncr_id, form=form, partial="disposition-form", status=status)
@@ -97,7 +105,7 @@ def contained_disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse
             form.add_domain_error(error)
             status = error.status
         else:
-            return redirect("quality:ncr-detail", ncr_id)
+            return _back_to_detail(request, ncr_id)
     form.data = form.data.copy()
     form.data["password"] = form.data["password2"] = ""
     return _render(request, ncr_id, contained_form=form, partial="containment", status=status)
@@ -116,7 +124,7 @@ def close(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
             form.add_domain_error(error)
             status = error.status
         else:
-            return redirect("quality:ncr-detail", ncr_id)
+            return _back_to_detail(request, ncr_id)
     return _render(request, ncr_id, close_form=form, partial="close-form", status=status)
 
 
