@@ -472,6 +472,8 @@ def _rule_problems(
                 )
             )
 
+    problems.extend(_master_data_problems(product, listed, document))
+
     previous_sequence = None
     codes: dict[str, str] = {}
     operation_codes: set[str] = set()
@@ -740,6 +742,51 @@ def _characteristic_problems(characteristic: dict, where: str, schema_paths: set
                             "variable."
                         ).format(key=key),
                         "{}/{}".format(where, key),
+                    )
+                )
+    return problems
+
+
+def _master_data_problems(product: dict, listed: dict, document: dict) -> list[ErrorDetail]:
+    """A part number keeps its unit of measure and its tracking across revisions.
+
+    Lots already received, units already built and scans already checked rely on them;
+    a change of either is a new part number in PLM, not a new revision.
+    """
+    from instructions.models import Part, Product
+
+    problems: list[ErrorDetail] = []
+    if isinstance(product.get("part_number"), str):
+        stored = Product.objects.filter(part_number=product["part_number"]).first()
+        for key in ("uom", "tracking"):
+            if stored is not None and isinstance(product.get(key), str) and product[key] != getattr(stored, key):
+                problems.append(
+                    ErrorDetail(
+                        "master_data_changed",
+                        _(
+                            "Product {part} has {key} '{stored}' in the revisions already here, not '{sent}'. "
+                            "A change of {key} needs a new part number; correct the release or ask PLM."
+                        ).format(part=stored.part_number, key=key, stored=getattr(stored, key), sent=product[key]),
+                        "/product/{}".format(key),
+                    )
+                )
+    parts = document.get("parts") if isinstance(document.get("parts"), list) else []
+    numbers = [part["part_number"] for part in parts if isinstance(part, dict) and isinstance(part.get("part_number"), str)]
+    stored_parts = {part.part_number: part for part in Part.objects.filter(part_number__in=numbers)} if numbers else {}
+    for index, part in enumerate(parts):
+        if not isinstance(part, dict) or part.get("part_number") not in stored_parts:
+            continue
+        stored_part = stored_parts[part["part_number"]]
+        for key in ("uom", "tracking"):
+            if isinstance(part.get(key), str) and part[key] != getattr(stored_part, key):
+                problems.append(
+                    ErrorDetail(
+                        "master_data_changed",
+                        _(
+                            "Part {part} has {key} '{stored}' in the revisions already here, not '{sent}'. "
+                            "A change of {key} needs a new part number; correct the release or ask PLM."
+                        ).format(part=stored_part.part_number, key=key, stored=getattr(stored_part, key), sent=part[key]),
+                        "/parts/{}/{}".format(index, key),
                     )
                 )
     return problems

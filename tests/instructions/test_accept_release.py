@@ -81,3 +81,22 @@ def test_instruction_markdown_is_rendered_with_raw_html_escaped(release_b_docume
     assert "<script>" not in step.instruction_html
     assert "&lt;script&gt;" in step.instruction_html
     assert 'href="javascript:' not in step.instruction_html
+
+
+@pytest.mark.invariant(9)
+@pytest.mark.parametrize(
+    "change,pointer",
+    [
+        (lambda d: d["product"].update(tracking="lot"), "/product/tracking"),
+        (lambda d: d["product"].update(uom="PCS"), "/product/uom"),
+        (lambda d: d["parts"][0].update(tracking="lot"), "/parts/0/tracking"),
+        (lambda d: d["parts"][2].update(uom="L"), "/parts/2/uom"),
+    ],
+    ids=["product_tracking_case", "product_uom_case", "part_tracking_case", "part_uom_case"],
+)
+def test_a_new_revision_cannot_change_how_a_known_part_is_tracked_or_counted(released_b, release_document, engineer, change, pointer):
+    change(release_document)
+    with pytest.raises(DomainError) as refused:
+        accept(release_document, engineer)
+    assert [(error.code, error.path) for error in refused.value.errors] == [("master_data_changed", pointer)]
+    assert Revision.objects.count() == 1
