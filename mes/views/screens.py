@@ -94,6 +94,11 @@ class LiveStep:
         return self.progress is not None and not self.missing and not self.is_on_hold
 
     @property
+    def gauges(self) -> bool:
+        """Whether a result of this step is measured with a gauge (a scan may then name a gauge)."""
+        return any(entry.gauge and not entry.is_valid for entry in self.results)
+
+    @property
     def needs_countersignature(self) -> bool:
         return self.progress is not None and self.progress.needs_countersignature
 

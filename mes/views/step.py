@@ -1,11 +1,15 @@
 """The live step screen: one step of one unit, with scans, results, tool scans and sign-off.
 
-GET renders the shared `templates/line/step_screen.html`; each POST calls one service and
-answers the `step-work` region (needs and actions) plus the `outcome` region. A sign-off
-moves to another screen (the next step, or the station when the unit is complete).
+GET renders the shared `templates/line/step_screen.html`. Each POST calls one service and
+answers the `outcome` region (out of band) with an `HX-Trigger: step-changed` event, on which
+line.js reloads the `step-work` region (needs and actions, with fresh idempotency keys) by a
+GET: the write stays a short transaction and the read is the same planned screen read. A
+sign-off moves to another screen (the next step, or the station when the unit is complete).
+Without htmx, every POST answers the whole screen.
 """
 
 from django.http import Http404, HttpResponse
+from django_htmx.http import trigger_client_event
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -71,8 +75,29 @@ def render_step(
 @requires(EXECUTE_STEP)
 @on_tablet
 def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
-    """The unit's current step at this tablet."""
-    return render_step(request, _unit(request, serial), outcome=pop_flash(request))
+    """The unit's current step at this tablet (htmx refreshes ask for the `step-work` region only)."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.target == "step-work":
+        gauge = request.GET.get("gauge", "")[:64]
+        return render_step(request, _unit(request, serial), outcome=None, partial="step-work", gauge=gauge)
+    outcome = pop_flash(request)
+    if request.GET.get("signed_off"):
+        outcome = Outcome(
+            tone="ok",
+            word=_("Signed off"),
+            message=_("The previous step is signed off. This is the next one."),
+        )
+    return render_step(request, _unit(request, serial), outcome=outcome)
+
+
+def answer(
+    request: HtmxHttpRequest, unit: Unit, outcome: Outcome, *, status: int = 200, gauge: str = ""
+) -> HttpResponse:
+    """The outcome of a POST: for htmx the outcome region and `step-changed`; else the whole screen."""
+    if not getattr(request, "htmx", None):
+        return render_step(request, _unit(request, unit.serial), outcome=outcome, status=status, gauge=gauge)
+    response = render_page(request, "mes/outcome.html", {"outcome": outcome, "oob": True}, status=status)
+    return trigger_client_event(response, "step-changed", {"gauge": gauge})
 
 
 def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str]:
@@ -86,8 +111,13 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
             unit=unit, step=form.cleaned_data["step"], barcode=code, actor=request.user, station=station
         )
         return Outcome(tone="ok", word=_("Accepted"), message=_("Tool {code} scanned.").format(code=code)), ""
-    tool = Tool.objects.filter(code=code, is_active=True).only("code", "kind").first()
-    if tool is not None and step is not None and step.characteristics.exclude(gauge="").exists():
+    # A gauge is looked for only where the rendered screen had a result to measure with one.
+    tool = (
+        Tool.objects.filter(code=code, is_active=True).only("code").first()
+        if request.POST.get("gauges")
+        else None
+    )
+    if tool is not None:
         return Outcome(
             tone="info",
             word=_("Gauge"),
@@ -128,9 +158,7 @@ def step_scan(request: HtmxHttpRequest, serial: str) -> HttpResponse:
             outcome, gauge = _scan_outcome(request, unit, form)
         except DomainError as error:
             outcome, status = Outcome.refused(error), screen_status(error)
-    return render_step(
-        request, _unit(request, serial), outcome=outcome, status=status, partial="step-work", gauge=gauge
-    )
+    return answer(request, unit, outcome, status=status, gauge=gauge)
 
 
 @requires(EXECUTE_STEP)
@@ -177,7 +205,7 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
                         "{code} is out of tolerance: NCR {ncr} raised and the unit is on hold. Call quality."
                     ).format(code=data["characteristic"], ncr=getattr(recorded.ncr, "pk", "—")),
                 )
-    return render_step(request, _unit(request, serial), outcome=outcome, status=status, partial="step-work")
+    return answer(request, unit, outcome, status=status)
 
 
 @requires(EXECUTE_STEP)
@@ -189,7 +217,7 @@ def step_sign_off(request: HtmxHttpRequest, serial: str) -> HttpResponse:
     form = SignOffForm(request.POST)
     if not form.is_valid():
         outcome = Outcome(tone="refused", word=_("Refused"), message=_("Reload the step and sign off again."))
-        return render_step(request, unit, outcome=outcome, status=422, partial="step-work")
+        return answer(request, unit, outcome, status=422)
     data = form.cleaned_data
     countersigner = None
     if data["inspector_username"] or data["inspector_password"]:
@@ -205,13 +233,7 @@ def step_sign_off(request: HtmxHttpRequest, serial: str) -> HttpResponse:
             countersigner=countersigner,
         )
     except DomainError as error:
-        return render_step(
-            request,
-            _unit(request, serial),
-            outcome=Outcome.refused(error),
-            status=screen_status(error),
-            partial="step-work",
-        )
+        return answer(request, unit, Outcome.refused(error), status=screen_status(error))
     if next_step is None:
         flash(
             request,
@@ -222,12 +244,5 @@ def step_sign_off(request: HtmxHttpRequest, serial: str) -> HttpResponse:
             ),
         )
         return go(request, reverse("mes:station-home"))
-    flash(
-        request,
-        Outcome(
-            tone="ok",
-            word=_("Signed off"),
-            message=_("Step signed off. Next: {title}.").format(title=next_step.title),
-        ),
-    )
-    return go(request, reverse("mes:unit-step", args=[unit.serial]))
+    # The next screen says "signed off" from its URL: no session write on the busiest POST.
+    return go(request, "{}?signed_off={}".format(reverse("mes:unit-step", args=[unit.serial]), data["step"]))

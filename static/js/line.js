@@ -25,9 +25,32 @@
     sendScan(event.detail.text);
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  // The next scan waits until the region holding the scan form was re-rendered (with a new key).
+  var REGIONS = ["step-work", "station-units", "sign-in-forms"];
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || REGIONS.indexOf(target.id) < 0) { return; }
     busy = false;
     if (queue.length && !pending) { sendScan(queue.shift()); }
+  });
+
+  // After a POST on the step screen the server says "step-changed": reload the needs and actions.
+  document.addEventListener("step-changed", function (event) {
+    var work = document.getElementById("step-work");
+    if (!work || !work.dataset.refreshUrl || !window.htmx) { busy = false; return; }
+    var url = work.dataset.refreshUrl;
+    var gauge = event.detail && event.detail.gauge;
+    if (gauge) { url += "?gauge=" + encodeURIComponent(gauge); }
+    var typed = {};  // a value typed before the gauge was scanned survives the refresh
+    if (gauge) {
+      work.querySelectorAll("input[name=value]").forEach(function (input) { if (input.value) { typed[input.id] = input.value; } });
+    }
+    window.htmx.ajax("GET", url, { target: "#step-work", swap: "outerHTML" }).then(function () {
+      Object.keys(typed).forEach(function (id) {
+        var input = document.getElementById(id);
+        if (input && !input.value) { input.value = typed[id]; }
+      });
+    });
   });
 
   // --- Retry: a request that never reached the server is sent again, same form, same key. ---
@@ -37,7 +60,6 @@
     var elt = event.detail && event.detail.elt;
     var form = elt && (elt.closest ? elt.closest("form") : null);
     if (form && form.hasAttribute("data-retry")) { pending = form; }
-    busy = false;
   });
 
   function retry() {

@@ -1,0 +1,324 @@
+"""The live step screen at a bound tablet: what it shows, what each POST records, its query counts."""
+
+import copy
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mes.choices import UnitStatus
+from mes.models import Consumption, ScanRefusal, StepResult, StepSignOff, ToolScan
+from mes.services import scans
+from mes.services import units as unit_services
+from mes.services import work_orders as work_order_services
+from tests.conftest import PASSWORD, accept
+from tests.mes.screens import sign_in, tablet_client
+
+HTMX = {"HX-Request": "true"}
+
+
+def _revision_with_steps(document: dict, *, part_number: str, steps: int) -> dict:
+    """Rev C's routing stretched to `steps` steps: the PCB step, then copies of 'Fasten PCB'."""
+    document = copy.deepcopy(document)
+    document["product"]["part_number"] = part_number
+    document["release_id"] = "ECO-{}".format(part_number)
+    document["supersedes"] = None
+    document["effectivity"] = {
+        "serial_from": None,
+        "serial_to": None,
+        "date_from": "2026-01-01",
+        "date_to": None,
+    }
+    operation = document["operations"][0]
+    place, fasten = operation["steps"][0], operation["steps"][1]
+    fasten = {**fasten, "signoff": "operator"}
+    copies = []
+    for index in range(steps - 1):
+        step = {**copy.deepcopy(fasten), "sequence": 20 + 10 * index, "title": "Fasten PCB {}".format(index)}
+        for characteristic in step["characteristics"]:
+            characteristic["code"] = "{}-{}".format(
+                characteristic["code"], index
+            )  # codes are unique in a revision
+        copies.append(step)
+    operation["steps"] = [place] + copies
+    document["operations"] = [operation]
+    return document
+
+
+@pytest.fixture
+def tablet(line, engineer):
+    client = tablet_client(line.station, engineer=engineer)
+    assert sign_in(client, "B-1001").status_code == 302
+    return client
+
+
+def _unit_at_fastening(line, release_document, engineer, operator, *, steps: int, pcb: str):
+    part_number = "900-{:03d}".format(steps)
+    accept(_revision_with_steps(release_document, part_number=part_number, steps=steps), engineer)
+    work_order = work_order_services.create_work_order(
+        number="WO-" + part_number, part_number=part_number, quantity=1, actor=engineer
+    )
+    unit = work_order.units.get()
+    unit_services.start_unit(unit=unit, actor=operator, station=line.station)
+    unit.refresh_from_db()
+    scans.record_scan(unit=unit, step=unit.current_step, barcode=pcb, actor=operator, station=line.station)
+    unit_services.sign_off_step(unit=unit, step=unit.current_step, actor=operator, station=line.station)
+    unit.refresh_from_db()
+    return unit
+
+
+def step_url(unit) -> str:
+    return reverse("mes:unit-step", args=[unit.serial])
+
+
+def test_the_step_screen_shows_step_n_of_n_what_it_needs_and_a_disabled_sign_off(started, tablet):
+    # given a started unit at step 1 (a PCB to scan, qualification ESD-1 held)
+    # when the operator opens it at the bound tablet
+    response = tablet.get(step_url(started.unit))
+    # then the shared step screen shows the live step, not a preview
+    assert response.status_code == 200
+    html = response.text
+    assert "Step 1 of 2" in html
+    assert "Place PCB in housing" in html
+    assert 'id="preview-mark" hidden' in html
+    assert 'data-need="material:200-010"' in html
+    assert 'aria-live="assertive"' in html
+    assert "Scan 1 EA of 200-010 Controller PCB." in html
+    # and sign-off is disabled by the server while the PCB is missing (invariant 3)
+    assert 'data-disabled-by-server="1"' in html
+
+
+def test_a_scan_through_the_screen_consumes_the_lot_and_enables_sign_off(started, tablet):
+    # when the PCB's serial is scanned as a GS1 element string with a symbology identifier
+    response = tablet.post(
+        reverse("mes:step-scan", args=[started.unit.serial]),
+        {
+            "idempotency_key": "scan-1",
+            "step": started.step1.pk,
+            "barcode": "]C10109506000134352\x1d21PCB-0001",
+        },
+        headers=HTMX,
+    )
+    # then it is consumed and the screen says so, big
+    assert response.status_code == 200
+    assert Consumption.objects.filter(unit=started.unit, lot__code="PCB-0001").count() == 1
+    assert "outcome-ok" in response.text and "Accepted" in response.text
+    assert 'hx-swap-oob="innerHTML"' in response.text
+    assert response["HX-Trigger"] == '{"step-changed": {"gauge": ""}}'
+    # and the refreshed needs and actions enable sign-off
+    work = tablet.get(step_url(started.unit), headers={**HTMX, "HX-Target": "step-work"})
+    assert work.text.startswith('<div id="step-work"') or 'id="step-work"' in work.text[:200]
+    assert 'data-disabled-by-server="1"' not in work.text
+
+
+@pytest.mark.invariant(8)
+def test_a_resent_scan_with_the_same_key_records_once(started, tablet):
+    data = {"idempotency_key": "scan-twice", "step": started.step1.pk, "barcode": "PCB-0001"}
+    first = tablet.post(reverse("mes:step-scan", args=[started.unit.serial]), data, headers=HTMX)
+    second = tablet.post(reverse("mes:step-scan", args=[started.unit.serial]), data, headers=HTMX)
+    assert second.status_code == first.status_code == 200
+    assert second["Idempotent-Replayed"] == "true"
+    assert Consumption.objects.filter(unit=started.unit).count() == 1
+
+
+@pytest.mark.invariant(4)
+def test_a_refused_scan_shows_its_reason_and_consumes_nothing(at_step2, tablet):
+    # when a PCB is scanned where screws and thread locker are needed
+    response = tablet.post(
+        reverse("mes:step-scan", args=[at_step2.unit.serial]),
+        {"idempotency_key": "wrong", "step": at_step2.step2.pk, "barcode": "PCB-0002"},
+        headers=HTMX,
+    )
+    # then the refusal is shown with its sentence and logged, and nothing is consumed
+    assert response.status_code == 422
+    assert "outcome-refused" in response.text
+    assert 'data-code="wrong_part"' in response.text
+    assert "Lot PCB-0002 is part 200-010; this step needs 300-550, 300-900." in response.text
+    assert Consumption.objects.filter(unit=at_step2.unit, step=at_step2.step2).count() == 0
+    assert list(ScanRefusal.objects.filter(unit=at_step2.unit).values_list("code", flat=True)) == [
+        "wrong_part"
+    ]
+
+
+def test_a_tool_and_a_gauge_are_told_apart_from_lots(at_step2, tablet):
+    url = reverse("mes:step-scan", args=[at_step2.unit.serial])
+    assert 'name="gauges" value="1"' in tablet.get(step_url(at_step2.unit)).text
+    tool = tablet.post(
+        url,
+        {"idempotency_key": "t", "step": at_step2.step2.pk, "barcode": "TD-0.6", "gauges": "1"},
+        headers=HTMX,
+    )
+    gauge = tablet.post(
+        url,
+        {"idempotency_key": "g", "step": at_step2.step2.pk, "barcode": "G-TQ-1", "gauges": "1"},
+        headers=HTMX,
+    )
+    assert ToolScan.objects.filter(unit=at_step2.unit, tool__code="TD-0.6").count() == 1
+    assert "Tool TD-0.6 scanned." in tool.text
+    assert "Gauge G-TQ-1 ready" in gauge.text
+    assert gauge["HX-Trigger"] == '{"step-changed": {"gauge": "G-TQ-1"}}'
+    work = tablet.get(step_url(at_step2.unit) + "?gauge=G-TQ-1", headers={**HTMX, "HX-Target": "step-work"})
+    assert 'class="input-xl input-gauge" autocomplete="off" value="G-TQ-1"' in work.text
+    assert ScanRefusal.objects.filter(unit=at_step2.unit).count() == 0
+
+
+@pytest.mark.invariant(5)
+def test_a_result_out_of_tolerance_shows_the_hold(at_step2, tablet):
+    response = tablet.post(
+        reverse("mes:step-result", args=[at_step2.unit.serial]),
+        {
+            "idempotency_key": "r",
+            "step": at_step2.step2.pk,
+            "characteristic": "TQ1",
+            "value": "0.9",
+            "gauge": "G-TQ-1",
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "outcome-hold" in response.text and "Out of tolerance" in response.text
+    work = tablet.get(step_url(at_step2.unit), headers={**HTMX, "HX-Target": "step-work"})
+    assert 'id="hold-banner"' in work.text
+    at_step2.unit.refresh_from_db()
+    assert at_step2.unit.status == UnitStatus.ON_HOLD
+    assert StepResult.objects.get(unit=at_step2.unit).in_tolerance is False
+
+
+def test_an_attribute_is_recorded_with_the_pass_button(at_step2, tablet):
+    response = tablet.post(
+        reverse("mes:step-result", args=[at_step2.unit.serial]),
+        {"idempotency_key": "p", "step": at_step2.step2.pk, "characteristic": "VIS1", "passed": "true"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert StepResult.objects.get(unit=at_step2.unit).passed is True
+
+
+@pytest.mark.invariant(3)
+def test_sign_off_is_refused_with_what_is_missing_and_nothing_changes(at_step2, tablet):
+    response = tablet.post(
+        reverse("mes:step-sign-off", args=[at_step2.unit.serial]),
+        {"idempotency_key": "s", "step": at_step2.step2.pk},
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    assert 'data-code="material_missing"' in response.text
+    assert "Scan 4 EA of 300-550 M3x8 screw." in response.text
+    assert StepSignOff.objects.filter(unit=at_step2.unit, step=at_step2.step2).exists() is False
+
+
+def test_a_complete_step_with_the_inspectors_countersignature_completes_the_unit(
+    at_step2, tablet, operator, inspector
+):
+    line, unit = at_step2, at_step2.unit
+    url = reverse("mes:step-scan", args=[unit.serial])
+    for key, code in (("a", "SCR-1"), ("b", "TL-1"), ("c", "TD-0.6"), ("d", "G-TQ-1")):
+        tablet.post(url, {"idempotency_key": key, "step": line.step2.pk, "barcode": code}, headers=HTMX)
+    result = reverse("mes:step-result", args=[unit.serial])
+    tablet.post(
+        result,
+        {
+            "idempotency_key": "e",
+            "step": line.step2.pk,
+            "characteristic": "TQ1",
+            "value": "0.6",
+            "gauge": "G-TQ-1",
+        },
+        headers=HTMX,
+    )
+    tablet.post(
+        result,
+        {"idempotency_key": "f", "step": line.step2.pk, "characteristic": "VIS1", "passed": "true"},
+        headers=HTMX,
+    )
+    assert 'data-disabled-by-server="1"' not in tablet.get(step_url(unit)).text
+    response = tablet.post(
+        reverse("mes:step-sign-off", args=[unit.serial]),
+        {
+            "idempotency_key": "g",
+            "step": line.step2.pk,
+            "inspector_username": inspector.username,
+            "inspector_password": PASSWORD,
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("mes:station-home")
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.COMPLETED
+    assert StepSignOff.objects.get(unit=unit, step=line.step2).countersigned_by == inspector
+    station = tablet.get(reverse("mes:station-home"))
+    assert "Unit {} is complete.".format(unit.serial) in station.text
+
+
+def test_step_screen_queries_do_not_grow_with_the_revision(
+    line, tablet, release_document, engineer, operator, django_assert_num_queries
+):
+    # given units at their second step of a 3-step and a 60-step revision
+    small = _unit_at_fastening(line, release_document, engineer, operator, steps=3, pcb="PCB-0002")
+    large = _unit_at_fastening(line, release_document, engineer, operator, steps=60, pcb="PCB-0003")
+    tablet.get(
+        step_url(small)
+    )  # the tablet's activity clock is written at most every 15 s; not in the count below
+    # then both step screens answer in the same number of queries, under 15
+    with django_assert_num_queries(11):
+        response = tablet.get(step_url(small))
+    assert "Step 2 of 3" in response.text
+    with django_assert_num_queries(11):
+        response = tablet.get(step_url(large))
+    assert "Step 2 of 60" in response.text
+
+
+def _count(client, url, data) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(url, data, headers=HTMX)
+    statements = [query["sql"] for query in context.captured_queries]
+    # Count what a production request runs: SQLite's "BEGIN IMMEDIATE" opens a transaction, it queries nothing.
+    return len([sql for sql in statements if not sql.startswith(("BEGIN", "COMMIT"))]), response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scan_result_and_sign_off_posts_stay_under_25_queries(started, tablet):
+    # Transactional, as in production: the request's transaction is the outermost one (no test
+    # savepoints counted); the services' own nested transactions (savepoints) are counted.
+    line, unit = started, started.unit
+    scan, response = _count(
+        tablet,
+        reverse("mes:step-scan", args=[unit.serial]),
+        {"idempotency_key": "q1", "step": line.step1.pk, "barcode": "PCB-0001"},
+    )
+    assert response.status_code == 200
+    sign_off, response = _count(
+        tablet,
+        reverse("mes:step-sign-off", args=[unit.serial]),
+        {"idempotency_key": "q2", "step": line.step1.pk},
+    )
+    assert response["HX-Redirect"] == step_url(unit) + "?signed_off={}".format(line.step1.pk)
+    tablet.get(step_url(unit))
+    gauge, response = _count(
+        tablet,
+        reverse("mes:step-scan", args=[unit.serial]),
+        {"idempotency_key": "q3", "step": line.step2.pk, "barcode": "SCR-1", "gauges": "1"},
+    )
+    result, response = _count(
+        tablet,
+        reverse("mes:step-result", args=[unit.serial]),
+        {"idempotency_key": "q4", "step": line.step2.pk, "characteristic": "VIS1", "passed": "true"},
+    )
+    assert response.status_code == 200
+    print(
+        "queries: scan {} scan-with-gauge-lookup {} result {} sign-off {}".format(
+            scan, gauge, result, sign_off
+        )
+    )
+    assert (scan, gauge, result) == (24, 21, 17)
+    assert sign_off == 24
+
+
+def test_a_device_without_a_binding_gets_the_notice_not_the_step(started, operator_client):
+    response = operator_client.get(step_url(started.unit))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mes:station-home")
+    notice = operator_client.get(reverse("mes:station-home"))
+    assert "This device is not a station tablet" in notice.text
