@@ -1,0 +1,163 @@
+"""Station tablets: binding, sign-in by badge (+ PIN) or password, switching, idle, starting units, help."""
+
+import time
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.urls import reverse
+
+from mes.choices import UnitStatus
+from mes.core.models import AuditEntry
+from mes.models import HelpCall, TabletBinding, Unit
+from mes.services import station_sessions
+from mes.services import stations as station_services
+from mes.views.tablet import COOKIE
+from tests.conftest import PASSWORD, client_for
+from tests.mes.screens import sign_in, tablet_client
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def tablet(line, engineer):
+    return tablet_client(line.station, engineer=engineer)
+
+
+def test_an_engineer_binds_this_device_and_the_cookie_is_httponly(line, engineer):
+    client = client_for(engineer)
+    response = client.post(reverse("mes:tablet-list"), {"station": "ST-1", "name": "Left"})
+    assert response.status_code == 302
+    cookie = response.cookies[COOKIE]
+    assert cookie["httponly"] is True
+    binding = TabletBinding.objects.get()
+    assert (binding.station, binding.name, binding.bound_by) == (line.station, "Left", engineer)
+    assert cookie.value.split(":")[0] not in (
+        binding.key_hash,
+        "",
+    )  # the key travels, only its hash is stored
+
+
+def test_operators_cannot_bind_tablets(line, operator_client):
+    response = operator_client.post(reverse("mes:tablet-list"), {"station": "ST-1", "name": "Left"})
+    assert response.status_code == 403
+    assert TabletBinding.objects.count() == 0
+
+
+def test_a_revoked_tablet_is_no_longer_a_station(line, engineer, tablet):
+    binding = TabletBinding.objects.get()
+    client_for(engineer).post(reverse("mes:tablet-revoke", args=[binding.pk]), {"reason": "stolen"})
+    response = tablet.get(reverse("mes:station-home"))
+    assert "This device is not a station tablet" in response.text
+
+
+def test_an_operator_signs_in_by_badge_and_sees_the_station(line, tablet, operator):
+    response = sign_in(tablet, "B-1001")
+    assert response.status_code == 302
+    station = tablet.get(reverse("mes:station-home"))
+    assert station.status_code == 200
+    assert "Olga Operator (olga) signed in." in station.text
+    assert 'aria-current="true"' in station.text
+    assert line.unit.serial in station.text
+    assert AuditEntry.objects.filter(action="station.signed_in", actor=operator, station="ST-1").count() == 1
+
+
+def test_a_badge_with_a_pin_asks_for_it_and_refuses_a_wrong_one(line, tablet, operator):
+    operator.badge_pin = make_password("4711")
+    operator.save(update_fields=["badge_pin"])
+    asked = tablet.post(reverse("mes:station-sign-in"), {"badge": "B-1001"}, headers=HTMX)
+    assert (
+        asked.status_code == 422 and 'data-code="pin_required"' in asked.text and 'name="pin"' in asked.text
+    )
+    wrong = tablet.post(reverse("mes:station-sign-in"), {"badge": "B-1001", "pin": "0000"}, headers=HTMX)
+    assert 'data-code="pin_wrong"' in wrong.text
+    assert "_auth_user_id" not in tablet.session
+    right = tablet.post(reverse("mes:station-sign-in"), {"badge": "B-1001", "pin": "4711"}, headers=HTMX)
+    assert right["HX-Redirect"] == reverse("mes:station-home")
+
+
+def test_an_operator_not_assigned_to_the_station_is_refused(line, tablet, outsider):
+    response = tablet.post(reverse("mes:station-sign-in"), {"badge": "B-9009"}, headers=HTMX)
+    assert response.status_code == 422
+    assert 'data-code="station_not_assigned"' in response.text
+    assert "_auth_user_id" not in tablet.session
+
+
+def test_an_unknown_badge_is_refused(line, tablet):
+    response = tablet.post(reverse("mes:station-sign-in"), {"badge": "B-0000"}, headers=HTMX)
+    assert 'data-code="unknown_badge"' in response.text
+
+
+def test_two_operators_signed_in_switch_with_a_tap(line, tablet, operator, engineer):
+    from tests.conftest import make_person
+
+    colleague = make_person("carl", "operator", full_name="Carl Colleague", badge_code="B-1002")
+    station_services.assign_stations(user=colleague, station_codes=["ST-1"], actor=engineer)
+    sign_in(tablet, "B-1001")
+    tablet.post(reverse("mes:station-sign-in"), {"username": "carl", "password": PASSWORD})
+    assert int(tablet.session["_auth_user_id"]) == colleague.pk
+    page = tablet.get(reverse("mes:station-home")).text
+    assert "Olga Operator (olga)" in page and "Carl Colleague (carl)" in page
+    tablet.post(reverse("mes:station-switch", args=[operator.pk]))
+    assert int(tablet.session["_auth_user_id"]) == operator.pk
+    tablet.post(reverse("mes:station-sign-out", args=[operator.pk]))
+    assert int(tablet.session["_auth_user_id"]) == colleague.pk
+
+
+def test_an_idle_tablet_signs_everyone_out(line, tablet, settings):
+    sign_in(tablet, "B-1001")
+    session = tablet.session
+    session[station_sessions.SESSION_SEEN] = time.time() - settings.THREADLINE_IDLE_TIMEOUT_SECONDS - 1
+    session.save()
+    response = tablet.get(reverse("mes:unit-step", args=[line.unit.serial]))
+    assert response.status_code == 302 and response["Location"] == reverse("mes:station-sign-in")
+    assert "_auth_user_id" not in tablet.session
+    assert "Everyone was signed out" in tablet.get(reverse("mes:station-sign-in")).text
+
+
+def test_a_unit_starts_with_a_tap_and_opens_its_first_step(line, tablet):
+    sign_in(tablet, "B-1001")
+    response = tablet.post(
+        reverse("mes:unit-start", args=[line.unit.serial]), {"idempotency_key": "s1"}, headers=HTMX
+    )
+    assert response["HX-Redirect"] == reverse("mes:unit-step", args=[line.unit.serial])
+    assert Unit.objects.get(pk=line.unit.pk).status == UnitStatus.IN_PROGRESS
+
+
+@pytest.mark.invariant(11)
+def test_starting_beyond_the_wip_limit_shows_the_refusal_and_starts_nothing(line, tablet):
+    sign_in(tablet, "B-1001")
+    for serial in (line.units[0].serial, line.units[1].serial):
+        tablet.post(reverse("mes:station-scan"), {"barcode": serial, "idempotency_key": serial}, headers=HTMX)
+    response = tablet.post(
+        reverse("mes:station-scan"),
+        {"barcode": line.units[2].serial, "idempotency_key": "third"},
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    assert 'data-code="wip_limit_reached"' in response.text and "outcome-refused" in response.text
+    assert Unit.objects.get(pk=line.units[2].pk).status == UnitStatus.PLANNED
+
+
+def test_the_station_screen_queries_do_not_grow_with_units(line, tablet, engineer, django_assert_num_queries):
+    from mes.services import work_orders as work_order_services
+
+    sign_in(tablet, "B-1001")
+    tablet.get(reverse("mes:station-home"))
+    with django_assert_num_queries(6):
+        few = tablet.get(reverse("mes:station-home"))
+    work_order_services.create_work_order(number="WO-2", part_number="100-200", quantity=20, actor=engineer)
+    with django_assert_num_queries(6):
+        many = tablet.get(reverse("mes:station-home"))
+    assert few.text.count("unit-waiting") + 20 == many.text.count("unit-waiting")
+
+
+def test_the_help_button_calls_and_the_board_shows_it(line, tablet, inspector_client):
+    sign_in(tablet, "B-1001")
+    response = tablet.post(
+        reverse("mes:help-call"), {"kind": "quality", "unit": "", "idempotency_key": "h1"}, headers=HTMX
+    )
+    assert response.status_code == 200 and "Quality is called to station ST-1" in response.text
+    call = HelpCall.objects.get()
+    assert (call.kind, call.station, call.raised_by.username) == ("quality", line.station, "olga")
+    board = inspector_client.get(reverse("mes:help-board"))
+    assert "ST-1" in board.text and "Quality" in board.text
