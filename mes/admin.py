@@ -24,7 +24,7 @@ from mes.models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """History and state owned by services: visible, never edited here (invariant 6; services own statuses)."""
+    """History and state owned by services: visible, never edited here (invariant 6)."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -69,10 +69,28 @@ class UnitAdmin(ReadOnlyAdmin):
 
 @admin.register(MaterialLot)
 class MaterialLotAdmin(ReadOnlyAdmin):
-    list_display = ["code", "part", "part_revision", "status", "quantity_received", "quantity_remaining", "expires_on"]
+    list_display = [
+        "code",
+        "part",
+        "part_revision",
+        "status",
+        "quantity_received",
+        "quantity_remaining",
+        "expires_on",
+    ]
     list_filter = ["status"]
     search_fields = ["code", "part__part_number"]
 
 
-for model in (UnitEvent, LotEvent, Consumption, ScanRefusal, StepResult, ToolScan, StepSignOff, Hold, HelpCall):
+for model in (
+    UnitEvent,
+    LotEvent,
+    Consumption,
+    ScanRefusal,
+    StepResult,
+    ToolScan,
+    StepSignOff,
+    Hold,
+    HelpCall,
+):
     admin.site.register(model, ReadOnlyAdmin)
