@@ -25,6 +25,8 @@ WORK_ORDER_CREATED = "work_order.created"
 WORK_ORDER_COMPLETED = "work_order.completed"
 TOOL_SCANNED = "tool.scanned"
 HELP_CALLED = "help.called"
+UNIT_ECO_DECIDED = "unit.eco_decided"
+UNIT_REVISION_REBOUND = "unit.revision_rebound"
 
 
 def _number(value: Decimal | None) -> str | None:

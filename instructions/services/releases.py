@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instructions.choices import RevisionStatus
+from instructions.choices import InFlight, RevisionStatus
 from instructions.models import (
     Characteristic,
     MaterialRequirement,
@@ -75,6 +75,12 @@ def accept_release(
     try:
         with transaction.atomic():
             revision = _store(bundle, digest=digest, actor=actor, draft=draft, media_files=media_files)
+            if not draft and revision.supersedes_id and revision.in_flight == InFlight.STOP_AND_REVIEW:
+                # The line owns its units: it holds the started ones of the superseded revision,
+                # in this same transaction, until an engineer decides for each (invariant 2).
+                from mes.services.eco import hold_units_for_review
+
+                hold_units_for_review(superseded=revision.supersedes, revision=revision, actor=actor)
             audit.record(
                 actor=actor,
                 action="revision.draft_uploaded" if draft else "revision.accepted",

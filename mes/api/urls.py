@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mes.api import views
+from mes.api import eco, views
 
 urlpatterns = [
     path("stations", views.stations, name="api-stations"),
@@ -18,4 +18,6 @@ urlpatterns = [
     path("units/<str:serial>/results", views.unit_results, name="api-unit-results"),
     path("units/<str:serial>/tools", views.unit_tools, name="api-unit-tools"),
     path("units/<str:serial>/signoff", views.unit_signoff, name="api-unit-signoff"),
+    path("units/<str:serial>/eco-decision", eco.eco_decision, name="api-unit-eco-decision"),
+    path("revisions/<int:revision_id>/impact", eco.revision_impact, name="api-revision-impact"),
 ]

@@ -1,5 +1,6 @@
 """The line's tables. Import models from here: `from mes.models import Unit, MaterialLot, ...`."""
 
+from mes.models.eco import EcoDecision, EcoDecisionKind
 from mes.models.execution import Consumption, ScanRefusal, StepResult, StepSignOff, ToolScan
 from mes.models.holds import Hold
 from mes.models.lots import LotEvent, MaterialLot
@@ -17,6 +18,8 @@ from mes.models.work_orders import WorkOrder
 
 __all__ = [
     "Consumption",
+    "EcoDecision",
+    "EcoDecisionKind",
     "HelpCall",
     "Hold",
     "LotEvent",

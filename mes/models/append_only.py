@@ -11,6 +11,7 @@ APPEND_ONLY_TABLES = [
     "mes_stepresult",
     "mes_toolscan",
     "mes_stepsignoff",
+    "mes_ecodecision",
 ]
 
 
