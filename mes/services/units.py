@@ -481,7 +481,9 @@ def sign_off_step(
         StepSignOff.objects.filter(unit=unit, step=next_step).aggregate(latest=Max("attempt"))["latest"] or 0
     )
     unit.current_step = next_step
-    unit.current_attempt = previous_attempts + 1
+    # Attempts never go back: after a rework the following steps are executed again as new
+    # entries, even those never signed off before (their earlier records stay as they were).
+    unit.current_attempt = max(previous_attempts + 1, unit.current_attempt)
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
     return next_step
 
@@ -634,7 +636,7 @@ def reopen_step(
         )
     latest = StepSignOff.objects.filter(unit=unit, step=step).aggregate(latest=Max("attempt"))["latest"] or 0
     unit.current_step = step
-    unit.current_attempt = latest + 1
+    unit.current_attempt = max(latest, unit.current_attempt) + 1
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
     UnitEvent.objects.create(
         unit=unit,

@@ -151,3 +151,31 @@ def test_a_step_signed_off_twice_is_refused(started, operator):
         unit=started.unit, step=started.step1, actor=operator, station=started.station
     )
     assert refuse_sign_off(started, operator, step=started.step1).code == "already_signed_off"
+
+
+@pytest.mark.invariant(6)
+def test_after_a_rework_the_following_steps_are_executed_again_as_new_entries(at_step2, operator):
+    # given step 2 already half done on the first pass: material scanned and TQ1 recorded
+    line = at_step2
+    scans.record_scan(unit=line.unit, step=line.step2, barcode="SCR-1", actor=operator, station=line.station)
+    results.record_result(
+        unit=line.unit, step=line.step2, characteristic_code="TQ1", value="0.61", gauge="G-TQ-1",
+        actor=operator, station=line.station,
+    )
+    # when step 1 is reopened, done again and signed off
+    unit_services.reopen_step(unit=line.unit, step=line.step1, actor=operator, reason="rework: PCB reseated")
+    scans.record_scan(unit=line.unit, step=line.step1, barcode="PCB-0002", actor=operator, station=line.station)
+    unit_services.sign_off_step(unit=line.unit, step=line.step1, actor=operator, station=line.station)
+    # then step 2 is a new attempt: the first pass's scan and reading do not count for it
+    unit = Unit.objects.get(pk=line.unit.pk)
+    assert (unit.current_step_id, unit.current_attempt) == (line.step2.pk, 2)
+    with pytest.raises(DomainError) as refused:
+        unit_services.sign_off_step(unit=unit, step=line.step2, actor=operator, station=line.station)
+    missing = [(error.code, error.path) for error in refused.value.errors]
+    assert missing == [
+        ("material_missing", "materials/300-550"),
+        ("material_missing", "materials/300-900"),
+        ("result_missing", "characteristics/TQ1"),
+        ("result_missing", "characteristics/VIS1"),
+        ("tool_missing", "tools/TD-0.6"),
+    ]
