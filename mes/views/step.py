@@ -69,7 +69,14 @@ def render_step(
         "outcome": outcome,
         "keys": help_keys(),
     }
-    return render_page(request, TEMPLATE, context, partial=partial, also=["outcome"], status=status)
+    return render_page(
+        request,
+        TEMPLATE,
+        context,
+        partial=partial,
+        also=["outcome"] if partial == "step-screen" else [],  # a refresh leaves the last outcome in view
+        status=status,
+    )
 
 
 @requires(EXECUTE_STEP)

@@ -63,7 +63,8 @@
     }
     var character = characterOf(event);
     if (character === null) {
-      if (event.key !== "Shift") { reset(); }
+      // Modifiers come with GS (Ctrl+]) and capitals (Shift): they do not break a burst.
+      if (["Shift", "Control", "Alt", "AltGraph", "Meta"].indexOf(event.key) < 0) { reset(); }
       return;
     }
     if (gap > MAX_GAP_MS || buffer === "") {

@@ -1,0 +1,186 @@
+"""An operator at a bound tablet, in a real browser: badge sign-in, start, wedge-scanner scans
+(GS1 included), a refused scan, a result out of tolerance and the hold, the network banner;
+and the sizes gloved hands need, measured on the real pages at 1280x800 and 800x1280."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from mes.choices import UnitStatus
+from mes.models import Consumption, ScanRefusal, Unit
+from mes.services import stations as station_services
+from mes.views.tablet import COOKIE, set_tablet_cookie
+from tests.mes.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+GS1_PCB = "]C10109506000134352\x1d21PCB-0001"  # typed by the scanner as Ctrl+] for GS
+
+
+def keep_screenshot(page, name: str) -> None:
+    if os.environ.get("THREADLINE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "{}.png".format(name)), scale="css")
+
+
+def bind(page, station, engineer, live_server) -> None:
+    """Give the browser the cookie the binding screen would have set."""
+    from django.http import HttpResponse
+
+    _binding, key = station_services.bind_tablet(station=station, name="Browser tablet", actor=engineer)
+    response = HttpResponse()
+    set_tablet_cookie(response, key)
+    page.context.add_cookies(
+        [{"name": COOKIE, "value": response.cookies[COOKIE].value, "url": live_server.url}]
+    )
+
+
+def wedge_scan(page, text: str) -> None:
+    """A wedge scanner: keys a few ms apart, GS as Ctrl+], then Enter; no field focused."""
+    page.wait_for_function("window.ThreadlineScanner !== undefined && window.htmx !== undefined")
+    # The keys are sent from this test's thread; let the live server finish what it is doing first,
+    # or a busy 2-core machine can stretch the gaps between keys beyond a scanner's 35 ms.
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    parts = text.split("\x1d")
+    for index, part in enumerate(parts):
+        if index:
+            page.keyboard.press("Control+BracketRight")
+        page.keyboard.type(part, delay=5)
+    page.keyboard.press("Enter")
+
+
+def badge_sign_in(page, badge: str) -> None:
+    page.goto("/line/")
+    page.wait_for_selector("#badge-form")
+    wedge_scan(page, badge)
+    page.wait_for_selector(".station-units, #station-units")
+
+
+@pytest.mark.browser
+@pytest.mark.invariant(4)
+@pytest.mark.invariant(5)
+def test_operator_signs_in_by_badge_scans_and_sees_the_hold(page, live_server, line, engineer):
+    bind(page, line.station, engineer, live_server)
+    # given the operator scans their badge at the bound tablet
+    badge_sign_in(page, "B-1001")
+    assert "Olga Operator" in page.locator(".operator-active").inner_text()
+    keep_screenshot(page, "station")
+    # when they start the first unit with a tap
+    page.click("[data-serial='{}'] button".format(line.unit.serial))
+    page.wait_for_selector(".step-counter")
+    assert page.locator(".step-counter").inner_text() == "Step 1 of 2"
+    assert page.locator("#sign-off-form button").is_disabled()
+    # and scan the PCB's GS1 label with the wedge scanner, no field focused
+    wedge_scan(page, GS1_PCB)
+    page.locator("#outcome .outcome-ok", has_text="Accepted").wait_for()
+    page.wait_for_selector("#sign-off-form button:not([disabled])")
+    assert Consumption.objects.filter(unit=line.unit, lot__code="PCB-0001").count() == 1
+    page.click("#sign-off-form button")
+    page.wait_for_selector("text=Step 2 of 2")
+    keep_screenshot(page, "step")
+    # a wrong part is refused with its reason, nothing consumed
+    wedge_scan(page, "PCB-0002")
+    page.wait_for_selector("#outcome .outcome-refused")
+    assert "this step needs 300-550, 300-900" in page.locator("#outcome").inner_text()
+    assert ScanRefusal.objects.filter(unit=line.unit, code="wrong_part").count() == 1
+    keep_screenshot(page, "step-refused")
+    # the gauge, then a torque out of tolerance
+    wedge_scan(page, "G-TQ-1")
+    page.wait_for_selector("#gauge-TQ1[value='G-TQ-1']")
+    page.fill("#value-TQ1", "0.9")
+    page.click("form[data-characteristic='TQ1'] button[type=submit]")
+    page.wait_for_selector("#outcome .outcome-hold")
+    page.wait_for_selector("#hold-banner")
+    assert "OUT OF TOLERANCE" in page.locator("#outcome").inner_text().upper()
+    assert page.locator("#outcome").get_attribute("aria-live") == "assertive"
+    assert Unit.objects.get(pk=line.unit.pk).status == UnitStatus.ON_HOLD
+    keep_screenshot(page, "step-hold")
+
+
+@pytest.mark.browser
+@pytest.mark.invariant(8)
+def test_a_dropped_network_shows_the_banner_disables_sign_off_and_resends_once(
+    page, live_server, started, engineer
+):
+    bind(page, started.station, engineer, live_server)
+    badge_sign_in(page, "B-1001")
+    page.goto("/line/units/{}/".format(started.unit.serial))
+    page.wait_for_selector(".step-counter")
+    # when the network drops and a scan is made
+    page.context.set_offline(True)
+    wedge_scan(page, "PCB-0001")
+    # then the banner spans the screen and sign-off is disabled
+    banner = page.locator("#network-banner")
+    banner.wait_for(state="visible")
+    assert banner.bounding_box()["width"] >= page.viewport_size["width"] - 20
+    assert page.locator("#sign-off-form button").is_disabled()
+    assert Consumption.objects.filter(unit=started.unit).count() == 0
+    # when it comes back, the same request is resent and recorded once
+    page.context.set_offline(False)
+    page.locator("#outcome .outcome-ok", has_text="Accepted").wait_for(timeout=15_000)
+    page.wait_for_selector("#sign-off-form button:not([disabled])")
+    assert banner.is_hidden()
+    assert Consumption.objects.filter(unit=started.unit).count() == 1
+
+
+SIZES_JS = """
+() => {
+  const controls = [...document.querySelectorAll('main button, main input:not([type=hidden]), main a.btn, main summary, header button, header a.btn, header summary')]
+    .filter(el => el.offsetParent !== null && !el.closest('.visually-hidden'))
+    .filter(el => el.tagName === 'SUMMARY' || !el.closest('details:not([open])'));  // a closed help panel shows its button only
+  const small = controls.map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, box]) => box.width < 64 || box.height < 64)
+    .map(([el, box]) => (el.id || el.name || el.textContent.trim()).slice(0, 30) + ' ' + Math.round(box.width) + 'x' + Math.round(box.height));
+  const boxes = controls.map(el => el.getBoundingClientRect());
+  const close = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    const dx = Math.max(b.left - a.right, a.left - b.right), dy = Math.max(b.top - a.bottom, a.top - b.bottom);
+    if (Math.max(dx, dy) < 15.5) close.push(controls[i].textContent.trim().slice(0, 20) + ' / ' + controls[j].textContent.trim().slice(0, 20) + ' ' + Math.round(Math.max(dx, dy)));
+  }
+  const px = el => parseFloat(getComputedStyle(el).fontSize);
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const v = rgb(c).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const background = el => { while (el) { const c = getComputedStyle(el).backgroundColor; if (c && !c.endsWith(', 0)') && c !== 'transparent') return c; el = el.parentElement; } return 'rgb(255, 255, 255)'; };
+  const contrast = el => { const a = lum(getComputedStyle(el).color), b = lum(background(el)); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+  const step = document.querySelector('.step-instruction');
+  const primary = [...document.querySelectorAll('.btn-primary')].filter(el => el.offsetParent !== null).map(el => el.getBoundingClientRect().height);
+  return {
+    small, close, primary,
+    body: px(document.body),
+    step: step ? px(step) : null, stepContrast: step ? contrast(step) : null,
+    value: document.querySelector('.input-value') ? px(document.querySelector('.input-value')) : null,
+    bodyContrast: contrast(document.querySelector('main')),
+    scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth,
+  };
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1280, "height": 800}, {"width": 800, "height": 1280}],
+    ids=["landscape", "portrait"],
+)
+def test_operator_screens_have_glove_sized_controls_and_readable_text(
+    page, live_server, at_step2, engineer, viewport
+):
+    page.set_viewport_size(viewport)
+    bind(page, at_step2.station, engineer, live_server)
+    badge_sign_in(page, "B-1001")
+    for url in ("/line/", "/line/units/{}/".format(at_step2.unit.serial)):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        sizes = page.evaluate(SIZES_JS)
+        assert sizes["small"] == [], (url, sizes["small"])
+        assert sizes["close"] == [], (url, sizes["close"])
+        assert sizes["body"] >= 20
+        assert sizes["bodyContrast"] >= 4.5
+        assert all(height >= 72 for height in sizes["primary"]), sizes["primary"]
+        assert sizes["scrollWidth"] <= sizes["width"], "no sideways scrolling"
+    assert sizes["step"] >= 28 and sizes["stepContrast"] >= 7
+    assert sizes["value"] >= 40
