@@ -4,8 +4,9 @@ Whoever owns a state changes it: the unit's hold is placed by `mes.services.unit
 called from here inside the same transaction.
 """
 
+import uuid
+
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,11 +19,15 @@ from quality.models import Ncr, NcrEvent
 NCR_RAISED = "ncr.raised"
 
 
-def _next_number() -> str:
-    # The unit row lock of the caller serialises NCRs per unit; the unique constraint on `number`
-    # catches a clash across units, and the outer transaction then fails loudly rather than reusing one.
-    latest = Ncr.objects.aggregate(latest=Max("id"))["latest"] or 0
-    return "NCR-{:06d}".format(latest + 1)
+def _provisional_number() -> str:
+    # Replaced by the number derived from the row's id right after the insert (same transaction):
+    # ids never collide, whereas "highest id + 1" races between two units raising at once.
+    return "new-" + uuid.uuid4().hex[:16]
+
+
+def _assign_number(ncr: Ncr) -> None:
+    ncr.number = "NCR-{:06d}".format(ncr.pk)
+    Ncr.objects.filter(pk=ncr.pk).update(number=ncr.number)
 
 
 def _decimal(value) -> str | None:
@@ -76,12 +81,13 @@ def raise_ncr(
     if lot is not None:
         evidence["lot"] = {"code": lot.code, "part_number": lot.part.part_number, "part_revision": lot.part_revision}
     ncr = Ncr.objects.create(
-        number=_next_number(), status=NcrStatus.OPEN, source=source, unit=unit, step=step,
+        number=_provisional_number(), status=NcrStatus.OPEN, source=source, unit=unit, step=step,
         revision=unit.revision if unit is not None else None, characteristic=characteristic, result=result, lot=lot,
         hold=unit_hold, description=description, value=result.value if result is not None else None,
         evidence=evidence, station_code=station.code if station is not None else "", raised_by=actor,
         quantity=quantity, parent=parent,
     )
+    _assign_number(ncr)
     NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.RAISED, after=NcrStatus.OPEN, actor=actor,
                             station_code=ncr.station_code, reason=description)
     audit.record(actor=actor, action="ncr.raised", subject=ncr, station=ncr.station_code, summary="{} {}".format(ncr.number, description)[:300])
