@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from mes.core import audit
 from mes.core.errors import DomainError
+from mes.core.choices import Role
 from mes.core.models import Signature, SignatureMeaning, User
 
 logger = logging.getLogger("threadline.signatures")
@@ -102,7 +103,9 @@ def authenticate_signer(request: SignatureRequest | None, *, roles: frozenset[st
     if signer.role not in roles:
         raise SignatureRefused(
             "signer_not_authorised",
-            _("{user} is not allowed to sign this: {act} is signed by a quality inspector.").format(user=signer.username, act=act),
+            _("{user} is not allowed to sign this: {act} is signed by: {roles}.").format(
+                user=signer.username, act=act, roles=", ".join(str(Role(role).label) for role in sorted(roles))
+            ),
             "signature/username", username=username,
         )
     return signer
