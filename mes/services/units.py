@@ -592,8 +592,19 @@ def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station 
     unit = lock_unit(unit)
     _move(unit, UnitStatus.SCRAPPED, actor=actor, station=station, reason=reason)
     now = timezone.now()
-    Hold.objects.filter(unit=unit, status=HoldStatus.OPEN).update(
+    open_holds = list(Hold.objects.select_for_update().filter(unit=unit, status=HoldStatus.OPEN))
+    Hold.objects.filter(pk__in=[hold.pk for hold in open_holds]).update(
         status=HoldStatus.RELEASED, released_at=now, released_by=actor, release_reason=reason
+    )
+    # Each released hold gets its history row, as a release by hand would.
+    UnitEvent.objects.bulk_create(
+        [
+            UnitEvent(
+                unit=unit, kind=UnitEventKind.HOLD_RELEASED, actor=actor, station=station, reason=reason,
+                data={"hold": hold.pk, "kind": hold.kind, "by": "scrap"},
+            )
+            for hold in open_holds
+        ]
     )
     unit.current_step = None
     unit.save(update_fields=["current_step", "updated_at"])
