@@ -40,7 +40,7 @@ class StationScanForm(forms.Form):
 
 
 class ScanForm(forms.Form):
-    """Anything scanned on the step screen: a lot or serial, a tool, a gauge. The raw text; the server parses."""
+    """Anything scanned on the step screen: a lot or serial, a tool, a gauge (raw text: the server parses)."""
 
     step = forms.IntegerField(widget=forms.HiddenInput)
     barcode = forms.CharField(label=_("Code"), max_length=300, strip=False)

@@ -48,7 +48,8 @@ def _refuse_unless_allowed(
         raise DomainError(
             "station_not_assigned",
             _(
-                "{user} is not assigned to station {code}: ask your supervisor to assign you, or sign in at your own station."
+                "{user} is not assigned to station {code}: ask your supervisor to assign you, "
+                "or sign in at your own station."
             ).format(user=user.printed_name, code=station.code),
             path,
         )
@@ -93,7 +94,10 @@ def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> Use
 
 @transaction.atomic
 def sign_in_by_password(*, station: Station, username: str, password: str) -> User:
-    """The operator whose user name and password were typed. Refused: `credentials_wrong`, `station_not_assigned`."""
+    """The operator whose user name and password were typed.
+
+    Refused: `credentials_wrong`, `station_not_assigned`.
+    """
     user = authenticate(None, username=(username or "").strip(), password=password or "")
     user = _refuse_unless_allowed(
         user,
@@ -155,7 +159,7 @@ def is_idle(session: SessionBase, *, now: float | None = None) -> bool:
 
 
 def touch(session: SessionBase, *, now: float | None = None, force: bool = False) -> None:
-    """Note activity (written at most every TOUCH_EVERY_SECONDS unless forced, so most requests write nothing)."""
+    """Note activity: written at most every TOUCH_EVERY_SECONDS unless forced (most requests write none)."""
     now = now or time.time()
     seen = session.get(SESSION_SEEN)
     if force or seen is None or now - float(seen) >= TOUCH_EVERY_SECONDS:

@@ -258,7 +258,7 @@ def station_scan(request: HtmxHttpRequest) -> HttpResponse:
 @on_tablet
 @require_POST
 def help_call(request: HtmxHttpRequest) -> HttpResponse:
-    """The help button: call a supervisor, quality, maintenance or material to this station (others see it)."""
+    """The help button: call a supervisor, quality, maintenance or material here (others see it)."""
     form = HelpForm(request.POST)
     status = 200
     if not form.is_valid():

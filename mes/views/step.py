@@ -9,10 +9,10 @@ Without htmx, every POST answers the whole screen.
 """
 
 from django.http import Http404, HttpResponse
-from django_htmx.http import trigger_client_event
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from instructions.screens import number
 from mes.core.errors import DomainError

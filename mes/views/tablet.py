@@ -128,7 +128,7 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def on_tablet(view: Callable) -> Callable:
-    """Run the view only on a bound tablet with the request's identity signed in at it; `request.tablet` is set."""
+    """Run the view only on a bound tablet, its identity signed in there; sets `request.tablet`."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

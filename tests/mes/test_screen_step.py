@@ -274,7 +274,7 @@ def _count(client, url, data) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as context:
         response = client.post(url, data, headers=HTMX)
     statements = [query["sql"] for query in context.captured_queries]
-    # Count what a production request runs: SQLite's "BEGIN IMMEDIATE" opens a transaction, it queries nothing.
+    # Count what a production request runs: SQLite's BEGIN and COMMIT open and close, they query nothing.
     return len([sql for sql in statements if not sql.startswith(("BEGIN", "COMMIT"))]), response
 
 
