@@ -10,7 +10,7 @@ from tests.conftest import api_client_for
 
 
 @pytest.mark.invariant(10)
-def test_an_event_outside_a_transaction_is_refused(db):
+def test_an_event_outside_a_transaction_is_refused(transactional_db):
     with pytest.raises(RuntimeError, match="inside the transaction"):
         outbox.emit("unit.started", subject="unit:X", data={})
     assert OutboxEvent.objects.count() == 0
