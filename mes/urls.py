@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("audit/", core_views.audit_trail, name="audit-trail"),
+    path("language", core_views.set_language, name="set-language"),
     path("documents/<int:document_id>/", core_views.document_status, name="document-status"),
     path("documents/<int:document_id>/download", core_views.document_download, name="document-download"),
     path("instructions/", include("instructions.urls")),

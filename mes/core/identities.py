@@ -84,3 +84,23 @@ def revoke_api_token(*, token: ApiToken, actor: User | None, reason: str) -> Api
     token.save(update_fields=["revoked_at"])
     audit.record(actor=actor, action="api_token.revoked", subject=token, reason=reason)
     return token
+
+
+@transaction.atomic
+def set_preferred_language(*, user: User, language: str, actor: User) -> User:
+    """The language the screens speak to this person (empty: the browser's)."""
+    from django.conf import settings
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise DomainError(
+            "unknown_language",
+            _("'{language}' is not offered. Choose one of: {choices}.").format(
+                language=language, choices=", ".join(code for code, _name in settings.LANGUAGES)
+            ),
+            "language",
+        )
+    before = user.preferred_language
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    audit.record(actor=actor, action="identity.language_set", subject=user, summary="{} → {}".format(before or "-", language or "-"))
+    return user

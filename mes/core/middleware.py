@@ -145,3 +145,28 @@ class IdempotencyMiddleware:
             response[name] = value
         response["Idempotent-Replayed"] = "true"
         return response
+
+
+class PreferredLanguageMiddleware:
+    """Screens speak the signed-in person's language when they chose one (several languages on one line).
+
+    Runs after LocaleMiddleware (browser language) and authentication, so a person's own choice wins;
+    at a shared tablet it follows whoever is the active operator.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        language = getattr(user, "preferred_language", "") if user is not None and user.is_authenticated else ""
+        if language and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language:
+            response.headers.setdefault("Content-Language", language)
+        return response

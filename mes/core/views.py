@@ -5,7 +5,8 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from mes.core.choices import DocumentStatus, Role
 from mes.core.htmx import render_page
@@ -75,3 +76,20 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
         as_attachment=False,
         filename="{}-{}{}.pdf".format(document.kind, document.subject_id, "-" + document.variant if document.variant else ""),
     )
+
+
+@require_POST
+@requires()
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The signed-in person chooses the language of their screens; back to where they were."""
+    from mes.core.errors import DomainError
+    from mes.core.identities import set_preferred_language
+
+    try:
+        set_preferred_language(user=request.user, language=request.POST.get("language", ""), actor=request.user)
+    except DomainError as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("home")
+    return redirect(target)
