@@ -210,6 +210,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two different "decision" enums: an engineer's ECO decision and an inspector's NCR disposition.
+    "ENUM_NAME_OVERRIDES": {
+        "EcoDecisionEnum": "mes.models.eco.EcoDecisionKind",
+        "DispositionDecisionEnum": "quality.choices.Decision",
+    },
 }
 
 # Content Security Policy: everything is served from here; no inline script.
