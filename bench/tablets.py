@@ -17,6 +17,7 @@ bounded by `--units` and `--max-seconds`.
 import argparse
 import http.client
 import os
+import random
 import re
 import signal
 import statistics
@@ -119,7 +120,7 @@ def seed(tablets: int, units: int):
             {
                 "badge": operator.badge_code,
                 "cookie": (COOKIE, response.cookies[COOKIE].value),
-                "units": list(zip(mine, pcbs)),
+                "units": list(zip(mine, pcbs, strict=True)),
                 "index": index,
             }
         )
@@ -172,8 +173,13 @@ class Tablet:
         return response.status, dict(response.headers), text
 
 
-def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float) -> None:
+def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float, think: float) -> None:
+    pause = random.Random(plan["index"])
+
     def timed(action: str, method: str, path: str, data=None, expect=(200,), htmx=True):
+        # An operator between two actions (reads, reaches for a part, scans): think +- 50 %.
+        if think:
+            time.sleep(pause.uniform(0.5, 1.5) * think)
         started = time.perf_counter()
         try:
             status, headers, text = tablet.request(method, path, data, htmx=htmx)
@@ -194,7 +200,7 @@ def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float) ->
         base = "/line/units/{}/".format(serial)
         timed("station screen", "GET", "/line/", htmx=False)
         timed("start", "POST", base + "start", {"idempotency_key": "start-" + serial})
-        for step_number, scans, results, countersign in (
+        for _step_number, scans, results, countersign in (
             (1, [pcb], [], False),
             (
                 2,
@@ -261,6 +267,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=240)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds an operator takes between actions (0: none)"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL=postgres://... (a database of its own: it is flushed).", file=sys.stderr)
@@ -306,7 +315,7 @@ def main() -> int:
         threads = [
             threading.Thread(
                 target=build_units,
-                args=(Tablet(args.port, item["cookie"]), item, timings, errors, deadline),
+                args=(Tablet(args.port, item["cookie"]), item, timings, errors, deadline, args.think),
                 daemon=True,
             )
             for item in plan
@@ -323,12 +332,15 @@ def main() -> int:
         server.wait(timeout=20)
 
     import django  # noqa: F401 - already set up by seed()
+
     from mes.models import Unit
 
     completed = Unit.objects.filter(status="completed").count()
     print(
-        "\n{} tablets, {} workers, {:.1f} s, {} of {} units completed, {} requests, {} errors".format(
+        "\n{} tablets (think {} s), {} workers, {:.1f} s, {} of {} units completed, {} requests, "
+        "{} errors".format(
             args.tablets,
+            args.think,
             args.workers,
             elapsed,
             completed,
