@@ -123,6 +123,9 @@ class OutboxEvent(models.Model):
     actor_label = models.CharField(max_length=150, blank=True)
     # Set once the relay has created a delivery for every webhook that wants this event.
     relayed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # PostgreSQL: the writing transaction's id, so the feed serves an event only once every
+    # transaction that could still commit an earlier id has ended (ids commit out of order).
+    xact_id = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("outbound event")

@@ -7,6 +7,7 @@ so does the event. Delivery (webhooks, the polling feed) reads the table later.
 from typing import Any
 
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 
 from mes.core.models import OutboxEvent, User
 
@@ -14,8 +15,13 @@ from mes.core.models import OutboxEvent, User
 def emit(type: str, *, subject: str, data: dict[str, Any], actor: User | None = None) -> OutboxEvent:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox.emit() must run inside the transaction of the change it describes")
+    connection = transaction.get_connection()
     event = OutboxEvent.objects.create(
-        type=type, subject=subject, data=data, actor_label=actor.username if actor is not None else ""
+        type=type,
+        subject=subject,
+        data=data,
+        actor_label=actor.username if actor is not None else "",
+        xact_id=RawSQL("pg_current_xact_id()::text::bigint", []) if connection.vendor == "postgresql" else None,
     )
     _relay_after_commit()
     return event
@@ -34,3 +40,27 @@ def _relay_after_commit() -> None:
         return
 
     relay_outbox.delay_on_commit()
+
+
+def feed(*, after: int, limit: int) -> list[OutboxEvent]:
+    """Events after the event `after`, in an order no later commit can cut into.
+
+    On PostgreSQL ids are taken at INSERT but transactions commit in any order, so paging by id
+    would skip an event whose transaction committed after a poller had read a higher id. The
+    feed therefore orders by (writing transaction id, event id) and serves only events whose
+    transaction is older than the oldest one still running: any event committed later sorts
+    after everything already served. SQLite serialises writers, so there id order is commit order.
+    """
+    from django.db import connection
+    from django.db.models import Q, Value
+    from django.db.models.functions import Coalesce
+
+    rows = OutboxEvent.objects.all()
+    if connection.vendor != "postgresql":
+        return list(rows.filter(pk__gt=after).order_by("pk")[:limit])
+    rows = rows.annotate(position=Coalesce("xact_id", Value(0)))
+    if after:
+        anchor = OutboxEvent.objects.filter(pk=after).values_list("xact_id", flat=True).first() or 0
+        rows = rows.filter(Q(position__gt=anchor) | Q(position=anchor, pk__gt=after))
+    horizon = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
+    return list(rows.filter(position__lt=horizon).order_by("position", "pk")[:limit])

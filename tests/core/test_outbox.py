@@ -25,7 +25,7 @@ def test_an_event_rolls_back_with_its_change(db):
 
 
 @pytest.mark.invariant(10)
-def test_the_feed_pages_in_order_with_a_cursor(db):
+def test_the_feed_pages_in_order_with_a_cursor(transactional_db):
     with transaction.atomic():
         ids = [outbox.emit("lot.received", subject="lot:{}".format(n), data={"n": n}).pk for n in range(3)]
     client = api_client_for(Role.INTEGRATION, "erp")
@@ -44,3 +44,46 @@ def test_an_operator_cannot_read_the_feed(operator):
     client = Client()
     client.force_login(operator)
     assert client.get("/api/v1/events").status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.invariant(10)
+def test_a_poller_never_skips_an_event_whose_transaction_commits_late(transactional_db):
+    """Transaction A writes an event first but commits last; B's event must not be served before A's."""
+    import threading
+
+    from django.db import connection
+
+    client = api_client_for(Role.INTEGRATION, "erp")
+    a_written, b_committed, a_may_commit = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_a():
+        try:
+            with transaction.atomic():
+                outbox.emit("unit.started", subject="unit:A", data={})
+                a_written.set()
+                a_may_commit.wait(10)
+        finally:
+            connection.close()
+
+    def quick_b():
+        try:
+            a_written.wait(10)
+            with transaction.atomic():
+                outbox.emit("unit.started", subject="unit:B", data={})
+            b_committed.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=slow_a), threading.Thread(target=quick_b)]
+    for thread in threads:
+        thread.start()
+    b_committed.wait(10)
+    # B is committed, but A (older, still open) could still commit an event before it: nothing is served
+    while_open = client.get("/api/v1/events").json()
+    a_may_commit.set()
+    for thread in threads:
+        thread.join()
+    after_commit = client.get("/api/v1/events", {"after": while_open["next"]}).json()
+    assert while_open["events"] == []
+    assert [event["subject"] for event in after_commit["events"]] == ["unit:A", "unit:B"]

@@ -6,9 +6,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mes.core import outbox
 from mes.core.api.endpoints import api_endpoint
 from mes.core.errors import Malformed
-from mes.core.models import OutboxEvent, Webhook
+from mes.core.models import Webhook
 from mes.core.permissions import MANAGE_WEBHOOKS, VIEW_EVENTS
 from mes.core.webhooks import create_webhook, event_body
 
@@ -42,7 +43,7 @@ def events(request: Request) -> Response:
         after = int(raw_after)
     except ValueError:
         raise Malformed("invalid_after", _("'after' must be an event id (a whole number)."), "after") from None
-    rows = list(OutboxEvent.objects.filter(pk__gt=after).order_by("pk")[:FEED_PAGE])
+    rows = outbox.feed(after=after, limit=FEED_PAGE)
     return Response({"events": [event_body(row) for row in rows], "next": rows[-1].pk if rows else after})
 
 
