@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mes.api import eco, views
+from mes.api import as_built, eco, views
 
 urlpatterns = [
     path("stations", views.stations, name="api-stations"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("lots/<str:lot>/quarantine", views.lot_quarantine, name="api-lot-quarantine"),
     path("lots/<str:lot>/release", views.lot_release, name="api-lot-release"),
     path("lots/<str:lot>/where-used", views.lot_where_used, name="api-lot-where-used"),
+    path("units/<str:serial>/as-built", as_built.unit_as_built, name="api-unit-as-built"),
+    path("units/<str:serial>/as-built.pdf", as_built.unit_as_built_pdf, name="api-unit-as-built-pdf"),
     path("units/<str:serial>", views.unit_detail, name="api-unit-detail"),
     path("units/<str:serial>/start", views.unit_start, name="api-unit-start"),
     path("units/<str:serial>/scans", views.unit_scans, name="api-unit-scans"),

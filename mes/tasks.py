@@ -1,0 +1,11 @@
+"""Celery tasks of the line: ids in, one call, idempotent (a redelivered task leaves a made PDF alone)."""
+
+from celery import shared_task
+
+from mes.core.documents import render_document
+from mes.printing import as_built_pdf
+
+
+@shared_task(acks_late=True)
+def render_as_built_pdf(document_id: int) -> None:
+    render_document(document_id=document_id, render=as_built_pdf)
