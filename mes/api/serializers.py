@@ -27,13 +27,17 @@ class ToolIn(serializers.Serializer):
     code = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     kind = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    calibration_due = serializers.DateField(required=False, allow_null=True, default=None)
+    calibration_due = serializers.DateField(
+        required=False, allow_null=True, help_text="Left out: an existing tool keeps its date; null clears it."
+    )
 
 
 class QualificationIn(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     qualification = serializers.CharField(max_length=64)
-    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Left out: a renewal keeps the current expiry; null: no end."
+    )
 
 
 class WorkOrderIn(serializers.Serializer):

@@ -74,7 +74,7 @@ def tools(request: Request) -> Response:
         code=data["code"],
         name=data["name"],
         kind=data["kind"],
-        calibration_due=data["calibration_due"],
+        calibration_due=data.get("calibration_due", tool_services.UNCHANGED),
         actor=request.user,
     )
     return Response(shapes.tool_body(tool), status=201 if created else 200)
@@ -88,7 +88,7 @@ def qualifications(request: Request) -> Response:
     data = _parse(shapes.QualificationIn, request)
     user = qualification_services.user_by_name(data["username"])
     grant, created = qualification_services.grant_qualification(
-        user=user, qualification=data["qualification"], expires_on=data["expires_on"], actor=request.user
+        user=user, qualification=data["qualification"], expires_on=data.get("expires_on", qualification_services.KEEP), actor=request.user
     )
     return Response(
         {

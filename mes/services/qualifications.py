@@ -7,24 +7,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mes.core import audit
-from mes.core.errors import DomainError, NotFound
+from mes.core.errors import DomainError, Forbidden, NotFound
 from mes.core.models import User
 from mes.models import QualificationGrant
 
 
+# Marks an expiry the caller did not give: a renewal keeps the current one.
+KEEP = object()
+
+
 @transaction.atomic
 def grant_qualification(
-    *, user: User, qualification: str, actor: User | None, expires_on: date | None = None
+    *, user: User, qualification: str, actor: User | None, expires_on: date | None | object = KEEP
 ) -> tuple[QualificationGrant, bool]:
-    """Grant (or renew) a qualification; returns the grant and whether it is new."""
+    """Grant (or renew) a qualification; returns the grant and whether it is new.
+
+    Nobody grants a qualification to themselves (a person or an agent certifying itself is no
+    control at all). Renewing without `expires_on` keeps the current expiry; `None` given
+    explicitly makes the grant open-ended.
+    """
     qualification = (qualification or "").strip()
     if not qualification:
         raise DomainError("required", _("Name the qualification to grant."), "qualification")
+    if actor is not None and actor.pk == user.pk:
+        raise Forbidden(
+            "self_grant",
+            _("Nobody can grant a qualification to themselves: ask a trainer or an administrator."),
+            "username",
+        )
     grant, created = QualificationGrant.objects.select_for_update().get_or_create(
-        user=user, qualification=qualification, defaults={"expires_on": expires_on, "granted_by": actor}
+        user=user,
+        qualification=qualification,
+        defaults={"expires_on": None if expires_on is KEEP else expires_on, "granted_by": actor},
     )
+    before = grant.expires_on
     if not created:
-        grant.expires_on = expires_on
+        if expires_on is not KEEP:
+            grant.expires_on = expires_on
         grant.granted_by = actor
         grant.granted_at = timezone.now()
         grant.save()
@@ -36,7 +55,8 @@ def grant_qualification(
         data={
             "user": user.username,
             "qualification": qualification,
-            "expires_on": expires_on.isoformat() if expires_on else None,
+            "expires_on": grant.expires_on.isoformat() if grant.expires_on else None,
+            "expired_before": before.isoformat() if before and not created else None,
             "renewed": not created,
         },
     )

@@ -15,29 +15,49 @@ from mes.models import Station, Tool, ToolScan, Unit
 from mes.services import units as unit_services
 
 
+class _Unchanged:
+    """Marks an argument the caller did not give: keep the stored value."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
 @transaction.atomic
 def register_tool(
-    *, code: str, actor: User | None, name: str = "", kind: str = "", calibration_due: date | None = None
+    *,
+    code: str,
+    actor: User | None,
+    name: str = "",
+    kind: str = "",
+    calibration_due: date | None | _Unchanged = UNCHANGED,
 ) -> tuple[Tool, bool]:
     """Register a tool (or update a registered one's name, gauge type and calibration date); returns
-    (tool, created)."""
+    (tool, created). A calibration date not given is kept: an update never makes an overdue gauge usable
+    by accident; `None` given explicitly clears it."""
     code = (code or "").strip()
     if not code:
         raise DomainError("required", _("Give the tool a code."), "code")
+    due = None if calibration_due is UNCHANGED else calibration_due
     tool, created = Tool.objects.select_for_update().get_or_create(
-        code=code, defaults={"name": name or "", "kind": kind or "", "calibration_due": calibration_due}
+        code=code, defaults={"name": name or "", "kind": kind or "", "calibration_due": due}
     )
+    before = {"name": tool.name, "kind": tool.kind, "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None}
     if not created:
         tool.name = name or tool.name
         tool.kind = kind or tool.kind
-        tool.calibration_due = calibration_due
+        if calibration_due is not UNCHANGED:
+            tool.calibration_due = calibration_due
         tool.save()
+    after = {"name": tool.name, "kind": tool.kind, "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None}
     audit.record(
         actor=actor,
         action="tool.registered" if created else "tool.updated",
         subject=tool,
         summary=code,
-        data={"calibration_due": calibration_due.isoformat() if calibration_due else None, "kind": tool.kind},
+        data={"after": after} if created else {"before": before, "after": after},
     )
     return tool, created
 

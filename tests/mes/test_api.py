@@ -58,6 +58,10 @@ def test_integration_sets_up_the_line(api, released_c):
     answer = api.post(
         "/api/v1/qualifications", {"username": "plm-adapter", "qualification": "ESD-1"}, format="json"
     )
+    assert (answer.status_code, answer.json()["errors"][0]["code"]) == (403, "self_grant")
+    answer = api.post(
+        "/api/v1/qualifications", {"username": "erik", "qualification": "ESD-1"}, format="json"
+    )
     assert answer.status_code == 201
     answer = api.post(
         "/api/v1/work-orders", {"number": "WO-9", "part_number": "100-200", "quantity": 2}, format="json"

@@ -143,3 +143,49 @@ def test_the_database_refuses_a_negative_remaining_quantity(line):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         MaterialLot.objects.filter(pk=line.screws.pk).update(quantity_remaining=-1)
+
+
+@pytest.mark.invariant(11)
+def test_updating_a_tool_without_a_date_keeps_its_calibration_date(engineer):
+    from datetime import date
+
+    from mes.services.tools import register_tool
+
+    register_tool(code="TD-X", calibration_due=date(2020, 1, 1), actor=engineer)
+    tool, created = register_tool(code="TD-X", name="renamed", actor=engineer)
+    assert (created, tool.name, tool.calibration_due) == (False, "renamed", date(2020, 1, 1))
+    cleared, _created = register_tool(code="TD-X", calibration_due=None, actor=engineer)
+    assert cleared.calibration_due is None
+
+
+def test_the_api_keeps_the_calibration_date_when_it_is_left_out(engineer):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(engineer)
+    client.post("/api/v1/tools", {"code": "TD-Y", "calibration_due": "2020-01-01"}, format="json")
+    response = client.post("/api/v1/tools", {"code": "TD-Y", "name": "renamed"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["calibration_due"] == "2020-01-01"
+
+
+@pytest.mark.invariant(11)
+def test_nobody_grants_a_qualification_to_themselves(engineer):
+    from mes.core.errors import DomainError
+    from mes.models import QualificationGrant
+    from mes.services.qualifications import grant_qualification
+
+    with pytest.raises(DomainError) as refused:
+        grant_qualification(user=engineer, qualification="ESD-1", actor=engineer)
+    assert (refused.value.code, refused.value.status) == ("self_grant", 403)
+    assert QualificationGrant.objects.count() == 0
+
+
+def test_a_renewal_without_a_date_keeps_the_expiry(engineer, operator):
+    from datetime import date
+
+    from mes.services.qualifications import grant_qualification
+
+    grant_qualification(user=operator, qualification="ESD-1", actor=engineer, expires_on=date(2027, 1, 31))
+    grant, created = grant_qualification(user=operator, qualification="ESD-1", actor=engineer)
+    assert (created, grant.expires_on) == (False, date(2027, 1, 31))
