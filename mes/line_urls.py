@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mes.views import help, station, step, tablets
+from mes.views import as_built, help, station, step, tablets
 
 app_name = "mes"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("units/<str:serial>/scan", step.step_scan, name="step-scan"),
     path("units/<str:serial>/result", step.step_result, name="step-result"),
     path("units/<str:serial>/sign-off", step.step_sign_off, name="step-sign-off"),
+    path("units/<str:serial>/as-built", as_built.unit_as_built, name="unit-as-built"),
+    path("units/<str:serial>/as-built.pdf", as_built.unit_as_built_pdf, name="unit-as-built-pdf"),
     path("tablets/", tablets.tablet_list, name="tablet-list"),
     path("tablets/<int:binding_id>/revoke", tablets.tablet_revoke, name="tablet-revoke"),
     path("help-calls/", help.help_board, name="help-board"),
