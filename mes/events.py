@@ -26,6 +26,7 @@ WORK_ORDER_COMPLETED = "work_order.completed"
 TOOL_SCANNED = "tool.scanned"
 HELP_CALLED = "help.called"
 UNIT_ECO_DECIDED = "unit.eco_decided"
+AS_BUILT_READY = "as_built.ready"
 UNIT_REVISION_REBOUND = "unit.revision_rebound"
 
 

@@ -388,7 +388,9 @@ def _complete_work_order_if_done(work_order: WorkOrder, *, actor: User | None) -
     )
 
 
-@transaction.atomic
+COUNTERSIGNATURE_REFUSALS = frozenset({"countersignature_invalid", "countersigner_not_inspector", "countersigner_is_operator"})
+
+
 def sign_off_step(
     *,
     unit: Unit,
@@ -400,8 +402,34 @@ def sign_off_step(
     """Close the unit's current step (invariant 3); return the next step, or None when the unit is complete.
 
     Refused while anything is missing (every item its own error, 409), on hold, without the
-    inspector's countersignature where the step asks for one (checked now, by password).
+    inspector's countersignature where the step asks for one (checked now, by password). The
+    countersignature is an electronic signature bound to the sign-off; a refused one is logged
+    even though nothing else is written.
     """
+    try:
+        return _sign_off_step(unit=unit, step=step, actor=actor, station=station, countersigner=countersigner)
+    except DomainError as error:
+        if error.code in COUNTERSIGNATURE_REFUSALS and countersigner is not None:
+            from mes.core import signatures
+
+            signatures.record_refusal(
+                error=signatures.SignatureRefused(error.code, error.message, username=countersigner.username),
+                subject=unit if isinstance(unit, Unit) else ("mes.unit", str(unit)),
+                carried_by=actor,
+                station=station.code if station is not None else "",
+            )
+        raise
+
+
+@transaction.atomic
+def _sign_off_step(
+    *,
+    unit: Unit,
+    step: Step | int,
+    actor: User,
+    station: Station | None,
+    countersigner: Countersignature | None = None,
+) -> Step | None:
     from mes import selectors
 
     unit, step, station = lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
@@ -418,6 +446,26 @@ def sign_off_step(
         countersigned_by=inspector,
         station=station,
     )
+    if inspector is not None:
+        from mes.core import signatures
+        from mes.core.models import SignatureMeaning
+
+        signatures.sign(
+            signer=inspector,
+            meaning=SignatureMeaning.REVIEWED,
+            subject=sign_off,
+            carried_by=actor,
+            station=station.code,
+            content={
+                "act": "step_countersignature",
+                "unit": unit.serial,
+                "revision": {"id": unit.revision_id, "revision": unit.revision.revision},
+                "step": {"id": step.pk, "position": step.position, "title": step.title},
+                "attempt": sign_off.attempt,
+                "operator": actor.username,
+                "signed_off_at": sign_off.occurred_at,
+            },
+        )
     UnitEvent.objects.create(
         unit=unit,
         kind=UnitEventKind.STEP_SIGNED_OFF,
@@ -474,6 +522,13 @@ def sign_off_step(
         )
         events.emit(
             events.UNIT_COMPLETED, subject=events.unit_subject(unit), actor=actor, data=events.unit_data(unit)
+        )
+        # The as-built record of a completed unit is final from now on (invariant 6).
+        events.emit(
+            events.AS_BUILT_READY,
+            subject=events.unit_subject(unit),
+            actor=actor,
+            data=events.unit_data(unit, as_built="/api/v1/units/{}/as-built".format(unit.serial)),
         )
         _complete_work_order_if_done(unit.work_order, actor=actor)
         return None

@@ -405,5 +405,5 @@ def test_query_counts_do_not_grow_with_the_revision(bot, line, engineer, release
         "scan": (201, 16),
         "result": (201, 13),
         "refused_sign_off": (409, 14),
-        "sign_off": (200, 23),
+        "sign_off": (200, 24),
     }

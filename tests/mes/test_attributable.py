@@ -29,10 +29,11 @@ def test_every_write_of_a_unit_is_attributed_to_an_identity_a_time_and_the_stati
     actions = [entry.action for entry in entries]
     assert actions == [
         "unit.started", "lot.consumed", "step.signed_off", "lot.consumed", "lot.consumed", "tool.scanned",
-        "result.recorded", "result.recorded", "step.signed_off", "ncr.raised",
+        "result.recorded", "result.recorded", "signature.signed", "step.signed_off", "ncr.raised",
     ]
     for entry in entries:
         assert entry.actor_id in (operator.pk, inspector.pk), entry.action  # who
+        assert entry.actor_id == (inspector.pk if entry.action in ("signature.signed", "ncr.raised") else operator.pk)
         assert entry.occurred_at >= before  # when, by the server's clock
         assert entry.action and entry.subject_type and entry.subject_id  # what
     line_entries = [entry for entry in entries if entry.action != "ncr.raised"]

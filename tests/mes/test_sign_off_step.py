@@ -179,3 +179,30 @@ def test_after_a_rework_the_following_steps_are_executed_again_as_new_entries(at
         ("result_missing", "characteristics/VIS1"),
         ("tool_missing", "tools/TD-0.6"),
     ]
+
+
+@pytest.mark.invariant(7)
+def test_the_countersignature_is_an_electronic_signature_bound_to_the_sign_off(at_step2, operator, inspector):
+    from mes.core.models import Signature
+    from mes.core.signatures import is_intact
+
+    complete_step2(at_step2, operator)
+    unit_services.sign_off_step(
+        unit=at_step2.unit, step=at_step2.step2, actor=operator, station=at_step2.station,
+        countersigner=countersignature(inspector),
+    )
+    sign_off = StepSignOff.objects.get(unit=at_step2.unit, step=at_step2.step2)
+    signature = Signature.objects.get(subject_type="mes.stepsignoff", subject_id=str(sign_off.pk))
+    assert (signature.signer_id, signature.meaning, signature.carried_by_id) == (inspector.pk, "reviewed", operator.pk)
+    assert signature.content["step"]["position"] == 2 and is_intact(signature)
+
+
+def test_a_refused_countersignature_is_logged_and_signs_nothing(at_step2, operator, inspector):
+    from mes.core.models import AuditEntry, Signature
+
+    complete_step2(at_step2, operator)
+    error = refuse_sign_off(at_step2, operator, countersigner=Countersignature(username="ines", password="not-it-at-all"))
+    assert error.code == "countersignature_invalid"
+    assert Signature.objects.count() == 0
+    refusal = AuditEntry.objects.get(action="signature.refused")
+    assert (refusal.actor_id, refusal.data["username"], refusal.station) == (operator.pk, "ines", "ST-1")
