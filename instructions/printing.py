@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from instructions.choices import RevisionStatus
 from instructions.selectors import revision_detail
+from mes.core.documents import offline_url_fetcher
 from mes.core.models import RenderedDocument
 
 KIND = "revision-instructions"
@@ -55,4 +56,4 @@ def revision_pdf(document: RenderedDocument) -> bytes:
 
     with translation.override(document.variant or settings.LANGUAGE_CODE):
         html = revision_html(int(document.subject_id))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, url_fetcher=offline_url_fetcher()).write_pdf()

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from instructions.printing import css_string
+from mes.core.documents import offline_url_fetcher
 from mes.core.models import RenderedDocument
 from quality.selectors import ncr_context
 
@@ -55,4 +56,4 @@ def ncr_pdf(document: RenderedDocument) -> bytes:
 
     with translation.override(document.variant or settings.LANGUAGE_CODE):
         html = ncr_html(int(document.subject_id))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, url_fetcher=offline_url_fetcher()).write_pdf()

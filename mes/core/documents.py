@@ -67,3 +67,14 @@ def render_document(*, document_id: int, render: Callable[[RenderedDocument], by
         locked.finished_at = timezone.now()
         locked.save(update_fields=["file", "status", "source_hash", "finished_at"])
     return locked
+
+
+def offline_url_fetcher():
+    """WeasyPrint's fetcher limited to `data:` URLs, without redirects.
+
+    Printed documents hold untrusted text (release Markdown, NCR descriptions): an image URL
+    in it must never make the server fetch anything, on the network or from its own disk.
+    """
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)

@@ -13,6 +13,7 @@ from mes.celery import app as celery_app
 from mes.core.choices import DocumentStatus
 from mes.core.models import AuditEntry, RenderedDocument
 from tests.conftest import accept
+from tests.pdf import pdf_pages
 from tests.instructions.test_screens_revisions import _more_steps
 
 
@@ -23,14 +24,6 @@ def eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
-
-
-def pdf_pages(path: str) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", path, "-"], check=True, capture_output=True, text=True
-    ).stdout
-    # one line per page, whitespace collapsed: a long mark may wrap in its margin box
-    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
 def request_pdf(client, revision, capture):
@@ -140,6 +133,10 @@ def test_a_render_that_fails_is_reported_on_the_document(released_b, engineer, m
 def test_look_at_a_page(released_c, engineer, eager_celery, django_capture_on_commit_callbacks, tmp_path):
     """Renders page 1 as a PNG (pdftoppm) so a person can look at it; with THREADLINE_SCREENSHOTS=1
     it is kept as docs/screenshots/revision-pdf.png."""
+    import shutil
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed: apt-get install poppler-utils (as .ci/run does)")
     from instructions import tasks
     from mes.core import documents
 
