@@ -294,7 +294,9 @@ class AsBuiltRecord:
 
     def content(self) -> dict[str, Any]:
         """Everything but the hash, as plain data (the hashed content)."""
-        return {item.name: _plain(getattr(self, item.name)) for item in fields(self) if item.name != "record_hash"}
+        return {
+            item.name: _plain(getattr(self, item.name)) for item in fields(self) if item.name != "record_hash"
+        }
 
     def as_json(self) -> dict[str, Any]:
         """The canonical JSON form: decimals as text, times ISO 8601 with offset, and the hash."""
@@ -346,11 +348,17 @@ EXECUTED_STEP_RELATIONS = ("step__operation", "step__revision", "actor", "statio
 
 def as_built_record(unit: Unit) -> AsBuiltRecord:
     """The unit's as-built record, read in a fixed number of queries (12)."""
-    unit = Unit.objects.select_related("work_order", "revision__product", "station", "started_by").get(pk=unit.pk)
+    unit = Unit.objects.select_related("work_order", "revision__product", "station", "started_by").get(
+        pk=unit.pk
+    )
     decisions = list(
         EcoDecision.objects.filter(unit=unit)
         .select_related(
-            "from_revision__product", "to_revision__product", "reopened_from", "decided_by", "signature__signer"
+            "from_revision__product",
+            "to_revision__product",
+            "reopened_from",
+            "decided_by",
+            "signature__signer",
         )
         .order_by("decided_at", "id")
     )
@@ -360,7 +368,9 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
             unit=unit, kind=UnitEventKind.STATUS, after__in=[UnitStatus.COMPLETED, UnitStatus.SCRAPPED]
         ).select_related("actor", "station")
     }
-    bound_steps = list(Step.objects.filter(revision_id=unit.revision_id).select_related("operation", "revision"))
+    bound_steps = list(
+        Step.objects.filter(revision_id=unit.revision_id).select_related("operation", "revision")
+    )
     consumptions = list(
         Consumption.objects.filter(unit=unit).select_related("lot", *EXECUTED_STEP_RELATIONS).order_by("id")
     )
@@ -369,7 +379,9 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
         .select_related("characteristic", "gauge", *EXECUTED_STEP_RELATIONS)
         .order_by("id")
     )
-    tool_scans = list(ToolScan.objects.filter(unit=unit).select_related("tool", *EXECUTED_STEP_RELATIONS).order_by("id"))
+    tool_scans = list(
+        ToolScan.objects.filter(unit=unit).select_related("tool", *EXECUTED_STEP_RELATIONS).order_by("id")
+    )
     sign_offs = list(
         StepSignOff.objects.filter(unit=unit)
         .select_related("countersigned_by", *EXECUTED_STEP_RELATIONS)
@@ -386,7 +398,9 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
         .order_by("raised_at", "id")
     )
     lines = list(DispositionLine.objects.filter(disposition__ncr__unit=unit).order_by("id"))
-    disposition_ids = Disposition.objects.filter(ncr__unit=unit).annotate(key=Cast("pk", CharField())).values("key")
+    disposition_ids = (
+        Disposition.objects.filter(ncr__unit=unit).annotate(key=Cast("pk", CharField())).values("key")
+    )
     disposition_signatures = list(
         Signature.objects.filter(subject_type=DISPOSITION_SUBJECT_TYPE, subject_id__in=disposition_ids)
         .select_related("signer")
@@ -399,7 +413,9 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
         bound_steps=bound_steps,
         executed=[*consumptions, *results, *tool_scans, *sign_offs],
     )
-    _fill_attempts(steps, consumptions=consumptions, results=results, tool_scans=tool_scans, sign_offs=sign_offs)
+    _fill_attempts(
+        steps, consumptions=consumptions, results=results, tool_scans=tool_scans, sign_offs=sign_offs
+    )
     record = AsBuiltRecord(
         format=FORMAT,
         serial=unit.serial,
@@ -448,10 +464,14 @@ def _eco_decision(decision: EcoDecision) -> EcoDecisionEntry:
     )
 
 
-def _steps(*, unit: Unit, decisions: list[EcoDecision], bound_steps: list[Step], executed: list) -> list[StepEntry]:
+def _steps(
+    *, unit: Unit, decisions: list[EcoDecision], bound_steps: list[Step], executed: list
+) -> list[StepEntry]:
     """Every step of the bound revision, and each step of an earlier binding that was executed,
     ordered by binding (first bound revision first) and then by routing position."""
-    bindings = [decision.from_revision_id for decision in decisions if decision.decision == EcoDecisionKind.MIGRATE]
+    bindings = [
+        decision.from_revision_id for decision in decisions if decision.decision == EcoDecisionKind.MIGRATE
+    ]
     bindings.append(unit.revision_id)
     order = {revision_id: index for index, revision_id in enumerate(dict.fromkeys(bindings))}
     entries = {step.pk: _step_entry(step, bound=True) for step in bound_steps}
@@ -461,7 +481,8 @@ def _steps(*, unit: Unit, decisions: list[EcoDecision], bound_steps: list[Step],
     revision_of = {step.pk: step.revision_id for step in bound_steps}
     revision_of.update({row.step_id: row.step.revision_id for row in executed})
     return sorted(
-        entries.values(), key=lambda entry: (order.get(revision_of[entry.id], len(order)), entry.position, entry.id)
+        entries.values(),
+        key=lambda entry: (order.get(revision_of[entry.id], len(order)), entry.position, entry.id),
     )
 
 

@@ -63,7 +63,11 @@ def as_built_html(record: AsBuiltRecord) -> str:
     )
     return render_to_string(
         "print/as_built.html",
-        {"record": record, "mark": final_mark(record), "page_css": mark_safe(page_css)},  # escaped CSS strings
+        {
+            "record": record,
+            "mark": final_mark(record),
+            "page_css": mark_safe(page_css),
+        },  # escaped CSS strings
     )
 
 

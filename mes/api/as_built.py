@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mes.as_built import as_built_record, get_unit_for_as_built
-from mes.core.choices import DocumentStatus
 from mes.core.api.endpoints import api_endpoint
+from mes.core.choices import DocumentStatus
 from mes.core.permissions import VIEW_UNIT
 from mes.services.as_built import request_as_built_pdf
 
@@ -31,7 +31,9 @@ class PdfRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-PERSON = inline_serializer("AsBuiltPerson", {"username": serializers.CharField(), "name": serializers.CharField()})
+PERSON = inline_serializer(
+    "AsBuiltPerson", {"username": serializers.CharField(), "name": serializers.CharField()}
+)
 REVISION = inline_serializer(
     "AsBuiltRevision",
     {
@@ -66,16 +68,17 @@ AS_BUILT = inline_serializer(
         "revision_bound_at": serializers.DateTimeField(allow_null=True),
         "eco_decisions": serializers.ListField(
             child=serializers.JSONField(),
-            help_text="decision, rebound, from_revision, to_revision, reason, reopened_from_step, decided_at, "
-            "decided_by, signature (printed_name, username, meaning, signed_at, content_hash)",
+            help_text="decision, rebound, from_revision, to_revision, reason, reopened_from_step, "
+            "decided_at, decided_by, signature (printed_name, username, meaning, signed_at, content_hash)",
         ),
         "started": MILESTONE,
         "completed": MILESTONE,
         "scrapped": MILESTONE,
         "steps": serializers.ListField(
             child=serializers.JSONField(),
-            help_text="In routing order: id, revision, bound, position, title, operation, work_center, sign_off_by, "
-            "attempts[] (number, consumptions[], results[] with replaces/replaced_by, tool_scans[], sign_off)",
+            help_text="In routing order: id, revision, bound, position, title, operation, work_center, "
+            "sign_off_by, attempts[] (number, consumptions[], results[] with replaces/replaced_by, "
+            "tool_scans[], sign_off)",
         ),
         "holds": serializers.ListField(child=serializers.JSONField()),
         "ncrs": serializers.ListField(
@@ -99,9 +102,9 @@ ERRORS = {code: OpenApiTypes.OBJECT for code in (401, 403, 404)}
 @extend_schema(
     operation_id="unit_as_built",
     summary="The unit's as-built record",
-    description="Revision bound (and every ECO decision), each step's attempts with consumptions, results, tool "
-    "scans and sign-offs, holds, NCRs with dispositions and signatures. Readable in progress (is_final false); "
-    "record_hash tells versions apart.",
+    description="Revision bound (and every ECO decision), each step's attempts with consumptions, results, "
+    "tool scans and sign-offs, holds, NCRs with dispositions and signatures. Readable in progress "
+    "(is_final false); record_hash tells versions apart.",
     request=None,
     responses={200: AS_BUILT, **ERRORS},
 )

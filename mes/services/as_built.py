@@ -9,7 +9,9 @@ from mes.models import Unit
 from mes.printing import KIND, variant_of
 
 
-def as_built_document(*, unit: Unit, record: AsBuiltRecord, requested_by: User | None = None) -> RenderedDocument | None:
+def as_built_document(
+    *, unit: Unit, record: AsBuiltRecord, requested_by: User | None = None
+) -> RenderedDocument | None:
     """The newest ready or pending PDF of exactly this record version (of `requested_by` when given)."""
     documents = RenderedDocument.objects.filter(
         kind=KIND,
@@ -22,7 +24,9 @@ def as_built_document(*, unit: Unit, record: AsBuiltRecord, requested_by: User |
     return documents.order_by("-status", "-id").first()  # "ready" sorts after "pending": ready first
 
 
-def request_as_built_pdf(*, unit: Unit, record: AsBuiltRecord, actor: User, reuse_any: bool) -> RenderedDocument:
+def request_as_built_pdf(
+    *, unit: Unit, record: AsBuiltRecord, actor: User, reuse_any: bool
+) -> RenderedDocument:
     """The PDF of this record version: the one made or being made (anyone's when `reuse_any`,
     else the actor's own), or a new request rendered by `mes.tasks.render_as_built_pdf`."""
     from mes import tasks

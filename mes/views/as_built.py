@@ -30,9 +30,15 @@ def unit_as_built(request: HtmxHttpRequest, serial: str) -> HttpResponse:
 def unit_as_built_pdf(request: HtmxHttpRequest, serial: str) -> HttpResponse:
     """Ask for the PDF of the record as it is now; the answer polls the document's status."""
     unit = _unit(request, serial)
-    document = request_as_built_pdf(unit=unit, record=as_built_record(unit), actor=request.user, reuse_any=False)
+    document = request_as_built_pdf(
+        unit=unit, record=as_built_record(unit), actor=request.user, reuse_any=False
+    )
     if request.htmx:
         return render_page(
-            request, "core/document_status.html", {"document": document}, partial="document-status", status=202
+            request,
+            "core/document_status.html",
+            {"document": document},
+            partial="document-status",
+            status=202,
         )
     return redirect("document-status", document.pk)

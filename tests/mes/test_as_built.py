@@ -50,7 +50,11 @@ def at(moment) -> str:
 
 def sign_off_step2(line, operator, inspector):
     unit_services.sign_off_step(
-        unit=line.unit, step=line.step2, actor=operator, station=line.station, countersigner=countersignature(inspector)
+        unit=line.unit,
+        step=line.step2,
+        actor=operator,
+        station=line.station,
+        countersigner=countersignature(inspector),
     )
 
 
@@ -61,13 +65,23 @@ def built(at_step2, operator, inspector):
     line = at_step2
     ncr = out_of_tolerance(line, operator)
     dispositions.disposition_ncr(
-        ncr=ncr, decision="rework", rework_steps=[line.step2.pk], reason="Torque far beyond limit",
-        signatures=[sig(inspector)], actor=inspector,
+        ncr=ncr,
+        decision="rework",
+        rework_steps=[line.step2.pk],
+        reason="Torque far beyond limit",
+        signatures=[sig(inspector)],
+        actor=inspector,
     )
     complete_step2(line, operator)
     results.record_result(
-        unit=line.unit, step=line.step2, characteristic_code="TQ1", value="0.62", gauge="G-TQ-1",
-        actor=operator, station=line.station, reason="Re-measured",
+        unit=line.unit,
+        step=line.step2,
+        characteristic_code="TQ1",
+        value="0.62",
+        gauge="G-TQ-1",
+        actor=operator,
+        station=line.station,
+        reason="Re-measured",
     )
     sign_off_step2(line, operator, inspector)
     line.unit.refresh_from_db()
@@ -92,20 +106,55 @@ def test_a_built_unit_record_is_exactly_what_happened(built, operator, inspector
     revision = unit.revision
     station = "ST-1"
 
-    def result(row, *, code, name, kind, value, passed, in_tolerance, limits, gauge, replaces=None, replaced_by=None, reason=""):
+    def result(
+        row,
+        *,
+        code,
+        name,
+        kind,
+        value,
+        passed,
+        in_tolerance,
+        limits,
+        gauge,
+        replaces=None,
+        replaced_by=None,
+        reason="",
+    ):
         nominal, lower, upper, measure = limits
         return {
-            "id": row.pk, "characteristic": code, "name": name, "kind": kind, "value": value, "passed": passed,
-            "in_tolerance": in_tolerance, "nominal": nominal, "lower": lower, "upper": upper, "unit": measure,
-            "gauge": gauge, "by": who(operator), "at": at(row.occurred_at), "station": station,
-            "replaces": replaces, "replaced_by": replaced_by, "reason": reason,
+            "id": row.pk,
+            "characteristic": code,
+            "name": name,
+            "kind": kind,
+            "value": value,
+            "passed": passed,
+            "in_tolerance": in_tolerance,
+            "nominal": nominal,
+            "lower": lower,
+            "upper": upper,
+            "unit": measure,
+            "gauge": gauge,
+            "by": who(operator),
+            "at": at(row.occurred_at),
+            "station": station,
+            "replaces": replaces,
+            "replaced_by": replaced_by,
+            "reason": reason,
         }
 
     def consumption(row, *, lot, part_number, part_revision, quantity):
         return {
-            "id": row.pk, "lot": lot, "part_number": part_number, "part_revision": part_revision,
-            "quantity": quantity, "by": who(operator), "at": at(row.occurred_at), "station": station,
-            "corrects": None, "reason": "",
+            "id": row.pk,
+            "lot": lot,
+            "part_number": part_number,
+            "part_revision": part_revision,
+            "quantity": quantity,
+            "by": who(operator),
+            "at": at(row.occurred_at),
+            "station": station,
+            "corrects": None,
+            "reason": "",
         }
 
     torque = ("0.6", "0.55", "0.65", "N.m")
@@ -118,7 +167,10 @@ def test_a_built_unit_record_is_exactly_what_happened(built, operator, inspector
         "product": {"part_number": "100-200", "name": "Pump controller"},
         "work_order": "WO-1",
         "revision": {
-            "id": revision.pk, "part_number": "100-200", "revision": "C", "release_id": "ECO-1042",
+            "id": revision.pk,
+            "part_number": "100-200",
+            "revision": "C",
+            "release_id": "ECO-1042",
             "content_sha256": revision.content_sha256,
         },
         "revision_bound_at": at(unit.revision_bound_at),
@@ -128,28 +180,58 @@ def test_a_built_unit_record_is_exactly_what_happened(built, operator, inspector
         "scrapped": None,
         "steps": [
             {
-                "id": step1.pk, "revision": "C", "bound": True, "position": 1, "title": "Place PCB in housing",
-                "operation": "OP10", "work_center": "ASSY-1", "sign_off_by": "operator",
+                "id": step1.pk,
+                "revision": "C",
+                "bound": True,
+                "position": 1,
+                "title": "Place PCB in housing",
+                "operation": "OP10",
+                "work_center": "ASSY-1",
+                "sign_off_by": "operator",
                 "attempts": [
                     {
                         "number": 1,
-                        "consumptions": [consumption(pcb, lot="PCB-0001", part_number="200-010", part_revision="B", quantity="1")],
+                        "consumptions": [
+                            consumption(
+                                pcb, lot="PCB-0001", part_number="200-010", part_revision="B", quantity="1"
+                            )
+                        ],
                         "results": [],
                         "tool_scans": [],
-                        "sign_off": {"by": who(operator), "countersigned_by": None, "at": at(signed1.occurred_at), "station": station},
+                        "sign_off": {
+                            "by": who(operator),
+                            "countersigned_by": None,
+                            "at": at(signed1.occurred_at),
+                            "station": station,
+                        },
                     }
                 ],
             },
             {
-                "id": step2.pk, "revision": "C", "bound": True, "position": 2, "title": "Fasten PCB",
-                "operation": "OP10", "work_center": "ASSY-1", "sign_off_by": "operator+inspector",
+                "id": step2.pk,
+                "revision": "C",
+                "bound": True,
+                "position": 2,
+                "title": "Fasten PCB",
+                "operation": "OP10",
+                "work_center": "ASSY-1",
+                "sign_off_by": "operator+inspector",
                 "attempts": [
                     {
                         "number": 1,
                         "consumptions": [],
                         "results": [
-                            result(tq_out, code="TQ1", name="Screw torque", kind="variable", value="0.9", passed=None,
-                                   in_tolerance=False, limits=torque, gauge="G-TQ-1"),
+                            result(
+                                tq_out,
+                                code="TQ1",
+                                name="Screw torque",
+                                kind="variable",
+                                value="0.9",
+                                passed=None,
+                                in_tolerance=False,
+                                limits=torque,
+                                gauge="G-TQ-1",
+                            ),
                         ],
                         "tool_scans": [],
                         "sign_off": None,
@@ -157,47 +239,125 @@ def test_a_built_unit_record_is_exactly_what_happened(built, operator, inspector
                     {
                         "number": 2,
                         "consumptions": [
-                            consumption(screws, lot="SCR-1", part_number="300-550", part_revision="A", quantity="4"),
-                            consumption(locker, lot="TL-1", part_number="300-900", part_revision="A", quantity="0.2"),
+                            consumption(
+                                screws, lot="SCR-1", part_number="300-550", part_revision="A", quantity="4"
+                            ),
+                            consumption(
+                                locker, lot="TL-1", part_number="300-900", part_revision="A", quantity="0.2"
+                            ),
                         ],
                         "results": [
-                            result(tq_first, code="TQ1", name="Screw torque", kind="variable", value="0.61", passed=None,
-                                   in_tolerance=True, limits=torque, gauge="G-TQ-1", replaced_by=tq_again.pk),
-                            result(vis, code="VIS1", name="No lifted pads or cracks", kind="attribute", value=None,
-                                   passed=True, in_tolerance=True, limits=no_limits, gauge=None),
-                            result(tq_again, code="TQ1", name="Screw torque", kind="variable", value="0.62", passed=None,
-                                   in_tolerance=True, limits=torque, gauge="G-TQ-1", replaces=tq_first.pk,
-                                   reason="Re-measured"),
+                            result(
+                                tq_first,
+                                code="TQ1",
+                                name="Screw torque",
+                                kind="variable",
+                                value="0.61",
+                                passed=None,
+                                in_tolerance=True,
+                                limits=torque,
+                                gauge="G-TQ-1",
+                                replaced_by=tq_again.pk,
+                            ),
+                            result(
+                                vis,
+                                code="VIS1",
+                                name="No lifted pads or cracks",
+                                kind="attribute",
+                                value=None,
+                                passed=True,
+                                in_tolerance=True,
+                                limits=no_limits,
+                                gauge=None,
+                            ),
+                            result(
+                                tq_again,
+                                code="TQ1",
+                                name="Screw torque",
+                                kind="variable",
+                                value="0.62",
+                                passed=None,
+                                in_tolerance=True,
+                                limits=torque,
+                                gauge="G-TQ-1",
+                                replaces=tq_first.pk,
+                                reason="Re-measured",
+                            ),
                         ],
                         "tool_scans": [
-                            {"id": tool_scan.pk, "tool": "TD-0.6", "name": "Torque driver 0.6", "by": who(operator),
-                             "at": at(tool_scan.occurred_at), "station": station},
+                            {
+                                "id": tool_scan.pk,
+                                "tool": "TD-0.6",
+                                "name": "Torque driver 0.6",
+                                "by": who(operator),
+                                "at": at(tool_scan.occurred_at),
+                                "station": station,
+                            },
                         ],
-                        "sign_off": {"by": who(operator), "countersigned_by": who(inspector), "at": at(signed2.occurred_at), "station": station},
+                        "sign_off": {
+                            "by": who(operator),
+                            "countersigned_by": who(inspector),
+                            "at": at(signed2.occurred_at),
+                            "station": station,
+                        },
                     },
                 ],
             },
         ],
         "holds": [
             {
-                "id": hold.pk, "kind": "ncr", "status": "released", "reason": hold.reason, "lot": None, "step": 2,
-                "ncrs": [disposition.ncr.number], "placed_at": at(hold.placed_at), "placed_by": who(operator), "station": station,
-                "released_at": at(hold.released_at), "released_by": who(inspector), "release_reason": "{}: Torque far beyond limit".format(disposition.ncr.number),
+                "id": hold.pk,
+                "kind": "ncr",
+                "status": "released",
+                "reason": hold.reason,
+                "lot": None,
+                "step": 2,
+                "ncrs": [disposition.ncr.number],
+                "placed_at": at(hold.placed_at),
+                "placed_by": who(operator),
+                "station": station,
+                "released_at": at(hold.released_at),
+                "released_by": who(inspector),
+                "release_reason": "{}: Torque far beyond limit".format(disposition.ncr.number),
             }
         ],
         "ncrs": [
             {
-                "number": disposition.ncr.number, "status": "dispositioned", "source": "out_of_tolerance",
-                "description": disposition.ncr.description, "step": 2, "characteristic": "TQ1", "value": "0.9",
-                "lot": None, "parent": None, "raised_at": at(disposition.ncr.raised_at), "raised_by": who(operator),
-                "station": station, "decision": "rework",
+                "number": disposition.ncr.number,
+                "status": "dispositioned",
+                "source": "out_of_tolerance",
+                "description": disposition.ncr.description,
+                "step": 2,
+                "characteristic": "TQ1",
+                "value": "0.9",
+                "lot": None,
+                "parent": None,
+                "raised_at": at(disposition.ncr.raised_at),
+                "raised_by": who(operator),
+                "station": station,
+                "decision": "rework",
                 "disposition": {
-                    "reason": "Torque far beyond limit", "decided_at": at(disposition.decided_at),
-                    "decided_by": who(inspector), "content_hash": disposition.content_hash,
-                    "lines": [{"decision": "rework", "quantity": None, "rework_steps": [step2.pk], "repair_note": "", "rtv_reference": ""}],
+                    "reason": "Torque far beyond limit",
+                    "decided_at": at(disposition.decided_at),
+                    "decided_by": who(inspector),
+                    "content_hash": disposition.content_hash,
+                    "lines": [
+                        {
+                            "decision": "rework",
+                            "quantity": None,
+                            "rework_steps": [step2.pk],
+                            "repair_note": "",
+                            "rtv_reference": "",
+                        }
+                    ],
                     "signatures": [
-                        {"printed_name": "Ines Inspector (ines)", "username": "ines", "meaning": "approved",
-                         "signed_at": at(signature.signed_at), "content_hash": disposition.content_hash}
+                        {
+                            "printed_name": "Ines Inspector (ines)",
+                            "username": "ines",
+                            "meaning": "approved",
+                            "signed_at": at(signature.signed_at),
+                            "content_hash": disposition.content_hash,
+                        }
                     ],
                 },
             }
@@ -212,8 +372,16 @@ def test_an_unfinished_unit_is_readable_but_not_final(at_step2):
     # when its record is read
     record = as_built_record(at_step2.unit)
     # then it is marked not final, with what is done so far and nothing made up
-    assert (record.status, record.is_final, record.completed, record.scrapped) == ("in_progress", False, None, None)
-    assert [(step.position, [attempt.number for attempt in step.attempts]) for step in record.steps] == [(1, [1]), (2, [])]
+    assert (record.status, record.is_final, record.completed, record.scrapped) == (
+        "in_progress",
+        False,
+        None,
+        None,
+    )
+    assert [(step.position, [attempt.number for attempt in step.attempts]) for step in record.steps] == [
+        (1, [1]),
+        (2, []),
+    ]
 
 
 def test_the_hash_changes_with_the_record_and_only_with_it(at_step2, operator):
@@ -223,7 +391,9 @@ def test_the_hash_changes_with_the_record_and_only_with_it(at_step2, operator):
     again = as_built_record(at_step2.unit).record_hash
     from mes.services import scans
 
-    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
     after_scan = as_built_record(at_step2.unit).record_hash
     # then the same content hashes the same, and new content differently
     assert first == again
@@ -272,7 +442,9 @@ def test_the_api_answers_the_record_as_json(built, api):
 def pdf_pages(content: bytes, tmp_path) -> list[str]:
     path = tmp_path / "as-built.pdf"
     path.write_bytes(content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
@@ -289,7 +461,11 @@ def test_the_pdf_is_made_in_celery_then_served_and_marked_final_on_every_page(
     assert first.status_code == 202
     assert first["Retry-After"] == "2"
     assert first.json() == {"status": "pending", "document": document.pk, "retry_after": 2}
-    assert (document.kind, document.subject_id, document.variant) == (KIND, str(built.unit.pk), record.record_hash[:40])
+    assert (document.kind, document.subject_id, document.variant) == (
+        KIND,
+        str(built.unit.pk),
+        record.record_hash[:40],
+    )
     # and the task made it: a later GET serves it, asking for nothing new
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY
@@ -299,7 +475,9 @@ def test_the_pdf_is_made_in_celery_then_served_and_marked_final_on_every_page(
     assert RenderedDocument.objects.count() == 1
     pages = pdf_pages(b"".join(second.streaming_content), tmp_path)
     for number, page in enumerate(pages, start=1):
-        assert "PC-01000 · 100-200 Pump controller · rev C · record {}".format(record.record_hash[:12]) in page
+        assert (
+            "PC-01000 · 100-200 Pump controller · rev C · record {}".format(record.record_hash[:12]) in page
+        )
         assert "FINAL" in page and "NOT FINAL" not in page
         assert "Page {} of {}".format(number, len(pages)) in page
     text = " ".join(pages)
@@ -325,7 +503,9 @@ def test_an_unfinished_unit_pdf_says_not_final_on_every_page(
         assert "Page {} of {}".format(number, len(pages)) in page
 
 
-def test_a_new_record_version_asks_for_a_new_pdf(at_step2, api, operator, eager_celery, django_capture_on_commit_callbacks):
+def test_a_new_record_version_asks_for_a_new_pdf(
+    at_step2, api, operator, eager_celery, django_capture_on_commit_callbacks
+):
     # given the PDF of a unit at step 2, made
     with django_capture_on_commit_callbacks(execute=True):
         api.get(as_built_url(at_step2.unit, pdf=True))
@@ -333,7 +513,9 @@ def test_a_new_record_version_asks_for_a_new_pdf(at_step2, api, operator, eager_
     # when the unit moves on and the PDF is asked for again
     from mes.services import scans
 
-    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
     response = api.get(as_built_url(at_step2.unit, pdf=True))
     # then the old PDF is not served for the new record: a new one is asked for
     assert response.status_code == 202
@@ -348,7 +530,9 @@ def test_a_record_changed_before_the_render_fails_rather_than_print_other_conten
     from mes.services import scans
     from mes.tasks import render_as_built_pdf
 
-    scans.record_scan(unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station)
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
     render_as_built_pdf(document.pk)
     # then the document failed, with a reason, and carries no file
     document.refresh_from_db()
@@ -358,7 +542,8 @@ def test_a_record_changed_before_the_render_fails_rather_than_print_other_conten
 
 
 @pytest.mark.parametrize(
-    "url_case", ["http://127.0.0.1:9/x.png", "https://example.com/a.css", "file:///etc/passwd", "ftp://example.com/x"]
+    "url_case",
+    ["http://127.0.0.1:9/x.png", "https://example.com/a.css", "file:///etc/passwd", "ftp://example.com/x"],
 )
 def test_the_url_fetcher_refuses_every_url_but_data(url_case):
     fetcher = data_only_url_fetcher()
@@ -466,4 +651,3 @@ def test_the_screen_pdf_button_asks_and_polls(
     assert (document.status, document.requested_by) == (DocumentStatus.READY, inspector)
     status = client.get(reverse("document-status", args=[document.pk]), headers={"HX-Request": "true"})
     assert reverse("document-download", args=[document.pk]) in status.text
-
