@@ -257,4 +257,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Domain settings.
 THREADLINE_GS1_GROUP_SEPARATOR_REPLACEMENTS = env_list("GS1_GROUP_SEPARATOR_REPLACEMENTS", ["|", "^"])
+# Addresses webhooks may not reach: the server itself and cloud metadata. Plant networks
+# (10/8, 172.16/12, 192.168/16) stay reachable: on-premises ERPs live there.
+THREADLINE_WEBHOOK_BLOCKED_NETWORKS = env_list(
+    "WEBHOOK_BLOCKED_NETWORKS", ["127.0.0.0/8", "::1/128", "0.0.0.0/8", "169.254.0.0/16", "fe80::/10", "100.100.100.200/32"]
+)
+for _network in THREADLINE_WEBHOOK_BLOCKED_NETWORKS:
+    try:
+        __import__("ipaddress").ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "WEBHOOK_BLOCKED_NETWORKS holds {!r}, which is not a network such as 127.0.0.0/8.".format(_network)
+        ) from None
 THREADLINE_IDLE_TIMEOUT_SECONDS = env_int("IDLE_TIMEOUT_SECONDS", 300, minimum=30)

@@ -9,15 +9,18 @@ Receivers drop duplicates by the `Threadline-Event-Id` header (at-least-once).
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +34,38 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 TIMEOUT_SECONDS = 5
 MAX_BACKOFF = timedelta(hours=1)
+# A claimed delivery is not claimed again for this long, even if its worker dies mid-request.
+LEASE = timedelta(seconds=60)
+
+
+def _blocked_networks():
+    return [ipaddress.ip_network(item, strict=False) for item in settings.THREADLINE_WEBHOOK_BLOCKED_NETWORKS]
+
+
+def refused_address(url: str) -> str | None:
+    """The address a webhook URL resolves to that is not allowed (loopback, link-local and cloud
+    metadata by default: a webhook must not reach into the server itself), or None."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return None  # not resolvable now: the delivery will fail and be retried
+    blocked = _blocked_networks()
+    for address in sorted(addresses):
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if any(ip in network for network in blocked):
+            return address
+    return None
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A receiver answers; it does not send the relay elsewhere (a redirect could point inside)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, "redirect refused", headers, fp)
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 def event_body(event: OutboxEvent) -> dict:
@@ -60,6 +95,13 @@ def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise DomainError("invalid_url", _("The webhook URL must be an absolute http:// or https:// address."), "url")
+    address = refused_address(url)
+    if address is not None:
+        raise DomainError(
+            "webhook_address_refused",
+            _("The webhook URL points at {address}, an address webhooks may not reach. Use the receiver's own address.").format(address=address),
+            "url",
+        )
     if not isinstance(events, list) or not all(isinstance(item, str) and item for item in events):
         raise DomainError("invalid_events", _("'events' must be a list of event types such as unit.completed."), "events")
     secret = secrets.token_hex(32)
@@ -112,8 +154,11 @@ def _post(delivery: WebhookDelivery) -> Attempt:
             "Threadline-Signature": sign(body, delivery.webhook.secret),
         },
     )
+    address = refused_address(delivery.webhook.url)
+    if address is not None:
+        return Attempt(False, None, "address {} refused".format(address))
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https checked at creation)
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https checked at creation)
             return Attempt(200 <= response.status < 300, response.status, "")
     except urllib.error.HTTPError as error:
         return Attempt(False, error.code, "HTTP {}".format(error.code))
@@ -121,32 +166,40 @@ def _post(delivery: WebhookDelivery) -> Attempt:
         return Attempt(False, None, str(getattr(error, "reason", error))[:500])
 
 
+def _claim_next() -> WebhookDelivery | None:
+    """Take the next due delivery under a lease, in a short transaction of its own."""
+    with transaction.atomic():
+        delivery = (
+            _claim(
+                WebhookDelivery.objects.select_related("webhook", "event")
+                .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now(), webhook__is_active=True)
+                .order_by("next_attempt_at", "id")
+            )
+            .first()
+        )
+        if delivery is not None:
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() + LEASE)
+        return delivery
+
+
 def deliver_due(*, limit: int = BATCH) -> int:
-    """POST every due delivery once; returns how many were delivered now."""
+    """POST every due delivery once; returns how many were delivered now.
+
+    The HTTP request runs outside any transaction: no row lock or connection is held while a
+    slow receiver answers, and the lease keeps other workers off the delivery meanwhile.
+    """
     delivered = 0
     for _round in range(limit):
-        with transaction.atomic():
-            delivery = (
-                _claim(
-                    WebhookDelivery.objects.select_related("webhook", "event")
-                    .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now(), webhook__is_active=True)
-                    .order_by("next_attempt_at", "id")
-                )
-                .first()
-            )
-            if delivery is None:
-                return delivered
-            # The row stays locked while the request is in flight: another worker skips it.
-            attempt = _post(delivery)
-            delivery.attempts += 1
-            delivery.last_status_code = attempt.status_code
-            delivery.last_error = attempt.error
-            if attempt.delivered:
-                delivery.status = DeliveryStatus.DELIVERED
-                delivery.delivered_at = timezone.now()
-                delivered += 1
-            else:
-                delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-                logger.warning("webhook delivery %s failed (%s); retry at %s", delivery.pk, attempt.error, delivery.next_attempt_at)
-            delivery.save(update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at", "next_attempt_at"])
+        delivery = _claim_next()
+        if delivery is None:
+            return delivered
+        attempt = _post(delivery)
+        changes = {"attempts": delivery.attempts + 1, "last_status_code": attempt.status_code, "last_error": attempt.error}
+        if attempt.delivered:
+            changes.update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now())
+            delivered += 1
+        else:
+            changes.update(next_attempt_at=timezone.now() + backoff(delivery.attempts + 1))
+            logger.warning("webhook delivery %s failed (%s)", delivery.pk, attempt.error)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
     return delivered

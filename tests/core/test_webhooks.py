@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mes.core import outbox, webhooks
+from mes.core.errors import DomainError
 from mes.core.choices import Role
 from mes.core.models import DeliveryStatus, OutboxEvent, Webhook, WebhookDelivery
 from tests.conftest import api_client_for
@@ -52,6 +53,12 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture
+def loopback_allowed(settings):
+    """The receivers in these tests listen on 127.0.0.1, which webhooks may not reach by default."""
+    settings.THREADLINE_WEBHOOK_BLOCKED_NETWORKS = ["169.254.0.0/16"]
+
+
 def _emit(type="unit.completed", subject="unit:PC-01000"):
     with transaction.atomic():
         return outbox.emit(type, subject=subject, data={"serial": "PC-01000"})
@@ -85,7 +92,7 @@ def test_an_operator_cannot_register_a_webhook(operator):
 
 
 @pytest.mark.invariant(10)
-def test_each_event_is_delivered_signed_with_its_id(admin_user):
+def test_each_event_is_delivered_signed_with_its_id(admin_user, loopback_allowed):
     with Receiver() as receiver:
         hook, secret = webhooks.create_webhook(url=receiver.url, events=["unit.completed"], actor=admin_user)
         event = _emit()
@@ -101,7 +108,7 @@ def test_each_event_is_delivered_signed_with_its_id(admin_user):
 
 
 @pytest.mark.invariant(10)
-def test_a_failed_delivery_is_retried_with_backoff_until_a_2xx(admin_user):
+def test_a_failed_delivery_is_retried_with_backoff_until_a_2xx(admin_user, loopback_allowed):
     with Receiver(statuses=[500, 503, 204]) as receiver:
         webhooks.create_webhook(url=receiver.url, events=[], actor=admin_user)
         _emit()
@@ -121,7 +128,7 @@ def test_a_failed_delivery_is_retried_with_backoff_until_a_2xx(admin_user):
     assert len({headers["Threadline-Event-Id"] for headers, _body in receiver.received}) == 1
 
 
-def test_relaying_again_creates_no_second_delivery(admin_user):
+def test_relaying_again_creates_no_second_delivery(admin_user, loopback_allowed):
     webhooks.create_webhook(url="http://127.0.0.1:9/unused", events=[], actor=admin_user)
     _emit()
     assert webhooks.relay_outbox() == 1
@@ -137,7 +144,7 @@ def test_backoff_doubles_and_is_capped():
 
 @pytest.mark.redis
 @pytest.mark.invariant(10)
-def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, admin_user, settings):
+def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, admin_user, settings, loopback_allowed):
     from celery.contrib.testing.worker import start_worker
 
     from mes.celery import app as celery_app
@@ -155,3 +162,49 @@ def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, adm
     finally:
         celery_app.conf.update(saved)
     assert [headers["Threadline-Event-Id"] for headers, _body in receiver.received] == [str(event.event_id)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8000/api/v1/", "http://[::1]/x", "http://169.254.169.254/latest/meta-data/", "http://localhost/x"],
+    ids=["loopback_case", "ipv6_loopback_case", "metadata_case", "localhost_case"],
+)
+def test_a_webhook_may_not_point_into_the_server_itself(admin_user, url):
+    with pytest.raises(DomainError) as refused:
+        webhooks.create_webhook(url=url, events=[], actor=admin_user)
+    assert (refused.value.code, refused.value.path) == ("webhook_address_refused", "url")
+    assert Webhook.objects.count() == 0
+
+
+def test_a_redirect_is_not_followed(admin_user, loopback_allowed):
+    with Receiver() as target:
+        with Receiver() as first:
+            # the first receiver answers 307 with a Location pointing at the second one
+            first.server.RequestHandlerClass.do_POST = _redirect_to(target.url, first)
+            webhooks.create_webhook(url=first.url, events=[], actor=admin_user)
+            _emit()
+            webhooks.relay_outbox()
+            assert webhooks.deliver_due() == 0
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.last_status_code) == (DeliveryStatus.PENDING, 307)
+    assert target.received == []
+
+
+def _redirect_to(location, receiver):
+    def do_POST(handler):
+        receiver.received.append((dict(handler.headers), handler.rfile.read(int(handler.headers["Content-Length"]))))
+        handler.send_response(307)
+        handler.send_header("Location", location)
+        handler.end_headers()
+
+    return do_POST
+
+
+def test_an_unresolvable_receiver_is_retried_later(admin_user):
+    hook, _secret = webhooks.create_webhook(url="https://erp.invalid/hooks", events=[], actor=admin_user)
+    _emit()
+    webhooks.relay_outbox()
+    assert webhooks.deliver_due() == 0
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
+    assert delivery.next_attempt_at > timezone.now()
