@@ -9,6 +9,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from instructions.access import may_see
 from instructions.api.serializers import revision_full, revision_summary
 from instructions.models import Revision
 from instructions.selectors import revision_in_full
@@ -81,7 +82,7 @@ def revisions(request: Request) -> Response:
 @api_endpoint(GET=VIEW_REVISION)
 def revision_detail(request: Request, revision_id: int) -> Response:
     revision = revision_in_full(revision_id)
-    if revision is None:
+    if not may_see(request.user, revision):
         raise NotFound(
             "unknown_revision", _("There is no revision with id {id}.").format(id=revision_id), "id"
         )

@@ -6,6 +6,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from instructions import tasks
+from instructions.access import may_see
+from instructions.models import Revision
 from instructions.printing import KIND
 from instructions.selectors import product_detail as select_product_detail
 from instructions.selectors import products_with_revisions, revision_exists
@@ -31,7 +33,7 @@ def product_detail(request: HtmxHttpRequest, product_id: int) -> HttpResponse:
 @requires(VIEW_REVISION)
 def revision_detail(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
     detail = select_revision_detail(revision_id)
-    if detail is None:
+    if detail is None or not may_see(request.user, detail.revision):
         raise Http404
     return render_page(
         request, "instructions/revision_detail.html", {"detail": detail, "revision": detail.revision}
@@ -42,7 +44,7 @@ def revision_detail(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
 @requires(VIEW_REVISION)
 def revision_pdf(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
     """Ask for the printable PDF; it is made by a Celery task and the answer polls for it."""
-    if not revision_exists(revision_id):
+    if not revision_exists(revision_id) or not may_see(request.user, Revision.objects.get(pk=revision_id)):
         raise Http404
     document = documents.request_document(
         kind=KIND,

@@ -270,3 +270,16 @@ def test_a_refusal_is_replayed_too(api, release_b_document):
     again = post(api, release_b_document, HTTP_IDEMPOTENCY_KEY="rel-2")
     assert (first.status_code, again.status_code, again.json()) == (422, 422, first.json())
     assert IdempotencyKey.objects.count() == 1
+
+
+@pytest.mark.invariant(1)
+def test_a_draft_is_not_visible_to_an_identity_that_may_not_preview(release_b_document, engineer, api):
+    from tests.conftest import accept
+
+    draft = accept(release_b_document, engineer, draft=True).revision
+    assert api.get("/api/v1/revisions/{}".format(draft.pk)).status_code == 404
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(engineer)
+    assert client.get("/api/v1/revisions/{}".format(draft.pk)).json()["status"] == "draft"
