@@ -19,7 +19,7 @@ from mes.core.errors import DomainError
 from mes.models import Hold, Unit
 from mes.selectors import Need, StepProgress, step_progress
 
-ICONS = {"ok": "✔", "refused": "✖", "hold": "⛔", "info": "ℹ"}
+ICONS = {"ok": "✔", "refused": "✖", "hold": "⚠", "info": "ℹ"}
 
 
 @dataclass(frozen=True)
