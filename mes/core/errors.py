@@ -5,7 +5,8 @@ word (the API code, the log key and the test assertion), `message` a translated
 sentence that says what is wrong and what to do, `path` where it applies.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -91,3 +92,16 @@ def too_large() -> Malformed:
         ),
         status=413,
     )
+
+
+@contextmanager
+def unique_or_conflict(error: DomainError) -> Iterator[None]:
+    """An insert that another request may have made first: its unique constraint's IntegrityError
+    becomes the same coded refusal the check before it gives (check-then-insert races)."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise error from None

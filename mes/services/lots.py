@@ -9,6 +9,7 @@ database's CheckConstraint backs it.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -20,9 +21,13 @@ from instructions.models import Part, RevisionPart
 from mes import events
 from mes.choices import LOT_TRANSITIONS, HoldKind, HoldStatus, LotEventKind, LotStatus, UnitStatus
 from mes.core import audit
-from mes.core.errors import Conflict, DomainError, NotFound
+from mes.core.errors import Conflict, DomainError, Forbidden, NotFound, unique_or_conflict
 from mes.core.models import User
+from mes.core.permissions import QUARANTINE_LOT
 from mes.models import Consumption, Hold, LotEvent, MaterialLot, Station, Unit
+
+if TYPE_CHECKING:  # quality builds on the line; the line reads quality's NCRs only inside functions
+    from quality.models import Ncr
 
 
 @dataclass(frozen=True)
@@ -153,16 +158,17 @@ def receive_lot(
         raise DomainError("revision_required", _("Name the part revision received."), "revision")
     if expires_on is None and part.shelf_life_days:
         expires_on = timezone.localdate() + timedelta(days=part.shelf_life_days)
-    material_lot = MaterialLot.objects.create(
-        code=code,
-        part=part,
-        part_revision=part_revision,
-        quantity_received=amount,
-        quantity_remaining=amount,
-        expires_on=expires_on,
-        supplier=supplier or "",
-        received_by=actor,
-    )
+    with unique_or_conflict(Conflict("lot_exists", _("Lot {lot} was already received.").format(lot=code), "lot")):
+        material_lot = MaterialLot.objects.create(
+            code=code,
+            part=part,
+            part_revision=part_revision,
+            quantity_received=amount,
+            quantity_remaining=amount,
+            expires_on=expires_on,
+            supplier=supplier or "",
+            received_by=actor,
+        )
     LotEvent.objects.create(
         lot=material_lot,
         kind=LotEventKind.RECEIVED,
@@ -230,13 +236,66 @@ def consume(
     return lot
 
 
+def check_may_quarantine(actor: User | None) -> None:
+    """Quarantine, containment and release are quality's: refused (403) without `mes.quarantine_lot`.
+
+    Checked here, not only by the views, because other services (raising an NCR with containment)
+    reach these acts on behalf of identities that may raise NCRs but not hold lots or units.
+    """
+    if actor is None or not actor.has_perm(QUARANTINE_LOT):
+        raise Forbidden(
+            "permission_denied",
+            _(
+                "{user} may not quarantine a lot or hold the units that consumed it: ask a quality inspector."
+            ).format(user=actor.username if actor is not None else "?"),
+        )
+
+
+@transaction.atomic
+def contain_units(
+    *, lot: MaterialLot, actor: User, reason: str, station: Station | None = None
+) -> list[Unit]:
+    """Hold every unfinished unit that consumed the lot and is not already held by this lot's containment.
+
+    Idempotent: a unit with an open LOT_CONTAINMENT hold for this lot is left as it is, so calling
+    it again (or on a lot already quarantined) holds only the units that consumed the lot since.
+    Returns the units held now.
+    """
+    from mes.services import units as unit_services
+
+    check_may_quarantine(actor)
+    lot = lock_lot(lot)
+    already_held = Hold.objects.filter(lot=lot, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN).values(
+        "unit_id"
+    )
+    unit_ids = (
+        Consumption.objects.filter(lot=lot, unit__status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD])
+        .exclude(unit_id__in=already_held)
+        .values_list("unit_id", flat=True)
+        .distinct()
+        .order_by("unit_id")
+    )
+    held: list[Unit] = []
+    for unit in Unit.objects.filter(pk__in=list(unit_ids)).order_by("pk"):
+        unit_services.place_hold(
+            unit=unit,
+            kind=HoldKind.LOT_CONTAINMENT,
+            lot=lot,
+            actor=actor,
+            station=station,
+            reason=_("Contains quarantined lot {lot}: {reason}").format(lot=lot.code, reason=reason),
+        )
+        held.append(unit)
+    return held
+
+
 @transaction.atomic
 def quarantine_lot(
     *, lot: MaterialLot, reason: str, actor: User, contain: bool = False, station: Station | None = None
 ) -> QuarantineOutcome:
-    """Quality holds a lot; with `contain`, every unfinished unit that consumed it is held too."""
-    from mes.services import units as unit_services
-
+    """Quality holds a lot; with `contain`, every unfinished unit that consumed it is held too
+    (`contain_units`)."""
+    check_may_quarantine(actor)
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the lot is quarantined."), "reason")
     lot = lock_lot(lot)
@@ -245,24 +304,7 @@ def quarantine_lot(
             "lot_already_quarantined", _("Lot {lot} is already quarantined.").format(lot=lot.code), "lot"
         )
     _move(lot, LotStatus.QUARANTINED, actor=actor, station=station, reason=reason)
-    held: list[Unit] = []
-    if contain:
-        unit_ids = (
-            Consumption.objects.filter(lot=lot, unit__status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD])
-            .values_list("unit_id", flat=True)
-            .distinct()
-            .order_by("unit_id")
-        )
-        for unit in Unit.objects.filter(pk__in=list(unit_ids)).order_by("pk"):
-            unit_services.place_hold(
-                unit=unit,
-                kind=HoldKind.LOT_CONTAINMENT,
-                lot=lot,
-                actor=actor,
-                station=station,
-                reason=_("Contains quarantined lot {lot}: {reason}").format(lot=lot.code, reason=reason),
-            )
-            held.append(unit)
+    held = contain_units(lot=lot, actor=actor, reason=reason, station=station) if contain else []
     audit.record(
         actor=actor,
         action="lot.quarantined",
@@ -281,19 +323,57 @@ def quarantine_lot(
     return QuarantineOutcome(lot=lot, held_units=held)
 
 
+def unresolved_ncrs_naming(lot: MaterialLot, *, besides: "Ncr | None" = None) -> list[str]:
+    """Numbers of the NCRs naming the lot that are not dispositioned yet (the lot's or its units')."""
+    from quality.models import Ncr
+
+    rows = Ncr.objects.unresolved().filter(lot_id=lot.pk)
+    if besides is not None:
+        rows = rows.exclude(pk=besides.pk)
+    return list(rows.order_by("pk").values_list("number", flat=True))
+
+
 @transaction.atomic
 def release_lot(
-    *, lot: MaterialLot, reason: str, actor: User, station: Station | None = None
+    *,
+    lot: MaterialLot,
+    reason: str,
+    actor: User,
+    station: Station | None = None,
+    by_disposition: "Ncr | None" = None,
 ) -> ReleaseOutcome:
     """Quality frees a quarantined lot: back to available (or used up / expired), its containment
-    holds released."""
+    holds released.
+
+    Refused (`lot_has_open_ncr`) while an NCR naming the lot is unresolved: its signed disposition
+    decides what happens to the lot and the contained units. `by_disposition` is that NCR when
+    its disposition releases the lot (use as is); any other NCR still open refuses it too.
+    """
     from mes.services import units as unit_services
 
+    if by_disposition is None:
+        check_may_quarantine(actor)
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the lot is released."), "reason")
     lot = lock_lot(lot)
+    if by_disposition is not None and by_disposition.lot_id != lot.pk:
+        raise DomainError(
+            "ncr_not_for_lot",
+            _("{number} does not name lot {lot}.").format(number=by_disposition.number, lot=lot.code),
+            "lot",
+        )
     if lot.status != LotStatus.QUARANTINED:
         raise Conflict("lot_not_quarantined", _("Lot {lot} is not quarantined.").format(lot=lot.code), "lot")
+    open_ncrs = unresolved_ncrs_naming(lot, besides=by_disposition)
+    if open_ncrs:
+        raise Conflict(
+            "lot_has_open_ncr",
+            _(
+                "Lot {lot} is named by NCRs not yet dispositioned ({numbers}): disposition them first; "
+                "a use-as-is disposition of the lot's NCR releases the lot."
+            ).format(lot=lot.code, numbers=", ".join(open_ncrs)),
+            "lot",
+        )
     if lot.quantity_remaining == 0:
         to = LotStatus.CONSUMED
     elif lot.is_expired(timezone.localdate()):
@@ -313,7 +393,11 @@ def release_lot(
         station=station.code if station else "",
         reason=reason,
         summary=lot.code,
-        data={"status": to, "released_holds": [hold.pk for hold in released]},
+        data={
+            "status": to,
+            "released_holds": [hold.pk for hold in released],
+            "ncr": by_disposition.number if by_disposition is not None else None,
+        },
     )
     events.emit(
         events.LOT_RELEASED,

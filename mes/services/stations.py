@@ -12,7 +12,7 @@ from instructions.models import Operation
 from mes import events
 from mes.choices import HELP_CALL_TRANSITIONS, HelpCallStatus, HelpKind
 from mes.core import audit
-from mes.core.errors import Conflict, DomainError, NotFound
+from mes.core.errors import Conflict, DomainError, NotFound, unique_or_conflict
 from mes.core.models import ApiToken, User
 from mes.models import HelpCall, Station, TabletBinding, Unit
 
@@ -46,7 +46,8 @@ def register_station(
             ).format(work_center=work_center),
             "work_center",
         )
-    station = Station.objects.create(code=code, work_center=work_center, name=name or "", wip_limit=wip_limit)
+    with unique_or_conflict(Conflict("station_exists", _("Station {code} already exists.").format(code=code), "code")):
+        station = Station.objects.create(code=code, work_center=work_center, name=name or "", wip_limit=wip_limit)
     audit.record(
         actor=actor,
         action="station.registered",

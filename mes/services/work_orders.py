@@ -12,7 +12,7 @@ from instructions.selectors import effective_revision
 from mes import events
 from mes.choices import UnitEventKind
 from mes.core import audit
-from mes.core.errors import Conflict, DomainError, NotFound
+from mes.core.errors import Conflict, DomainError, NotFound, unique_or_conflict
 from mes.core.models import User
 from mes.models import Unit, UnitEvent, WorkOrder
 
@@ -105,6 +105,8 @@ def create_work_order(
             _("No product {part} has been released.").format(part=part_number),
             "part_number",
         )
+    # One work order of a product at a time: generated serials never race each other.
+    product = Product.objects.select_for_update().get(pk=product.pk)
     if WorkOrder.objects.filter(number=number).exists():
         raise Conflict(
             "work_order_exists", _("Work order {number} already exists.").format(number=number), "number"
@@ -155,13 +157,19 @@ def create_work_order(
             _("Serial {serial} already belongs to another unit.").format(serial=taken[0]),
             "serials",
         )
-    work_order = WorkOrder.objects.create(
-        number=number, product=product, revision=chosen, quantity=quantity, created_by=actor
-    )
+    with unique_or_conflict(
+        Conflict("work_order_exists", _("Work order {number} already exists.").format(number=number), "number")
+    ):
+        work_order = WorkOrder.objects.create(
+            number=number, product=product, revision=chosen, quantity=quantity, created_by=actor
+        )
     now = timezone.now()
-    units = Unit.objects.bulk_create(
-        [Unit(serial=serial, work_order=work_order, revision=chosen, created_at=now) for serial in serials]
-    )
+    with unique_or_conflict(
+        Conflict("serial_taken", _("A serial of this work order was just given to another unit: send it again."), "serials")
+    ):
+        units = Unit.objects.bulk_create(
+            [Unit(serial=serial, work_order=work_order, revision=chosen, created_at=now) for serial in serials]
+        )
     if any(unit.pk is None for unit in units):  # backends without RETURNING
         units = list(Unit.objects.filter(work_order=work_order))
     UnitEvent.objects.bulk_create(
