@@ -1,8 +1,9 @@
 """Containment: hold every unfinished unit that consumed a suspect lot, and act on them together.
 
-Quarantine itself is the line's `quarantine_lot(contain=True)`; quality adds the lot-level NCR
-that records why, and the act on all contained units at once, where each unit still gets its
-own NCR, its own disposition and its own signature.
+Quarantine and the holds are the line's (`quarantine_lot`, `contain_units`); quality adds the
+lot-level NCR that records why, and the act on all contained units at once, where each unit
+still gets its own NCR, its own disposition and its own signature. Containing needs
+`mes.quarantine_lot`, checked by the line's services whoever calls them.
 """
 
 from collections.abc import Sequence
@@ -31,14 +32,20 @@ class ContainmentOutcome:
 
 @transaction.atomic
 def contain_lot(*, lot: MaterialLot, description: str, actor: User, station: Station | None = None) -> ContainmentOutcome:
-    """Raise a lot-level NCR and quarantine the lot with containment: every unfinished unit that consumed it is held."""
+    """Raise a lot-level NCR, quarantine the lot and hold every unfinished unit that consumed it.
+
+    Whatever the lot's status: a lot already quarantined (without containment, or before more
+    units consumed it) still gets every consuming unit held (`contain_units` is idempotent).
+    """
+    lot_services.check_may_quarantine(actor)
     ncr = ncr_services.raise_ncr(unit=None, lot=lot, description=description, actor=actor, station=station, hold=False,
                                  quantity=lot.quantity_received)
-    held: list[Unit] = []
+    reason = "{}: {}".format(ncr.number, description)
     locked = lot_services.lock_lot(lot)
-    if locked.status != LotStatus.QUARANTINED:
-        held = lot_services.quarantine_lot(lot=locked, reason="{}: {}".format(ncr.number, description), actor=actor,
-                                           contain=True, station=station).held_units
+    if locked.status == LotStatus.QUARANTINED:
+        held = lot_services.contain_units(lot=locked, actor=actor, reason=reason, station=station)
+    else:
+        held = lot_services.quarantine_lot(lot=locked, reason=reason, actor=actor, contain=True, station=station).held_units
     NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.CONTAINMENT, actor=actor, reason=description,
                             data={"held_units": [unit.serial for unit in held]})
     return ContainmentOutcome(ncr=ncr, held_units=held)

@@ -189,3 +189,106 @@ def test_a_renewal_without_a_date_keeps_the_expiry(engineer, operator):
     grant_qualification(user=operator, qualification="ESD-1", actor=engineer, expires_on=date(2027, 1, 31))
     grant, created = grant_qualification(user=operator, qualification="ESD-1", actor=engineer)
     assert (created, grant.expires_on) == (False, date(2027, 1, 31))
+
+
+def lot_snapshot(lot):
+    """Everything a refused quarantine, containment or release must leave as it was."""
+    from mes.core.models import AuditEntry, OutboxEvent
+    from mes.models import LotEvent, Unit
+
+    return {
+        "lot": MaterialLot.objects.get(pk=lot.pk).status,
+        "holds": list(Hold.objects.order_by("pk").values_list("pk", "status")),
+        "units": list(Unit.objects.order_by("pk").values_list("serial", "status")),
+        "lot_events": LotEvent.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "outbox": OutboxEvent.objects.count(),
+    }
+
+
+@pytest.mark.parametrize("who", ["operator", "agent", "engineer"])
+@pytest.mark.parametrize("act", ["quarantine", "contain_units", "release"])
+def test_only_an_identity_with_quarantine_rights_holds_or_frees_a_lot(
+    request, at_step2, operator, inspector, who, act
+):
+    # given the screw lot consumed by unit 1 (quarantined already when the act is a release)
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
+    if act == "release":
+        lot_services.quarantine_lot(lot=at_step2.screws, reason="Recall", contain=True, actor=inspector)
+    actor = request.getfixturevalue(who)
+    before = lot_snapshot(at_step2.screws)
+    # when an identity without mes.quarantine_lot calls the service directly
+    with pytest.raises(DomainError) as refused:
+        if act == "quarantine":
+            lot_services.quarantine_lot(lot=at_step2.screws, reason="Recall", contain=True, actor=actor)
+        elif act == "contain_units":
+            lot_services.contain_units(lot=at_step2.screws, reason="Recall", actor=actor)
+        else:
+            lot_services.release_lot(lot=at_step2.screws, reason="Fine", actor=actor)
+    # then it is refused (403) and nothing changed
+    assert (refused.value.status, refused.value.code) == (403, "permission_denied")
+    assert lot_snapshot(at_step2.screws) == before
+
+
+def test_contain_units_holds_the_units_of_an_already_quarantined_lot_once(at_step2, operator, inspector):
+    # given the screw lot consumed by unit 1, then quarantined without containment
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
+    lot_services.quarantine_lot(lot=at_step2.screws, reason="Suspect", actor=inspector)
+    assert Hold.objects.count() == 0
+    # when its units are contained
+    held = lot_services.contain_units(lot=at_step2.screws, reason="Recall", actor=inspector)
+    # then the consuming unit is held by the lot's containment
+    assert [unit.serial for unit in held] == [at_step2.unit.serial]
+    hold = Hold.objects.get()
+    assert (hold.kind, hold.lot_id, hold.status) == (
+        HoldKind.LOT_CONTAINMENT,
+        at_step2.screws.pk,
+        HoldStatus.OPEN,
+    )
+    # and containing again holds nothing more (idempotent)
+    before = lot_snapshot(at_step2.screws)
+    assert lot_services.contain_units(lot=at_step2.screws, reason="Recall", actor=inspector) == []
+    assert lot_snapshot(at_step2.screws) == before
+
+
+def test_contain_units_skips_finished_units_and_units_held_by_another_containment_only_for_that_lot(
+    at_step2, operator, inspector
+):
+    # given unit 1 consumed the screws and is already held by the locker lot's containment
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="SCR-1", actor=operator, station=at_step2.station
+    )
+    scans.record_scan(
+        unit=at_step2.unit, step=at_step2.step2, barcode="TL-1", actor=operator, station=at_step2.station
+    )
+    lot_services.quarantine_lot(lot=at_step2.locker, reason="Locker recall", contain=True, actor=inspector)
+    # when the screws are contained
+    held = lot_services.contain_units(lot=at_step2.screws, reason="Screw recall", actor=inspector)
+    # then the unit gets a second containment hold, for the screws
+    assert [unit.serial for unit in held] == [at_step2.unit.serial]
+    assert sorted(Hold.objects.filter(status=HoldStatus.OPEN).values_list("lot__code", flat=True)) == [
+        "SCR-1",
+        "TL-1",
+    ]
+
+
+def test_release_is_refused_while_an_ncr_names_the_lot(at_step2, operator, inspector):
+    from quality.services import ncrs
+
+    # given the quarantined screw lot and an open NCR about it
+    lot_services.quarantine_lot(lot=at_step2.screws, reason="Recall", actor=inspector)
+    ncr = ncrs.raise_ncr(
+        unit=None, lot=at_step2.screws, description="Thread gauge fails", actor=inspector, hold=False
+    )
+    before = lot_snapshot(at_step2.screws)
+    # when quality releases the lot by hand
+    with pytest.raises(DomainError) as refused:
+        lot_services.release_lot(lot=at_step2.screws, reason="Looks fine", actor=inspector)
+    # then it is refused, naming the NCR, and nothing changed
+    assert (refused.value.status, refused.value.code) == (409, "lot_has_open_ncr")
+    assert ncr.number in refused.value.message
+    assert lot_snapshot(at_step2.screws) == before
