@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from mes.choices import HoldKind
 from mes.core import audit, outbox
-from mes.core.errors import Conflict, DomainError
+from mes.core.choices import Role
+from mes.core.errors import Conflict, DomainError, Forbidden, NotFound
 from quality.choices import NcrEventKind, NcrSource, NcrStatus
 from quality.models import Ncr, NcrEvent
 
@@ -102,6 +103,60 @@ def raise_ncr(
     return ncr
 
 
+def check_may_raise_on_unit(*, unit, actor) -> None:
+    """An operator raises an NCR by hand only on a unit at a station they may work at; inspectors,
+    engineers, administrators and integrations raise anywhere (403 `station_not_assigned`)."""
+    from mes.access import can_work_at
+
+    if actor is None or getattr(actor, "role", None) != Role.OPERATOR:
+        return
+    if unit.station_id is None or not can_work_at(actor, unit.station):
+        raise Forbidden(
+            "station_not_assigned",
+            _("{user} is not assigned to the station of unit {serial}: report it from that station, or ask an inspector to raise the NCR.").format(
+                user=actor.username, serial=unit.serial),
+            "unit",
+        )
+
+
+@transaction.atomic
+def raise_by_hand(*, description: str, actor, unit: str | None = None, step: int | None = None, lot: str | None = None,
+                  contain: bool = False, station=None) -> Ncr:
+    """Raise an NCR by hand (the inspector's screen, `POST /api/v1/ncrs`) on a unit (and step), a lot, or both.
+
+    A unit NCR holds the unit. `contain` (a lot without a unit) quarantines the lot and holds
+    every unfinished unit that consumed it: that needs `mes.quarantine_lot`, which an operator or
+    an integration raising NCRs does not hold (403 `permission_denied`).
+    """
+    from instructions.models import Step
+    from mes.models import MaterialLot, Unit
+    from mes.services import lots as lot_services
+    from quality.services import containment as containment_services
+
+    if contain:
+        lot_services.check_may_quarantine(actor)
+    unit_row = lot_row = step_row = None
+    if unit:
+        unit_row = Unit.objects.select_related("revision__product", "work_order", "station").filter(serial=unit).first()
+        if unit_row is None:
+            raise NotFound("unknown_unit", _("No unit {serial}.").format(serial=unit), "unit")
+        check_may_raise_on_unit(unit=unit_row, actor=actor)
+    if lot:
+        lot_row = MaterialLot.objects.select_related("part").filter(code=lot).first()
+        if lot_row is None:
+            raise NotFound("unknown_lot", _("No lot {lot}.").format(lot=lot), "lot")
+    if step:
+        step_row = Step.objects.filter(pk=step, revision_id=unit_row.revision_id if unit_row else None).first()
+        if step_row is None:
+            raise DomainError("step_not_in_revision", _("That step is not part of the unit's revision."), "step")
+    if unit_row is None and lot_row is None:
+        raise DomainError("unit_or_lot_required", _("Name the unit, the lot, or both."), "unit")
+    if unit_row is None and contain:
+        return containment_services.contain_lot(lot=lot_row, description=description, actor=actor, station=station).ncr
+    return raise_ncr(unit=unit_row, step=step_row, lot=lot_row, description=description, actor=actor, station=station,
+                     hold=unit_row is not None, quantity=lot_row.quantity_received if unit_row is None else None)
+
+
 # --- The NCR lifecycle beyond raising (quality owns it) -----------------------------------------
 
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
@@ -185,6 +240,7 @@ def report_problem(*, unit, step, description: str, actor, station=None, photo=N
     """An operator reports a problem from the step screen: an NCR that holds the unit, with an optional photo."""
     from django.core.files.base import ContentFile
 
+    check_may_raise_on_unit(unit=unit, actor=actor)
     content_type = check_photo(photo) if photo is not None else ""
     if step is not None and step.revision_id != unit.revision_id:
         raise DomainError("step_not_in_revision", _("That step is not part of the unit's revision."), "step")
