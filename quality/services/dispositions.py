@@ -6,8 +6,10 @@ named in `THREADLINE_REVIEW_BOARD_DECISIONS` (default use-as-is and repair) need
 inspector's signature. The signed content (NCR, decisions, reason, time) is hashed and that hash
 is on every signature. Outcomes are the line's own services, inside this transaction:
 `reopen_step` (rework, repair's re-inspection), `scrap_unit`, `release_hold`, and the lot's
-`quarantine_lot` / `release_lot`. A unit's holds are released only when no other NCR of the
-unit is still unresolved (invariant 5).
+`quarantine_lot` / `release_lot(by_disposition=ncr)`. A unit's holds are released only when no
+other NCR of the unit is still unresolved (invariant 5), asked after the unit's row is locked so
+an NCR raised meanwhile keeps the hold instead of rolling the signed disposition back; a lot is
+released only when no other NCR naming it is unresolved.
 """
 
 from collections.abc import Sequence
@@ -273,6 +275,10 @@ def _quarantine_if_needed(ncr: Ncr, *, actor: User, reason: str, station: Statio
 
 def _act_on_unit(ncr: Ncr, line: DecisionLine, *, rework: list[Step], actor: User, reason: str, station, outcome: DispositionOutcome) -> None:
     label = "{}: {}".format(ncr.number, reason)
+    # The unit's row lock first, then the question "does another NCR still hold it?": an NCR
+    # raised on the unit meanwhile waits for this transaction (place_hold locks the unit too), so
+    # the answer cannot change before the holds are released.
+    unit_services.lock_unit(ncr.unit_id)
     if line.decision == Decision.SCRAP:
         unit_services.scrap_unit(unit=ncr.unit, actor=actor, reason=label, station=station)
         return
@@ -297,8 +303,16 @@ def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str
     label = "{}: {}".format(ncr.number, reason)
     if all(line.decision == Decision.USE_AS_IS for line in lines):
         lot = lot_services.lock_lot(ncr.lot_id)
-        if lot.status == LotStatus.QUARANTINED:
-            lot_services.release_lot(lot=lot, reason=label, actor=actor, station=station)
+        if lot.status != LotStatus.QUARANTINED:
+            return
+        others = lot_services.unresolved_ncrs_naming(lot, besides=ncr)
+        if others:
+            # The lot stays quarantined (and its units contained) until those are dispositioned too.
+            NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=_(
+                "Lot {lot} stays quarantined: NCRs naming it are still open ({numbers}).").format(
+                    lot=lot.code, numbers=", ".join(others)))
+            return
+        lot_services.release_lot(lot=lot, reason=label, actor=actor, station=station, by_disposition=ncr)
         return
     # Part of the lot goes back or is scrapped: the lot stays out of use until it is split physically.
     _quarantine_if_needed(ncr, actor=actor, reason=label, station=station)
