@@ -182,7 +182,9 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "threadline")
 # The periodic sweep that retries webhook deliveries (run a worker with -B, or `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.relay_outbox", "schedule": env_int("RELAY_INTERVAL_SECONDS", 15, minimum=1)},
+    "purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600},
 }
+THREADLINE_IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 7, minimum=1)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
