@@ -176,6 +176,11 @@ def _store(
         },
     )
     product = Product.objects.select_for_update().get(pk=product.pk)  # serialise releases of one product
+    if not draft and not Revision.objects.executable().filter(product=product).exists():
+        # The first real release sets the product's master data, whatever a draft said before.
+        for key in ("name", "uom", "tracking"):
+            setattr(product, key, product_data[key])
+        product.save(update_fields=["name", "uom", "tracking"])
     superseded = None
     if document.get("supersedes") and not draft:
         superseded = Revision.objects.select_for_update().get(
@@ -220,7 +225,7 @@ def _store(
             data={"superseded_by": revision.pk, "in_flight": revision.in_flight},
         )
 
-    _store_parts(revision, document["parts"])
+    _store_parts(revision, document["parts"], draft=draft)
     operations = Operation.objects.bulk_create(
         [
             Operation(
@@ -314,7 +319,7 @@ def _store(
     return revision
 
 
-def _store_parts(revision: Revision, parts: list[dict]) -> None:
+def _store_parts(revision: Revision, parts: list[dict], *, draft: bool) -> None:
     RevisionPart.objects.bulk_create(
         [
             RevisionPart(
@@ -330,6 +335,8 @@ def _store_parts(revision: Revision, parts: list[dict]) -> None:
             for part in parts
         ]
     )
+    if draft:
+        return  # a preview never sets a part's master data: the first real release does
     known = set(
         Part.objects.filter(part_number__in=[part["part_number"] for part in parts]).values_list(
             "part_number", flat=True

@@ -472,7 +472,8 @@ def _rule_problems(
                 )
             )
 
-    problems.extend(_master_data_problems(product, listed, document))
+    if not draft:  # a draft sets no master data, so it cannot contradict it either
+        problems.extend(_master_data_problems(product, listed, document))
 
     previous_sequence = None
     codes: dict[str, str] = {}
@@ -757,7 +758,8 @@ def _master_data_problems(product: dict, listed: dict, document: dict) -> list[E
 
     problems: list[ErrorDetail] = []
     if isinstance(product.get("part_number"), str):
-        stored = Product.objects.filter(part_number=product["part_number"]).first()
+        # Only released revisions fix a product's master data; one seen only in drafts can still change.
+        stored = Product.objects.filter(part_number=product["part_number"], revisions__status__in=["released", "superseded"]).first()
         for key in ("uom", "tracking"):
             if stored is not None and isinstance(product.get(key), str) and product[key] != getattr(stored, key):
                 problems.append(

@@ -159,7 +159,14 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
             message = _("Lot {lot} is unknown: check the label, or have material receive the lot.")
         raise ScanRefused("unknown_lot", message.format(lot=scanned.lot))
     part = lot.part
-    if scanned.gtin and part.gtin and scanned.gtin != part.gtin:
+    # A GTIN may change between revisions of a part: any GTIN a release gave this part number is its own.
+    known_gtins = (
+        set(RevisionPart.objects.filter(part_number=part.part_number).exclude(gtin="").values_list("gtin", flat=True))
+        | ({part.gtin} if part.gtin else set())
+        if scanned.gtin
+        else set()
+    )
+    if scanned.gtin and known_gtins and scanned.gtin not in known_gtins:
         raise ScanRefused(
             "wrong_part",
             _(

@@ -100,3 +100,19 @@ def test_a_new_revision_cannot_change_how_a_known_part_is_tracked_or_counted(rel
         accept(release_document, engineer)
     assert [(error.code, error.path) for error in refused.value.errors] == [("master_data_changed", pointer)]
     assert Revision.objects.count() == 1
+
+
+def test_a_draft_sets_no_master_data(release_b_document, engineer):
+    from instructions.models import Part, Product
+
+    release_b_document["product"]["uom"] = "PCS"
+    release_b_document["parts"][1]["tracking"] = "none"
+    accept(release_b_document, engineer, draft=True)
+    assert Part.objects.count() == 0
+    # the real release is not bound by what the draft said
+    release_b_document["product"]["uom"] = "EA"
+    release_b_document["parts"][1]["tracking"] = "lot"
+    accept(release_b_document, engineer)
+    assert Product.objects.get().uom == "EA"
+    assert Part.objects.get(part_number="300-550").tracking == "lot"
+

@@ -13,7 +13,7 @@ from mes.models import Consumption, LotEvent, MaterialLot, ScanRefusal
 from mes.services import lots as lot_services
 from mes.services import scans
 from mes.services import units as unit_services
-from tests.mes.conftest import PCB_GTIN, today
+from tests.mes.conftest import PCB_GTIN, remaining, today
 
 
 def lot_quantities():
@@ -233,3 +233,30 @@ def test_an_expired_qualification_is_refused(started, operator, engineer):
         user=operator, qualification="ESD-1", expires_on=today() - timedelta(days=1), actor=engineer
     )
     assert refuse(started, operator, step=started.step1, barcode="PCB-0002").code == "qualification_expired"
+
+
+@pytest.mark.invariant(4)
+def test_a_gtin_is_checked_against_every_gtin_a_release_gave_the_part(started, operator, engineer, release_document):
+    # given a later revision D that gives the screw its GTIN (B and C listed none)
+    from tests.conftest import accept
+
+    release_document.update(revision="D", supersedes="C", release_id="ECO-1200")
+    release_document["parts"][1]["gtin"] = "09506000134376"
+    accept(release_document, engineer)
+    line = started
+    scans.record_scan(unit=line.unit, step=line.step1, barcode="PCB-0001", actor=operator, station=line.station)
+    from mes.services import units as unit_services
+
+    unit_services.sign_off_step(unit=line.unit, step=line.step1, actor=operator, station=line.station)
+    before = remaining(line.screws)
+    # when a screw lot is scanned with another part's GTIN, it is refused; with its own, consumed
+    with pytest.raises(DomainError) as refused:
+        scans.record_scan(
+            unit=line.unit, step=line.step2, barcode="(01)09506000134383(10)SCR-1(30)4", actor=operator, station=line.station
+        )
+    assert refused.value.code == "wrong_part"
+    assert remaining(line.screws) == before
+    scans.record_scan(
+        unit=line.unit, step=line.step2, barcode="(01)09506000134376(10)SCR-1(30)4", actor=operator, station=line.station
+    )
+    assert remaining(line.screws) == before - 4
