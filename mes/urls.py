@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mes.core import views as core_views
 from mes.core.permissions import public
@@ -26,6 +26,6 @@ urlpatterns = [
     path("line/", include("mes.line_urls")),
     path("api/v1/", include("mes.api_urls")),
     path("api/v1/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
-    path("api/v1/docs/", public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/v1/docs/", public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
