@@ -97,6 +97,7 @@ def test_operator_signs_in_by_badge_scans_and_sees_the_hold(page, live_server, l
     assert "OUT OF TOLERANCE" in page.locator("#outcome").inner_text().upper()
     assert page.locator("#outcome").get_attribute("aria-live") == "assertive"
     assert Unit.objects.get(pk=line.unit.pk).status == UnitStatus.ON_HOLD
+    page.evaluate("window.scrollTo(0, 0)")
     keep_screenshot(page, "step-hold")
 
 
