@@ -29,3 +29,6 @@ urlpatterns = [
     path("api/v1/docs/", public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "mes.core.views.not_found"
+handler500 = "mes.core.views.server_error"

@@ -3,6 +3,7 @@
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import BaseParser
@@ -18,7 +19,7 @@ from instructions.services.releases import accept_release
 from instructions.services.validation import release_schema
 from mes.core.api.endpoints import api_endpoint
 from mes.core.errors import Malformed, NotFound, too_large
-from mes.core.permissions import IMPORT_RELEASE, VIEW_REVISION
+from mes.core.permissions import IMPORT_RELEASE, VIEW_REVISION, public
 
 
 class RawBodyParser(BaseParser):
@@ -89,7 +90,8 @@ def revision_detail(request: Request, revision_id: int) -> Response:
     return Response(revision_full(revision))
 
 
-@extend_schema(summary="The JSON Schema of threadline.mbom-release/1", responses={200: OpenApiTypes.OBJECT})
-@api_endpoint(GET=())
-def release_format_schema(request: Request) -> JsonResponse:
+@public
+@require_GET
+def release_format_schema(request) -> JsonResponse:
+    """The JSON Schema of threadline.mbom-release/1, open to anyone: PLM adapters validate before sending."""
     return JsonResponse(release_schema(), content_type="application/schema+json")

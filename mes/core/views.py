@@ -93,3 +93,24 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         target = reverse("home")
     return redirect(target)
+
+
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"errors": [{"code": code, "message": message, "path": ""}]}, status=status)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404 for addresses that match no view: JSON under /api/, the site's page elsewhere."""
+    from django.utils.translation import gettext as _
+
+    if request.path.startswith("/api/"):
+        return _api_error(404, "not_found", _("Nothing here: check the address against the API docs at /api/v1/docs/."))
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    from django.utils.translation import gettext as _
+
+    if request.path.startswith("/api/"):
+        return _api_error(500, "server_error", _("Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."))
+    return render(request, "500.html", status=500)

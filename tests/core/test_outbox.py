@@ -87,3 +87,4 @@ def test_a_poller_never_skips_an_event_whose_transaction_commits_late(transactio
     after_commit = client.get("/api/v1/events", {"after": while_open["next"]}).json()
     assert while_open["events"] == []
     assert [event["subject"] for event in after_commit["events"]] == ["unit:A", "unit:B"]
+

@@ -9,11 +9,16 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 
 def _method_permission(permissions: dict[str, tuple[str, ...]]) -> type[BasePermission]:
     class HasRolePermission(BasePermission):
+        message = None
+
         def has_permission(self, request, view) -> bool:
             needed = permissions.get(request.method, permissions.get("GET", ()) if request.method in ("HEAD", "OPTIONS") else None)
             if needed is None:
                 return False
-            return request.user.has_perms(needed)
+            if request.user.has_perms(needed):
+                return True
+            self.message = _permission_message(request.user, needed)
+            return False
 
     return HasRolePermission
 
@@ -33,3 +38,16 @@ def api_endpoint(**permissions: str | tuple[str, ...]) -> Callable:
         return view
 
     return decorator
+
+
+def _permission_message(user, needed: tuple[str, ...]) -> str:
+    """Which roles may do this, so the caller knows whom to ask (or which identity to use)."""
+    from django.utils.translation import gettext as _
+
+    from mes.core.choices import Role
+    from mes.core.permissions import ROLE_PERMISSIONS
+
+    roles = [str(Role(role).label) for role, held in ROLE_PERMISSIONS.items() if set(needed) <= held]
+    return _("The role {role} may not do this; it needs {needed}, held by: {roles}.").format(
+        role=str(Role(user.role).label), needed=", ".join(needed), roles=", ".join(roles)
+    )

@@ -47,7 +47,11 @@ def exception_handler(exc, context):
     codes = {
         exceptions.NotAuthenticated: ("not_authenticated", _("Sign in, or send an API token as 'Authorization: Token <key>'.")),
         exceptions.AuthenticationFailed: ("authentication_failed", _("The API token is not valid or was revoked.")),
-        exceptions.PermissionDenied: ("permission_denied", _("This identity's role does not allow this action.")),
+        exceptions.PermissionDenied: (
+            "permission_denied",
+            str(exc.detail) if str(exc.detail) != str(exceptions.PermissionDenied.default_detail)
+            else _("This identity's role does not allow this action."),
+        ),
         exceptions.NotFound: ("not_found", _("Nothing here: the item does not exist or is not visible to you.")),
         exceptions.MethodNotAllowed: ("method_not_allowed", str(exc.detail)),
         exceptions.UnsupportedMediaType: ("unsupported_media_type", str(exc.detail)),
