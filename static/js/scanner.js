@@ -1,8 +1,10 @@
 // Wedge-scanner capture for the line screens: a scan anywhere on the page, with no field to focus.
 //
 // A barcode scanner "types" its text much faster than a person (a few ms per key) and ends
-// with Enter. Keys that follow each other within MAX_GAP_MS are collected; an Enter that
-// ends a burst of at least MIN_LENGTH such keys is a scan: the text goes to the page's
+// with Enter. Keys are collected until a pause longer than PAUSE_MS; an Enter that ends a
+// burst of at least MIN_LENGTH keys whose *median* gap is under MAX_GAP_MS is a scan (the
+// median, not every gap: a busy tablet or USB polling may delay a few keys, and a scan must
+// not be cut in two by one late key; a person's median gap is well over 100 ms). The text goes to the page's
 // `form[data-scan-form]` (its `[data-scan-input]` field) and the form is submitted. Slow
 // keys are typing, and are left alone. The raw text is sent as read (GS included, typed by
 // most scanners as Ctrl+]); the server parses GS1 element strings, symbology identifiers and
@@ -11,10 +13,12 @@
   "use strict";
 
   var MAX_GAP_MS = 35;
-  var MIN_LENGTH = 3;
+  var PAUSE_MS = 600;
+  var MIN_LENGTH = 4;
   var GS = "\u001d";
 
   var buffer = "";
+  var gaps = [];
   var lastTime = 0;
   var target = null;        // the editable element the burst was typed into, if any
   var targetValue = null;   // its value before the burst, restored when the burst is a scan
@@ -23,7 +27,13 @@
     return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.isContentEditable);
   }
 
-  function reset() { buffer = ""; target = null; targetValue = null; }
+  function reset() { buffer = ""; gaps = []; target = null; targetValue = null; }
+
+  function median(values) {
+    if (!values.length) { return Infinity; }
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    return sorted[Math.floor(sorted.length / 2)];
+  }
 
   function characterOf(event) {
     if (event.key === GS || (event.ctrlKey && (event.key === "]" || event.code === "BracketRight"))) { return GS; }
@@ -52,7 +62,7 @@
       var text = buffer;
       var wasTarget = target;
       var before = targetValue;
-      var isScan = text.length >= MIN_LENGTH && gap < MAX_GAP_MS * 3;
+      var isScan = text.length >= MIN_LENGTH && median(gaps.concat([gap])) < MAX_GAP_MS;
       reset();
       if (!isScan) { return; }
       event.preventDefault();
@@ -67,11 +77,13 @@
       if (["Shift", "Control", "Alt", "AltGraph", "Meta"].indexOf(event.key) < 0) { reset(); }
       return;
     }
-    if (gap > MAX_GAP_MS || buffer === "") {
-      // A slow key starts over: it may be the first key of a scan, or a person typing.
+    if (gap > PAUSE_MS || buffer === "") {
+      // After a pause a new burst begins: it may be the first key of a scan, or a person typing.
       reset();
       target = isEditable(event.target) ? event.target : null;
       targetValue = target ? target.value : null;
+    } else {
+      gaps.push(gap);
     }
     buffer += character;
     if (!isEditable(event.target) || character === GS) {
@@ -80,5 +92,5 @@
     }
   }, true);
 
-  window.ThreadlineScanner = { MAX_GAP_MS: MAX_GAP_MS, MIN_LENGTH: MIN_LENGTH };
+  window.ThreadlineScanner = { MAX_GAP_MS: MAX_GAP_MS, PAUSE_MS: PAUSE_MS, MIN_LENGTH: MIN_LENGTH };
 })();

@@ -155,3 +155,28 @@ def test_operator_screens_have_glove_sized_controls_and_readable_text(
         assert sizes["scrollWidth"] <= sizes["width"], "no sideways scrolling"
     assert sizes["step"] >= 28 and sizes["stepContrast"] >= 7
     assert sizes["value"] >= 40
+
+
+@pytest.mark.browser
+@pytest.mark.invariant(4)
+def test_a_scan_with_one_late_key_is_still_one_scan_and_typing_is_not_a_scan(page, live_server, started, engineer):
+    bind(page, started.station, engineer, live_server)
+    badge_sign_in(page, "B-1001")
+    page.goto("/line/units/{}/".format(started.unit.serial))
+    page.wait_for_selector(".step-counter")
+    page.wait_for_function("window.ThreadlineScanner !== undefined")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    # a person typing a lot code slowly and pressing Enter is not a scan: nothing is sent
+    page.keyboard.type("PCB-0001", delay=150)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    assert Consumption.objects.filter(unit=started.unit).count() == 0
+    assert ScanRefusal.objects.filter(unit=started.unit).count() == 0
+    # a scanner delayed once in mid-label (a busy tablet) still delivers the whole label once
+    page.wait_for_timeout(700)
+    page.keyboard.type("PCB-", delay=5)
+    page.wait_for_timeout(150)
+    page.keyboard.type("0001", delay=5)
+    page.keyboard.press("Enter")
+    page.locator("#outcome .outcome-ok", has_text="Accepted").wait_for()
+    assert list(Consumption.objects.filter(unit=started.unit).values_list("lot__code", flat=True)) == ["PCB-0001"]
