@@ -257,20 +257,17 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
     if revision.status == RevisionStatus.SUPERSEDED:
         effective = effective_revision(revision.product.part_number, serial=unit.serial)
         if effective is None or effective.pk != revision.pk:
-            raise Conflict(
-                "revision_superseded",
-                _(
-                    "Revision {revision} was superseded{by} for serial {serial}: engineering must "
-                    "move the work order before it starts."
-                ).format(
-                    revision=revision.revision,
-                    serial=unit.serial,
-                    by=" " + _("by revision {revision}").format(revision=effective.revision)
-                    if effective
-                    else "",
-                ),
-                "revision",
-            )
+            if effective is None:
+                message = _(
+                    "Revision {revision} no longer covers serial {serial}: engineering must move the "
+                    "work order before it starts."
+                ).format(revision=revision.revision, serial=unit.serial)
+            else:
+                message = _(
+                    "Revision {revision} was superseded by revision {newer} for serial {serial}: "
+                    "engineering must move the work order before it starts."
+                ).format(revision=revision.revision, newer=effective.revision, serial=unit.serial)
+            raise Conflict("revision_superseded", message, "revision")
     first_step = (
         Step.objects.select_related("operation").filter(revision=revision).order_by("position").first()
     )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instructions.choices import RevisionStatus
 from instructions.models import Product, Revision
 from instructions.models.revisions import split_serial
 from instructions.selectors import effective_revision
@@ -150,6 +151,19 @@ def create_work_order(
                 ),
                 "serials/{}".format(index),
             )
+    if chosen.status == RevisionStatus.SUPERSEDED:
+        # Building to a superseded revision is allowed only for serials no newer revision covers.
+        for index, serial in enumerate(serials):
+            effective = effective_revision(product.part_number, serial=serial)
+            if effective is not None and effective.pk != chosen.pk:
+                raise DomainError(
+                    "revision_superseded",
+                    _(
+                        "Revision {revision} is superseded by revision {newer} for serial {serial}: build "
+                        "it to rev {newer}, or give serials that only rev {revision} covers."
+                    ).format(revision=chosen.revision, newer=effective.revision, serial=serial),
+                    "serials/{}".format(index),
+                )
     taken = sorted(Unit.objects.filter(serial__in=serials).values_list("serial", flat=True))
     if taken:
         raise Conflict(
