@@ -183,6 +183,7 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "threadline")
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.relay_outbox", "schedule": env_int("RELAY_INTERVAL_SECONDS", 15, minimum=1)},
     "purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600},
+    "expire-lots": {"task": "mes.expire_lots", "schedule": 900},
 }
 THREADLINE_IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 7, minimum=1)
 

@@ -9,3 +9,11 @@ from mes.printing import as_built_pdf
 @shared_task(acks_late=True)
 def render_as_built_pdf(document_id: int) -> None:
     render_document(document_id=document_id, render=as_built_pdf)
+
+
+@shared_task(name="mes.expire_lots", ignore_result=True)
+def expire_lots() -> int:
+    """Mark lots past their expiry date as expired (the scan refuses them anyway; this keeps lists true)."""
+    from mes.services.lots import expire_lots as expire
+
+    return len(expire())
