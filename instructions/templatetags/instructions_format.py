@@ -1,14 +1,4 @@
-"""Formatting released numbers for people: 0.55000000 → 0.55, 100 → 100."""
+"""Kept for templates that still `{% load instructions_format %}`: the filters live in the
+project-wide `mes.core.templatetags.threadline_format` (one number and time format everywhere)."""
 
-from django import template
-
-from instructions.screens import number as format_number
-
-register = template.Library()
-
-
-@register.filter
-def number(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return format_number(value)
+from mes.core.templatetags.threadline_format import register  # noqa: F401
