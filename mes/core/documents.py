@@ -69,6 +69,22 @@ def render_document(*, document_id: int, render: Callable[[RenderedDocument], by
     return locked
 
 
+# A kind's download name ("100-200-revC-instructions.pdf"), registered by the app that prints it.
+_NAMERS: dict[str, Callable[[RenderedDocument], str]] = {}
+
+
+def name_downloads(kind: str, namer: Callable[[RenderedDocument], str]) -> None:
+    """Say how documents of `kind` are named when downloaded; `namer` returns "" when it cannot tell."""
+    _NAMERS[kind] = namer
+
+
+def download_name(document: RenderedDocument) -> str:
+    """The file name a person gets: the kind's own name if it has one, else kind-subject[-variant].pdf."""
+    namer = _NAMERS.get(document.kind)
+    name = namer(document) if namer is not None else ""
+    return name or "{}-{}{}.pdf".format(document.kind, document.subject_id, "-" + document.variant if document.variant else "")
+
+
 def offline_url_fetcher():
     """WeasyPrint's fetcher limited to `data:` URLs, without redirects.
 
