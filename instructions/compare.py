@@ -216,21 +216,70 @@ def snapshot_of(revision) -> RevisionSnapshot:
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
+def _changed_regions(old_tokens: list[str], new_tokens: list[str]):
+    """Opcodes with each run of changes taken whole: an equal run of whitespace alone between two
+    changes belongs to the change ("screws<del>. Torque</del><ins> and torque</ins>"), so the
+    words of one change are not cut apart and shown glued to the next."""
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    merged: list[list] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        only_space = tag == "equal" and all(token.isspace() for token in old_tokens[i1:i2])
+        between_changes = 0 < index < len(opcodes) - 1
+        if merged and merged[-1][0] != "equal" and (tag != "equal" or (only_space and between_changes)):
+            merged[-1][2], merged[-1][4] = i2, j2
+            merged[-1][0] = "replace"
+        else:
+            merged.append([tag, i1, i2, j1, j2])
+    for region in merged:  # a region that took no words from one side is a plain insert or delete
+        tag, i1, i2, j1, j2 = region
+        if tag == "replace" and i1 == i2:
+            region[0] = "insert"
+        elif tag == "replace" and j1 == j2:
+            region[0] = "delete"
+    return merged
+
+
 def word_diff(old: str, new: str) -> SafeString:
-    """A word-level diff as HTML: removed words in <del>, added words in <ins>, all text escaped."""
+    """A word-level diff as HTML: removed words in <del>, added words in <ins>, all text escaped.
+
+    Whitespace is kept: a change's leading and trailing whitespace stays outside the marks, and a
+    removed run and the added run that replaces it are parted by a space when both end and start
+    in a word, so "the" → "all" reads "<del>the</del> <ins>all</ins>", never "theall"."""
     old_tokens = _TOKEN.findall(old or "")
     new_tokens = _TOKEN.findall(new or "")
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     out: list[str] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _changed_regions(old_tokens, new_tokens):
         if tag == "equal":
             out.append(escape("".join(old_tokens[i1:i2])))
             continue
-        if tag in ("delete", "replace"):
-            out.append("<del>{}</del>".format(escape("".join(old_tokens[i1:i2]))))
-        if tag in ("insert", "replace"):
-            out.append("<ins>{}</ins>".format(escape("".join(new_tokens[j1:j2]))))
+        removed = "".join(old_tokens[i1:i2])
+        added = "".join(new_tokens[j1:j2])
+        # whitespace both sides begin or end with is shared text, shown once outside the marks
+        lead = _common_space(removed, added, leading=True)
+        trail = _common_space(removed[len(lead):], added[len(lead):], leading=False)
+        removed = removed[len(lead):len(removed) - len(trail)]
+        added = added[len(lead):len(added) - len(trail)]
+        out.append(escape(lead))
+        if removed:
+            out.append("<del>{}</del>".format(escape(removed)))
+        if removed and added and not removed[-1].isspace() and not added[0].isspace() and (
+            removed[-1].isalnum() and added[0].isalnum()
+        ):
+            out.append(" ")
+        if added:
+            out.append("<ins>{}</ins>".format(escape(added)))
+        out.append(escape(trail))
     return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
+
+
+def _common_space(first: str, second: str, *, leading: bool) -> str:
+    """The whitespace both strings start (or end) with."""
+    if not first or not second:
+        return ""
+    pick = (lambda text: text[: len(text) - len(text.lstrip())]) if leading else (lambda text: text[len(text.rstrip()):])
+    a, b = pick(first), pick(second)
+    return a if a == b else ""
 
 
 # --- Items ----------------------------------------------------------------------------------

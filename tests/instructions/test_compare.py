@@ -42,8 +42,25 @@ def kinds(comparison) -> list[tuple[str, str, bool]]:
 def test_word_diff_marks_removed_and_added_words():
     assert (
         word_diff("Torque the four screws.", "Torque all four screws.")
-        == "Torque <del>the</del><ins>all</ins> four screws."
+        == "Torque <del>the</del> <ins>all</ins> four screws."
     )
+
+
+def test_word_diff_keeps_the_space_between_changed_runs():
+    # a change across a space is one run: the words before and after are not glued ("Torqueand")
+    assert (
+        word_diff("Place the screws. Torque them.", "Place the screws and torque them.")
+        == "Place the screws<del>. Torque</del><ins> and torque</ins> them."
+    )
+    assert word_diff("a b c d", "a x y d") == "a <del>b c</del> <ins>x y</ins> d"
+
+
+def test_word_diff_keeps_whitespace_shared_by_both_sides_outside_the_marks():
+    assert (
+        word_diff("Insert screws.\n\nTorque to spec.", "Insert screws and torque.\n\nCheck.")
+        == "Insert screws<ins> and torque</ins>.\n\n<del>Torque to spec</del> <ins>Check</ins>."
+    )
+    assert word_diff("Fasten it.", "Fasten it. Torque it.") == "Fasten it.<ins> Torque it.</ins>"
 
 
 def test_word_diff_of_equal_text_has_no_marks():
@@ -55,7 +72,7 @@ def test_word_diff_escapes_html_in_both_texts():
     assert "<script>" not in html and "<b>" not in html
     assert (
         html
-        == "Use &lt;<del>b</del><ins>script</ins>&gt;<del>care</del><ins>x</ins>&lt;/<del>b</del><ins>script</ins>&gt;"
+        == "Use &lt;<del>b</del> <ins>script</ins>&gt;<del>care</del> <ins>x</ins>&lt;/<del>b</del> <ins>script</ins>&gt;"
     )
 
 
@@ -148,7 +165,7 @@ def test_instruction_change_gives_a_word_diff():
         revision(step("A", 1, instruction="Torque the screws.")),
         revision(step("A", 1, instruction="Torque all screws.")),
     )
-    assert result.steps[0].instruction_diff == "Torque <del>the</del><ins>all</ins> screws."
+    assert result.steps[0].instruction_diff == "Torque <del>the</del> <ins>all</ins> screws."
 
 
 def test_qualification_signoff_and_tools_changes():
