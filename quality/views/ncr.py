@@ -19,6 +19,7 @@ from quality.selectors import ncr_context
 from quality.services import containment as containment_services
 from quality.services import dispositions as disposition_services
 from quality.services import ncrs as ncr_services
+from quality.views.presenting import history_rows, name_rework_steps
 
 TEMPLATE = "quality/ncr_detail.html"
 
@@ -33,9 +34,10 @@ def _render(request, ncr_id: int, *, form=None, contained_form=None, close_form=
     context = ncr_context(ncr_id)
     if context is None:
         raise Http404
+    name_rework_steps(context)
     form = form or DispositionForm(steps=context.revision_steps, initial={"username": request.user.username})
     contained_form = contained_form or ContainedForm(units=context.contained_units, initial={"username": request.user.username})
-    return render_page(request, TEMPLATE, {"screen": context, "form": form, "contained_form": contained_form,
+    return render_page(request, TEMPLATE, {"screen": context, "history": history_rows(context.events), "form": form, "contained_form": contained_form,
                                            "close_form": close_form or CloseForm()}, partial=partial, status=status)
 
 
