@@ -42,6 +42,28 @@ def _relay_after_commit() -> None:
     relay_outbox.delay_on_commit()
 
 
+# The oldest transaction id still running in this database (widened to 64 bits with the current
+# epoch), or the next id to be given out when none is running. Events of older transactions are
+# all committed (or rolled back): none can appear below them any more. Only this database's
+# sessions count, so a long transaction elsewhere on the server does not hold the feed back.
+_HORIZON_SQL = """
+    WITH snapshot AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax)
+    SELECT LEAST(
+        (SELECT xmax FROM snapshot),
+        COALESCE((
+            SELECT min(
+                ((((SELECT xmax FROM snapshot) >> 32)
+                  - CASE WHEN activity.backend_xid::text::bigint > ((SELECT xmax FROM snapshot) & 4294967295)
+                         THEN 1 ELSE 0 END) << 32)
+                | activity.backend_xid::text::bigint
+            )
+            FROM pg_stat_activity AS activity
+            WHERE activity.datname = current_database() AND activity.backend_xid IS NOT NULL
+        ), 9223372036854775807)
+    )
+"""
+
+
 def feed(*, after: int, limit: int) -> list[OutboxEvent]:
     """Events after the event `after`, in an order no later commit can cut into.
 
@@ -62,5 +84,5 @@ def feed(*, after: int, limit: int) -> list[OutboxEvent]:
     if after:
         anchor = OutboxEvent.objects.filter(pk=after).values_list("xact_id", flat=True).first() or 0
         rows = rows.filter(Q(position__gt=anchor) | Q(position=anchor, pk__gt=after))
-    horizon = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
+    horizon = RawSQL(_HORIZON_SQL, [])
     return list(rows.filter(position__lt=horizon).order_by("position", "pk")[:limit])
