@@ -200,6 +200,15 @@ def receive_lot(
             supplier=supplier,
         ),
     )
+    if expires_on is not None and expires_on < timezone.localdate():
+        # Received already past its date (a late booking): recorded, and never usable.
+        _move(
+            material_lot,
+            LotStatus.EXPIRED,
+            actor=actor,
+            station=station,
+            reason=_("Received after its expiry date {date}").format(date=expires_on.isoformat()),
+        )
     return material_lot
 
 
@@ -242,12 +251,14 @@ def check_may_quarantine(actor: User | None) -> None:
     Checked here, not only by the views, because other services (raising an NCR with containment)
     reach these acts on behalf of identities that may raise NCRs but not hold lots or units.
     """
-    if actor is None or not actor.has_perm(QUARANTINE_LOT):
+    if actor is None:
+        return  # the system itself (a management command such as seed_demo), never a request
+    if not actor.has_perm(QUARANTINE_LOT):
         raise Forbidden(
             "permission_denied",
             _(
                 "{user} may not quarantine a lot or hold the units that consumed it: ask a quality inspector."
-            ).format(user=actor.username if actor is not None else "?"),
+            ).format(user=actor.username),
         )
 
 

@@ -292,3 +292,18 @@ def test_release_is_refused_while_an_ncr_names_the_lot(at_step2, operator, inspe
     assert (refused.value.status, refused.value.code) == (409, "lot_has_open_ncr")
     assert ncr.number in refused.value.message
     assert lot_snapshot(at_step2.screws) == before
+
+
+@pytest.mark.invariant(4)
+def test_a_lot_received_past_its_date_is_recorded_as_expired(released_c, engineer):
+    from datetime import date
+
+    from mes.models import LotEvent
+    from mes.services.lots import receive_lot
+
+    lot = receive_lot(part_number="300-900", lot="TL-LATE", quantity=5, actor=engineer, expires_on=date(2020, 1, 1))
+    lot.refresh_from_db()
+    assert lot.status == "expired"
+    assert list(LotEvent.objects.filter(lot=lot).order_by("id").values_list("kind", "after")) == [
+        ("received", "available"), ("status", "expired"),
+    ]
