@@ -151,6 +151,13 @@ def raise_by_hand(*, description: str, actor, unit: str | None = None, step: int
             raise DomainError("step_not_in_revision", _("That step is not part of the unit's revision."), "step")
     if unit_row is None and lot_row is None:
         raise DomainError("unit_or_lot_required", _("Name the unit, the lot, or both."), "unit")
+    if contain and (lot_row is None or unit_row is not None):
+        # Refused rather than ignored: containment is a lot-level NCR of its own.
+        raise DomainError(
+            "contain_needs_lot_only",
+            _("Containment is raised on a lot alone: leave out the unit (its hold comes with the containment), or raise the unit's NCR without 'contain'."),
+            "contain",
+        )
     if unit_row is None and contain:
         return containment_services.contain_lot(lot=lot_row, description=description, actor=actor, station=station).ncr
     return raise_ncr(unit=unit_row, step=step_row, lot=lot_row, description=description, actor=actor, station=station,
