@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mes.core import views as core_views
@@ -11,6 +14,11 @@ from mes.core.permissions import public
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
+    path(
+        "favicon.ico",
+        public(RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
+        name="favicon",
+    ),
     path(
         "login/",
         public(auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)),

@@ -29,10 +29,26 @@ class RecordedResult:
 
 
 def _value(value) -> Decimal:
+    """A measured value: a number, or text with a decimal point or a decimal comma ("0,72"),
+    spaces around it ignored. Both a comma and a point ("1,234.5") is ambiguous and refused."""
+    if isinstance(value, str):
+        text = value.strip()
+        if "," in text and "." in text or text.count(",") > 1:
+            raise DomainError(
+                "ambiguous_value",
+                _(
+                    "'{value}' mixes commas and points: type the value with one decimal mark and no "
+                    "thousands separator, e.g. 1234.5 or 1234,5."
+                ).format(value=text[:40]),
+                "value",
+            )
+        value = text.replace(",", ".")
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError("invalid_value", _("The value must be a number."), "value") from None
+        raise DomainError(
+            "invalid_value", _("The value must be a number, e.g. 0.72 or 0,72."), "value"
+        ) from None
     if not number.is_finite() or abs(number) >= Decimal("1e12") or number.as_tuple().exponent < -8:
         raise DomainError(
             "invalid_value", _("The value must be a finite number with at most 8 decimals."), "value"

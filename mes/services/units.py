@@ -240,7 +240,10 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
     if unit.status != UnitStatus.PLANNED:
         raise Conflict(
             "unit_not_planned",
-            _("Unit {serial} is {status}, not planned: it cannot be started again.").format(
+            _(
+                "Unit {serial} cannot be started again: only a planned unit can be started "
+                "(its status: {status})."
+            ).format(
                 serial=unit.serial, status=UnitStatus(unit.status).label
             ),
             "unit",

@@ -1,6 +1,10 @@
 """The station screens: sign-in at a bound tablet, the station's units, switching operators, help."""
 
+import hashlib
+import time
+
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -10,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mes.choices import UnitStatus
+from mes.core import audit
 from mes.core.errors import DomainError
 from mes.core.htmx import HtmxHttpRequest, render_page
 from mes.core.models import User
@@ -67,6 +72,60 @@ def station_home(request: HtmxHttpRequest) -> HttpResponse:
     return station_screen(request)
 
 
+# Badge PINs: after PIN_ATTEMPTS wrong PINs for one badge within PIN_WINDOW seconds, the badge is
+# refused for PIN_LOCKOUT seconds. Counted in the cache (not the database); every failure is audited.
+PIN_ATTEMPTS = 5
+PIN_WINDOW = 15 * 60
+PIN_LOCKOUT = 15 * 60
+
+
+def _pin_cache_key(kind: str, badge: str) -> str:
+    return "threadline:badge-pin:{}:{}".format(kind, hashlib.sha256(badge.encode()).hexdigest())
+
+
+def pin_locked_until(badge: str) -> float | None:
+    """When the badge's PIN lockout ends (a UNIX time), or None when it may try."""
+    until = cache.get(_pin_cache_key("locked", badge))
+    return until if until and until > time.time() else None
+
+
+def pin_lockout_error(until: float) -> DomainError:
+    minutes = max(1, int((until - time.time() + 59) // 60))
+    return DomainError(
+        "pin_locked",
+        _(
+            "Too many wrong PINs for this badge: it is locked for {minutes} more minutes. "
+            "Sign in with your user name and password, or ask your supervisor."
+        ).format(minutes=minutes),
+        "pin",
+    )
+
+
+def count_wrong_pin(*, badge: str, station) -> float | None:
+    """Note a wrong PIN (audited); lock the badge at the PIN_ATTEMPTS-th within the window."""
+    now = time.time()
+    key = _pin_cache_key("failures", badge)
+    failures = [moment for moment in cache.get(key, []) if moment > now - PIN_WINDOW] + [now]
+    cache.set(key, failures, PIN_WINDOW)
+    user = User.objects.filter(badge_code=badge).first()
+    audit.record(
+        actor=user,
+        action="station.pin_wrong",
+        subject=station,
+        station=station.code,
+        summary="pin_wrong {}/{}".format(len(failures), PIN_ATTEMPTS),
+    )
+    if len(failures) < PIN_ATTEMPTS:
+        return None
+    until = now + PIN_LOCKOUT
+    cache.set(_pin_cache_key("locked", badge), until, PIN_LOCKOUT)
+    cache.delete(key)
+    audit.record(
+        actor=user, action="station.pin_locked", subject=station, station=station.code, summary="pin_locked"
+    )
+    return until
+
+
 def _sign_in_page(
     request: HttpRequest, binding, *, outcome=None, pin_for: str = "", status=200
 ) -> HttpResponse:
@@ -104,6 +163,9 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
         )
         return _sign_in_page(request, binding, outcome=outcome, status=422)
     try:
+        locked_until = pin_locked_until(form.cleaned_data["badge"]) if by_badge else None
+        if locked_until is not None:
+            raise pin_lockout_error(locked_until)
         if by_badge:
             user = station_sessions.sign_in_by_badge(
                 station=binding.station, badge_code=form.cleaned_data["badge"], pin=form.cleaned_data["pin"]
@@ -115,6 +177,10 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
     except DomainError as error:
+        if error.code == "pin_wrong":
+            locked_until = count_wrong_pin(badge=form.cleaned_data["badge"], station=binding.station)
+            if locked_until is not None:
+                error = pin_lockout_error(locked_until)
         asks_pin = error.code in ("pin_required", "pin_wrong")
         outcome = Outcome(
             tone="info" if error.code == "pin_required" else "refused",

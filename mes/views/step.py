@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from instructions.choices import Tracking
 from instructions.screens import number
 from mes.core.errors import DomainError
 from mes.core.htmx import HtmxHttpRequest, render_page
@@ -56,7 +57,7 @@ def render_step(
             or Outcome(
                 tone="info",
                 word=unit.get_status_display(),
-                message=_("Unit {serial} is {status}.").format(
+                message=_("Unit {serial}: {status}. Nothing more to do at this step.").format(
                     serial=unit.serial, status=unit.get_status_display()
                 ),
             ),
@@ -138,13 +139,15 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
         station=station,
         quantity=form.cleaned_data["quantity"],
     )
-    return Outcome(
-        tone="ok",
-        word=_("Accepted"),
-        message=_("{quantity} of {part} from lot {lot}.").format(
+    if consumption.lot.part.tracking == Tracking.SERIAL:
+        message = _("{part} serial {serial}.").format(
+            part=consumption.part_number, serial=consumption.lot.code
+        )
+    else:
+        message = _("{quantity} of {part} from lot {lot}.").format(
             quantity=number(consumption.quantity), part=consumption.part_number, lot=consumption.lot.code
-        ),
-    ), ""
+        )
+    return Outcome(tone="ok", word=_("Accepted"), message=message), ""
 
 
 @requires(EXECUTE_STEP)
