@@ -86,3 +86,17 @@ def test_lists_and_secret_files_are_read(monkeypatch, tmp_path):
 
     assert env_list("TL_HOSTS", []) == ["a.example", "b.example"]
     assert env_str("TL_SECRET") == "s3cret"
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_parameters_and_old_hashes_upgrade(settings):
+    from django.contrib.auth.hashers import check_password, make_password
+
+    import mes.settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    encoded = make_password("correct-horse-battery-9")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    old = make_password("correct-horse-battery-9", hasher="pbkdf2_sha256")
+    upgraded = []
+    assert check_password("correct-horse-battery-9", old, setter=upgraded.append) is True
+    assert upgraded == ["correct-horse-battery-9"]
