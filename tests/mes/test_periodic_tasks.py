@@ -21,7 +21,9 @@ def test_every_scheduled_task_is_registered():
 def test_expire_lots_marks_lots_past_their_date(released_c, engineer):
     from django.utils import timezone
 
-    receive_lot(part_number="300-900", lot="TL-OLD", quantity=5, actor=engineer, expires_on=timezone.localdate() - timedelta(days=1))
+    receive_lot(part_number="300-900", lot="TL-OLD", quantity=5, actor=engineer, expires_on=timezone.localdate() + timedelta(days=1))
     receive_lot(part_number="300-900", lot="TL-NEW", quantity=5, actor=engineer, expires_on=timezone.localdate() + timedelta(days=9))
+    # two days later, TL-OLD is past its date
+    MaterialLot.objects.filter(code="TL-OLD").update(expires_on=timezone.localdate() - timedelta(days=1))
     assert expire_lots() == 1
     assert dict(MaterialLot.objects.values_list("code", "status")) == {"TL-OLD": "expired", "TL-NEW": "available"}
