@@ -142,11 +142,14 @@ def test_operator_screens_have_glove_sized_controls_and_readable_text(
 ):
     page.set_viewport_size(viewport)
     bind(page, at_step2.station, engineer, live_server)
+    page.goto("/line/sign-in")
+    assert page.evaluate(SIZES_JS)["tall"] == [], "sign-in fields are one line tall"
     badge_sign_in(page, "B-1001")
     for url in ("/line/", "/line/units/{}/".format(at_step2.unit.serial)):
         page.goto(url)
         page.wait_for_load_state("networkidle")
         sizes = page.evaluate(SIZES_JS)
+        assert sizes["tall"] == [], (url, sizes["tall"])
         assert sizes["small"] == [], (url, sizes["small"])
         assert sizes["close"] == [], (url, sizes["close"])
         assert sizes["body"] >= 20
@@ -155,11 +158,72 @@ def test_operator_screens_have_glove_sized_controls_and_readable_text(
         assert sizes["scrollWidth"] <= sizes["width"], "no sideways scrolling"
     assert sizes["step"] >= 28 and sizes["stepContrast"] >= 7
     assert sizes["value"] >= 40
+    # step 2 needs materials, a tool and two characteristics: still, without scrolling, the scan field,
+    # the first result, what is still needed and the sign-off are on the screen
+    for selector in (
+        "#scan-barcode",
+        "#value-TQ1",
+        "#still-needed",
+        "#sign-off-form button",
+        "#report-problem-link",
+    ):
+        assert in_viewport(page, selector), (selector, viewport)
+    assert page.evaluate("window.scrollY") == 0
+    title = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.step-title')).fontSize)")
+    assert title >= 32 and title > sizes["step"]
+    # a scan keeps them in view
+    wedge_scan(page, "SCR-1")
+    page.wait_for_selector("#outcome .outcome-ok")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("[data-need='material:300-550'].need-done")  # the refreshed needs and actions
+    assert in_viewport(page, "#sign-off-form button") and in_viewport(page, "#scan-barcode"), viewport
+    assert page.locator("#outcome .svg-icon").bounding_box()["width"] >= 30, "the outcome icon is drawn"
+
+
+def in_viewport(page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["x"] >= 0
+        and box["y"] + box["height"] <= size["height"]
+        and box["x"] + box["width"] <= size["width"]
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1280, "height": 800}, {"width": 800, "height": 1280}],
+    ids=["landscape", "portrait"],
+)
+def test_the_pin_step_shows_the_notice_the_pin_field_and_sign_in_together(
+    page, live_server, line, engineer, operator, viewport
+):
+    from django.contrib.auth.hashers import make_password
+
+    operator.badge_pin = make_password("1234")
+    operator.save(update_fields=["badge_pin"])
+    page.set_viewport_size(viewport)
+    bind(page, line.station, engineer, live_server)
+    page.goto("/line/")
+    page.wait_for_selector("#badge-form")
+    wedge_scan(page, "B-1001")
+    page.wait_for_selector("#pin")
+    for selector in ("#outcome [data-code='pin_required']", "#pin", "#badge-form button[type=submit]"):
+        assert in_viewport(page, selector), (selector, viewport)
+    assert page.evaluate(SIZES_JS)["tall"] == []
+    page.fill("#pin", "1234")
+    page.click("#badge-form button[type=submit]")
+    page.wait_for_selector(".operator-active")
 
 
 @pytest.mark.browser
 @pytest.mark.invariant(4)
-def test_a_scan_with_one_late_key_is_still_one_scan_and_typing_is_not_a_scan(page, live_server, started, engineer):
+def test_a_scan_with_one_late_key_is_still_one_scan_and_typing_is_not_a_scan(
+    page, live_server, started, engineer
+):
     bind(page, started.station, engineer, live_server)
     badge_sign_in(page, "B-1001")
     page.goto("/line/units/{}/".format(started.unit.serial))
@@ -179,4 +243,6 @@ def test_a_scan_with_one_late_key_is_still_one_scan_and_typing_is_not_a_scan(pag
     page.keyboard.type("0001", delay=5)
     page.keyboard.press("Enter")
     page.locator("#outcome .outcome-ok", has_text="Accepted").wait_for()
-    assert list(Consumption.objects.filter(unit=started.unit).values_list("lot__code", flat=True)) == ["PCB-0001"]
+    assert list(Consumption.objects.filter(unit=started.unit).values_list("lot__code", flat=True)) == [
+        "PCB-0001"
+    ]
