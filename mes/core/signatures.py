@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mes.core import audit
-from mes.core.errors import DomainError
 from mes.core.choices import Role
+from mes.core.errors import DomainError
 from mes.core.models import Signature, SignatureMeaning, User
 
 logger = logging.getLogger("threadline.signatures")

@@ -11,7 +11,6 @@ from mes.core.errors import DomainError, Forbidden, NotFound
 from mes.core.models import User
 from mes.models import QualificationGrant
 
-
 # Marks an expiry the caller did not give: a renewal keeps the current one.
 KEEP = object()
 
