@@ -178,8 +178,9 @@ class Tablet:
         return response.status, dict(response.headers), text
 
 
-def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float, think: float) -> None:
+def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float, think: float, delay: float = 0.0) -> None:
     pause = random.Random(plan["index"])
+    time.sleep(delay)  # tablets come on one after another over the ramp, as a shift starts
 
     def timed(action: str, method: str, path: str, data=None, expect=(200,), htmx=True):
         # An operator between two actions (reads, reaches for a part, scans): think +- 50 %.
@@ -281,6 +282,9 @@ def main() -> int:
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds an operator takes between actions (0: none)"
     )
+    parser.add_argument(
+        "--ramp", type=float, default=10.0, help="seconds over which the tablets start (0: all at once)"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL=postgres://... (a database of its own: it is flushed).", file=sys.stderr)
@@ -326,10 +330,13 @@ def main() -> int:
         threads = [
             threading.Thread(
                 target=build_units,
-                args=(Tablet(args.port, item["cookie"]), item, timings, errors, deadline, args.think),
+                args=(
+                    Tablet(args.port, item["cookie"]), item, timings, errors, deadline, args.think,
+                    args.ramp * index / max(len(plan), 1),
+                ),
                 daemon=True,
             )
-            for item in plan
+            for index, item in enumerate(plan)
         ]
         for thread in threads:
             thread.start()
@@ -348,10 +355,11 @@ def main() -> int:
 
     completed = Unit.objects.filter(status="completed").count()
     print(
-        "\n{} tablets (think {} s), {} workers, {:.1f} s, {} of {} units completed, {} requests, "
+        "\n{} tablets (think {} s, ramp {} s), {} workers, {:.1f} s, {} of {} units completed, {} requests, "
         "{} errors".format(
             args.tablets,
             args.think,
+            args.ramp,
             args.workers,
             elapsed,
             completed,
