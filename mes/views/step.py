@@ -212,8 +212,8 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
                     word=_("Out of tolerance"),
                     code="out_of_tolerance",
                     message=_(
-                        "{code} is out of tolerance: NCR {ncr} raised and the unit is on hold. Call quality."
-                    ).format(code=data["characteristic"], ncr=getattr(recorded.ncr, "pk", "—")),
+                        "{code} is out of tolerance: {ncr} raised and the unit is on hold. Call quality."
+                    ).format(code=data["characteristic"], ncr=getattr(recorded.ncr, "number", "—")),
                 )
     return answer(request, unit, outcome, status=status)
 
