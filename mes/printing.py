@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from instructions.printing import css_string
 from mes.as_built import AsBuiltRecord, as_built_record
+from mes.core.documents import offline_url_fetcher
 from mes.core.models import RenderedDocument
 from mes.models import Unit
 
@@ -28,13 +29,6 @@ VARIANT_LENGTH = 40
 
 def variant_of(record: AsBuiltRecord) -> str:
     return record.record_hash[:VARIANT_LENGTH]
-
-
-def data_only_url_fetcher():
-    """WeasyPrint's own fetcher, restricted to `data:` URLs, without redirects, failing on errors."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
 
 def final_mark(record: AsBuiltRecord) -> str:
@@ -82,4 +76,4 @@ def as_built_pdf(document: RenderedDocument) -> bytes:
         raise ValueError(_("The unit's record changed since this PDF was asked for: ask for it again."))
     with translation.override(settings.LANGUAGE_CODE):
         html = as_built_html(record)
-    return HTML(string=html, url_fetcher=data_only_url_fetcher()).write_pdf()
+    return HTML(string=html, url_fetcher=offline_url_fetcher()).write_pdf()

@@ -12,9 +12,10 @@ from rest_framework.test import APIClient
 from mes.as_built import as_built_record
 from mes.celery import app as celery_app
 from mes.core.choices import DocumentStatus
+from mes.core.documents import offline_url_fetcher
 from mes.core.models import RenderedDocument, Signature
 from mes.models import Consumption, Hold, StepResult, StepSignOff, ToolScan, Unit, UnitEvent
-from mes.printing import KIND, as_built_html, data_only_url_fetcher
+from mes.printing import KIND, as_built_html
 from mes.services import results
 from mes.services import units as unit_services
 from mes.services import work_orders as work_order_services
@@ -546,13 +547,13 @@ def test_a_record_changed_before_the_render_fails_rather_than_print_other_conten
     ["http://127.0.0.1:9/x.png", "https://example.com/a.css", "file:///etc/passwd", "ftp://example.com/x"],
 )
 def test_the_url_fetcher_refuses_every_url_but_data(url_case):
-    fetcher = data_only_url_fetcher()
+    fetcher = offline_url_fetcher()
     with pytest.raises(ValueError, match="disallowed protocol"):
         fetcher(url_case)
 
 
 def test_the_url_fetcher_reads_data_urls():
-    assert data_only_url_fetcher()("data:text/plain,hello").read() == b"hello"
+    assert offline_url_fetcher()("data:text/plain,hello").read() == b"hello"
 
 
 def test_a_record_naming_urls_never_makes_the_pdf_fetch_them(built, monkeypatch):
@@ -560,7 +561,7 @@ def test_a_record_naming_urls_never_makes_the_pdf_fetch_them(built, monkeypatch)
     from weasyprint import HTML
 
     fetched = []
-    fetcher = data_only_url_fetcher()
+    fetcher = offline_url_fetcher()
     original = fetcher.fetch
 
     def spy(url, headers=None):
