@@ -105,3 +105,10 @@ def unique_or_conflict(error: DomainError) -> Iterator[None]:
             yield
     except IntegrityError:
         raise error from None
+
+
+def error_response(status: int, code: str, message: str, path: str = ""):
+    """The API's error body as a plain Django response, for code outside DRF (middleware, handlers)."""
+    from django.http import JsonResponse
+
+    return JsonResponse(DomainError(code, message, path, status=status).as_body(), status=status)

@@ -10,17 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mes.core.errors import too_large
+from mes.core.errors import error_response, too_large
 from mes.core.models import ApiToken, IdempotencyKey
 
 logger = logging.getLogger(__name__)
 
 FORM_FIELD = "idempotency_key"
 HEADER = "Idempotency-Key"
-
-
-def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"errors": [{"code": code, "message": message, "path": ""}]}, status=status)
 
 
 class TokenAuthenticationMiddleware:
@@ -34,7 +30,7 @@ class TokenAuthenticationMiddleware:
         if header:
             scheme, _sep, key = header.partition(" ")
             if scheme.lower() != "token" or not key.strip():
-                return _error(401, "authentication_failed", _("Send the API key as 'Authorization: Token <key>'."))
+                return error_response(401, "authentication_failed", _("Send the API key as 'Authorization: Token <key>'."))
             token = (
                 ApiToken.objects.active()
                 .select_related("identity")
@@ -42,7 +38,7 @@ class TokenAuthenticationMiddleware:
                 .first()
             )
             if token is None:
-                return _error(401, "authentication_failed", _("The API token is not valid or was revoked."))
+                return error_response(401, "authentication_failed", _("The API token is not valid or was revoked."))
             request.user = token.identity
             request.api_token = token
             now = timezone.now()
@@ -93,7 +89,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         key = key.strip()
         if not key or len(key) > 255:
-            return _error(400, "invalid_idempotency_key", _("The Idempotency-Key must be 1 to 255 characters."))
+            return error_response(400, "invalid_idempotency_key", _("The Idempotency-Key must be 1 to 255 characters."))
         try:
             request_hash = _request_hash(request)
         except RequestDataTooBig:
@@ -133,7 +129,7 @@ class IdempotencyMiddleware:
         if stored is None:
             return None
         if stored.request_hash != request_hash:
-            return _error(
+            return error_response(
                 409,
                 "idempotency_key_reused",
                 _("This Idempotency-Key was already used for a different request: send a new key for a new request."),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mes.core import audit_labels, documents
 from mes.core.choices import DocumentStatus, Role
+from mes.core.errors import error_response
 from mes.core.htmx import render_page
 from mes.core.models import AuditEntry, RenderedDocument
 from mes.core.permissions import VIEW_AUDIT, public, requires
@@ -165,16 +166,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-def _api_error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"errors": [{"code": code, "message": message, "path": ""}]}, status=status)
-
-
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     """404 for addresses that match no view: JSON under /api/, the site's page elsewhere."""
     from django.utils.translation import gettext as _
 
     if request.path.startswith("/api/"):
-        return _api_error(404, "not_found", _("Nothing here: check the address against the API docs at /api/v1/docs/."))
+        return error_response(404, "not_found", _("Nothing here: check the address against the API docs at /api/v1/docs/."))
     return render(request, "404.html", status=404)
 
 
@@ -182,5 +179,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     if request.path.startswith("/api/"):
-        return _api_error(500, "server_error", _("Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."))
+        return error_response(500, "server_error", _("Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."))
     return render(request, "500.html", status=500)
