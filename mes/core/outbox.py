@@ -28,7 +28,8 @@ def emit(type: str, *, subject: str, data: dict[str, Any], actor: User | None = 
 
 
 def _relay_after_commit() -> None:
-    """With real workers, wake the relay once the change is committed; a periodic sweep catches the rest.
+    """With real workers, wake the relay once the change is committed (once per transaction); a
+    periodic sweep catches the rest.
 
     In the embedded mode (eager Celery) delivery is left to `manage.py relay_outbox`, so a
     slow receiver never slows down a screen.
@@ -38,8 +39,16 @@ def _relay_after_commit() -> None:
 
     if app.conf.task_always_eager:
         return
+    connection = transaction.get_connection()
+    # One wake-up per transaction, however many events it writes (a completing sign-off writes four).
+    if any(getattr(callback, "wakes_relay", False) for _savepoints, callback, _robust in connection.run_on_commit):
+        return
 
-    relay_outbox.delay_on_commit()
+    def wake() -> None:
+        relay_outbox.delay()
+
+    wake.wakes_relay = True  # type: ignore[attr-defined]
+    transaction.on_commit(wake)
 
 
 # The oldest transaction id still running in this database (widened to 64 bits with the current

@@ -88,3 +88,20 @@ def test_a_poller_never_skips_an_event_whose_transaction_commits_late(transactio
     assert while_open["events"] == []
     assert [event["subject"] for event in after_commit["events"]] == ["unit:A", "unit:B"]
 
+
+
+def test_a_transaction_wakes_the_relay_once_however_many_events_it_writes(db, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from mes.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with mock.patch("mes.core.tasks.relay_outbox.delay") as delay:
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                for n in range(4):
+                    outbox.emit("unit.started", subject="unit:{}".format(n), data={})
+    finally:
+        app.conf.task_always_eager = before
+    assert (len(callbacks), delay.call_count) == (1, 1)
