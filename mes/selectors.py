@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instructions import content
 from instructions.models import Characteristic, MaterialRequirement, Operation, RevisionPart, Step
 from mes.choices import HoldStatus, NeedKind, UnitStatus
 from mes.models import Consumption, Hold, MaterialLot, QualificationGrant, Station, StepResult, ToolScan, Unit
@@ -92,13 +93,18 @@ class StepProgress:
         return self.step.needs_inspector
 
 
-def step_progress(*, unit: Unit, step: Step, attempt: int, user=None, labels: bool = True) -> StepProgress:
+def step_progress(
+    *, unit: Unit, step: Step, attempt: int, user=None, labels: bool = True, qualified: bool = False
+) -> StepProgress:
     """What the unit has done at this step attempt, and what it still needs (a fixed number of queries).
 
-    `labels=False` (sign-off) skips reading part names unless something is missing.
+    `labels=False` (sign-off) skips reading part names unless something is missing. `qualified=True`
+    says the caller's transaction has just passed the step guard for `user` (which checks the
+    qualification), so the grant is not read again.
     """
-    requirements = list(MaterialRequirement.objects.filter(step=step).order_by("order"))
-    characteristics = list(Characteristic.objects.filter(step=step).order_by("order"))
+    released = content.step_content(step.pk)
+    requirements = list(released.requirements) if released else []
+    characteristics = list(released.characteristics) if released else []
     consumed: dict[int, Decimal] = {}
     parts: dict[str, RevisionPart] = {}
     if requirements:
@@ -110,9 +116,7 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None, labels: bo
             .order_by()
         }
         if labels or any(consumed.get(r.pk, Decimal(0)) < r.quantity for r in requirements):
-            parts = {
-                part.part_number: part for part in RevisionPart.objects.filter(revision_id=unit.revision_id)
-            }
+            parts = content.revision_parts(unit.revision_id)
     latest: dict[int, StepResult] = {}
     if characteristics:
         for result in StepResult.objects.filter(unit=unit, step=step, attempt=attempt).order_by("id"):
@@ -211,7 +215,7 @@ def step_progress(*, unit: Unit, step: Step, attempt: int, user=None, labels: bo
                     code,
                 )
             )
-    if step.qualification and user is not None:
+    if step.qualification and user is not None and not qualified:
         grant = QualificationGrant.objects.filter(user=user, qualification=step.qualification).first()
         if grant is None:
             progress.qualification_problem = Need(
@@ -350,14 +354,20 @@ class StationQueue:
     in_progress: list[Unit]
     on_hold: list[Unit]
     wip_count: int
+    more_waiting: bool = False  # more units wait than `waiting` shows (start them by scanning)
 
     @property
     def is_full(self) -> bool:
         return self.station.wip_limit is not None and self.wip_count >= self.station.wip_limit
 
 
-def station_queue(station: Station, *, limit: int = 50) -> StationQueue:
-    """Units waiting at the station's work center, in progress and on hold here (four queries)."""
+WAITING_SHOWN = 12
+
+
+def station_queue(station: Station, *, limit: int = WAITING_SHOWN) -> StationQueue:
+    """Units waiting at the station's work center (the next `limit`), in progress and on hold here
+    (four queries). A line with hundreds of planned units shows the next few: the operator takes
+    the next one, or scans the serial of the unit in hand."""
     first_operations = (
         Operation.objects.filter(work_center=station.work_center)
         .exclude(
@@ -371,7 +381,7 @@ def station_queue(station: Station, *, limit: int = 50) -> StationQueue:
             status=UnitStatus.PLANNED, revision_id__in=first_operations, work_order__status="open"
         )
         .select_related(*related)
-        .order_by("work_order__created_at", "serial")[:limit]
+        .order_by("work_order__created_at", "serial")[: limit + 1]
     )
     arriving = list(
         Unit.objects.filter(
@@ -379,7 +389,7 @@ def station_queue(station: Station, *, limit: int = 50) -> StationQueue:
         )
         .exclude(station=station)
         .select_related(*related)
-        .order_by("serial")[:limit]
+        .order_by("serial")[: limit + 1]
     )
     here = list(
         Unit.objects.filter(station=station, status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD])
@@ -387,9 +397,11 @@ def station_queue(station: Station, *, limit: int = 50) -> StationQueue:
         .prefetch_related(Prefetch("holds", queryset=Hold.objects.filter(status=HoldStatus.OPEN)))
         .order_by("started_at", "serial")
     )
+    coming = waiting + arriving
     return StationQueue(
         station=station,
-        waiting=waiting + arriving,
+        waiting=coming[:limit],
+        more_waiting=len(coming) > limit,
         in_progress=[unit for unit in here if unit.status == UnitStatus.IN_PROGRESS],
         on_hold=[unit for unit in here if unit.status == UnitStatus.ON_HOLD],
         wip_count=len(here),

@@ -39,6 +39,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_revision_content_cache():
+    """Released content is cached per process by id; a rolled-back test lets SQLite reuse those ids."""
+    from instructions import content
+
+    content.clear()
+    yield
+    content.clear()
+
+
+@pytest.fixture(autouse=True)
 def _append_only_triggers_survive_flush(request):
     """SQLite flushes transactional tests with DELETE, which the append-only trigger refuses;
     PostgreSQL uses TRUNCATE. Drop the SQLite trigger just before the flush, restore it after."""

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from instructions.models import Characteristic, Step
+from instructions import content
+from instructions.models import Step
 from mes import events
 from mes.core import audit
 from mes.core.errors import DomainError
@@ -76,7 +77,7 @@ def record_result(
     from quality.services import ncrs as ncr_services
 
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
-    characteristic = Characteristic.objects.filter(step=step, code=characteristic_code).first()
+    characteristic = content.step_content(step.pk).characteristic(characteristic_code)
     if characteristic is None:
         raise DomainError(
             "not_required_here",

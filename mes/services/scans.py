@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instructions import content
 from instructions.choices import Tracking
 from instructions.models import MaterialRequirement, RevisionPart, Step
 from mes import events
@@ -73,7 +74,7 @@ def record_scan(
 
 def _log_refusal(*, unit, step, barcode, quantity, actor, station, refusal: DomainError) -> None:
     step_id = step.pk if isinstance(step, Step) else step
-    if not Step.objects.filter(pk=step_id).exists():
+    if content.step_content(step_id) is None:
         step_id = None
     try:
         amount = Decimal(str(quantity)) if quantity is not None else None
@@ -135,7 +136,7 @@ def _requirement_for(
 def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumption:
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
     scanned: ScannedCode = parse_scan(barcode)
-    requirements = list(MaterialRequirement.objects.filter(step=step).order_by("order"))
+    requirements = list(content.step_content(step.pk).requirements)
     if not requirements:
         raise ScanRefused(
             "not_required_here", _("This step needs no material: nothing to scan here. Go on with the step.")

@@ -12,6 +12,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from instructions import content
 from instructions.choices import RevisionStatus
 from instructions.models import Step
 from instructions.selectors import effective_revision
@@ -95,9 +96,20 @@ def lock_unit(unit: Unit | int) -> Unit:
     """
     pk = unit.pk if isinstance(unit, Unit) else unit
     Unit.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
-    return Unit.objects.select_related("revision__product", "work_order", "station", "current_step").get(
-        pk=pk
+    unit = (
+        Unit.objects.select_related("revision__product", "work_order", "station")
+        .defer("revision__document", "revision__raw_document")
+        .get(pk=pk)
     )
+    return with_current_step(unit)
+
+
+def with_current_step(unit: Unit) -> Unit:
+    """Attach the unit's current step (with its operation) from the released content, without a query."""
+    released = content.step_content(unit.current_step_id)
+    if released is not None:
+        unit.current_step = released.step
+    return unit
 
 
 def _refuse_unless_workable(unit: Unit) -> None:
@@ -181,7 +193,8 @@ def lock_unit_for_step(
     unit = lock_unit(unit)
     _refuse_unless_workable(unit)
     step_id = step.pk if isinstance(step, Step) else step
-    step = Step.objects.select_related("operation").filter(pk=step_id).first()
+    released = content.step_content(step_id)
+    step = released.step if released is not None else None
     if step is None or step.revision_id != unit.revision_id:
         raise DomainError(
             "step_not_in_revision",

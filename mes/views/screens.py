@@ -11,13 +11,15 @@ from dataclasses import dataclass, field, replace
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from instructions import content
 from instructions.choices import CharacteristicKind
-from instructions.models import Characteristic, RevisionPart, StepMedia
+from instructions.models import Characteristic, RevisionPart
 from instructions.screens import StepScreen, media_items, number, step_needs
 from mes.choices import HoldStatus, UnitStatus
 from mes.core.errors import DomainError
 from mes.models import Hold, Unit
 from mes.selectors import Need, StepProgress, step_progress
+from mes.services.units import with_current_step
 
 ICONS = {"ok": "✔", "refused": "✖", "hold": "⚠", "info": "ℹ"}
 
@@ -104,24 +106,16 @@ class LiveStep:
 
 
 def load_unit(serial: str, *, user) -> Unit | None:
-    """The unit with its revision, product, work order, station and current step (one query)."""
-    return (
+    """The unit with its revision, product, work order and station (one query); its current step
+    (with operation, materials and characteristics) comes from the released content."""
+    unit = (
         Unit.objects.visible_to(user)
-        .select_related("revision__product", "work_order", "station", "current_step__operation")
+        .select_related("revision__product", "work_order", "station")
         .defer("revision__document", "revision__raw_document")
         .filter(serial=serial)
         .first()
     )
-
-
-def _cache_related(instance, name: str, items: list) -> None:
-    """Hand already-read rows to `instance.<name>.all()` (as prefetch_related would), without a query."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(items)
-    queryset._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = queryset
+    return with_current_step(unit) if unit is not None else None
 
 
 def _limits(characteristic: Characteristic) -> str:
@@ -145,7 +139,7 @@ def _recorded_value(progress_item) -> str:
 
 
 def live_step_screen(
-    unit: Unit, *, user, with_media: bool = True, gauge: str = ""
+    unit: Unit, *, user, with_media: bool = True, gauge: str = "", qualified: bool = False
 ) -> tuple[StepScreen | None, LiveStep]:
     """The unit's current step as the tablet shows it, with what is recorded and what is missing."""
     holds: list[Hold] = []
@@ -159,9 +153,7 @@ def live_step_screen(
     step = unit.current_step
     if step is None:
         return None, LiveStep(unit=unit, progress=None, holds=holds)
-    progress = step_progress(unit=unit, step=step, attempt=unit.current_attempt, user=user)
-    _cache_related(step, "materials", [item.requirement for item in progress.materials])
-    _cache_related(step, "characteristics", [item.characteristic for item in progress.characteristics])
+    progress = step_progress(unit=unit, step=step, attempt=unit.current_attempt, user=user, qualified=qualified)
     parts = {
         item.requirement.part_number: RevisionPart(
             part_number=item.requirement.part_number, name=item.name, uom=item.uom, tracking=item.tracking
@@ -223,7 +215,7 @@ def live_step_screen(
     media = ()
     if with_media:
         media = media_items(
-            StepMedia.objects.filter(step=step).order_by("order"),
+            content.step_media(step.pk),
             lambda item: reverse("instructions:step-media", args=[item.pk]),
         )
     needs = tuple(

@@ -1,0 +1,35 @@
+"""A stored revision's content refuses UPDATE in the database itself.
+
+The import writes operations, steps, requirements, characteristics, media and the part list
+once; nothing may change them afterwards (a change is a new revision), and the line caches
+them per process on that promise (instructions/content.py).
+"""
+
+from django.db import migrations
+
+TABLES = [
+    "instructions_operation",
+    "instructions_step",
+    "instructions_stepmedia",
+    "instructions_materialrequirement",
+    "instructions_characteristic",
+    "instructions_revisionpart",
+]
+
+
+def install(apps, schema_editor):
+    from mes.core import append_only
+
+    append_only.install_no_update(schema_editor.connection, TABLES)
+
+
+def drop(apps, schema_editor):
+    from mes.core import append_only
+
+    append_only.drop_no_update(schema_editor.connection, TABLES)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("instructions", "0001_initial")]
+
+    operations = [migrations.RunPython(install, drop)]
