@@ -8,10 +8,10 @@ tablet at ASSY-1 with its operator, bound tablet, lots, and `--units` units per 
 gunicorn (2 sync workers) on loopback; then each tablet (a thread with its own keep-alive
 connection and cookies) signs in by badge and builds its units through the screens, exactly as
 the browser does with htmx: start, step screen, scans (PCB serial, screws, thread locker, tool,
-gauge), results, sign-offs (the last one countersigned by an inspector's password), each POST
-followed by the `step-work` refresh it triggers. Prints p50/p95/p99 per action and of a bare
-baseline (GET /health) measured in the same run, the error count, and stops gunicorn. The run is
-bounded by `--units` and `--max-seconds`.
+gauge), results, sign-offs (the last one countersigned by an inspector's password); each scan
+and result answers the step's fresh needs and actions in the same response, as on the screen.
+Prints p50/p95/p99 per action and of a bare baseline (GET /health) measured in the same run, the
+error count, and stops gunicorn. The run is bounded by `--units` and `--max-seconds`.
 """
 
 import argparse
@@ -229,7 +229,6 @@ def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float, th
                         "gauges": "1" if results else "",
                     },
                 )
-                timed("refresh", "GET", base + ("?gauge=G-TQ-1" if barcode == "G-TQ-1" else ""), htmx=True)
             for code, value in results:
                 data = {
                     "idempotency_key": "{}-{}".format(serial, code),
@@ -238,7 +237,6 @@ def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float, th
                 }
                 data.update({"value": value, "gauge": "G-TQ-1"} if value else {"passed": "true"})
                 timed("result", "POST", base + "result", data)
-                timed("refresh", "GET", base, htmx=True)
             data = {"idempotency_key": "{}-signoff-{}".format(serial, step_id), "step": step_id}
             if countersign:
                 data.update({"inspector_username": "bench-inspector", "inspector_password": PASSWORD})

@@ -1,18 +1,18 @@
 """The live step screen: one step of one unit, with scans, results, tool scans and sign-off.
 
 GET renders the shared `templates/line/step_screen.html`. Each POST calls one service and
-answers the `outcome` region (out of band) with an `HX-Trigger: step-changed` event, on which
-line.js reloads the `step-work` region (needs and actions, with fresh idempotency keys) by a
-GET: the write stays a short transaction and the read is the same planned screen read. A
-sign-off moves to another screen (the next step, or the station when the unit is complete).
-Without htmx, every POST answers the whole screen.
+answers, in the same response, the `outcome` region and the `step-work` region (what the step
+still needs and its actions, with fresh idempotency keys), both out of band: one round trip per
+scan or result, which is what a busy line's tablets cost the server. A replayed answer
+(`Idempotent-Replayed`) is followed by a GET of `step-work` (line.js), since the line may have
+moved on since the first answer. A sign-off moves to another screen (the next step, or the
+station when the unit is complete). Without htmx, every POST answers the whole screen.
 """
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import trigger_client_event
 
 from instructions.choices import Tracking
 from instructions.screens import number
@@ -47,8 +47,12 @@ def render_step(
     status: int = 200,
     partial: str = "step-screen",
     gauge: str = "",
+    out_of_band: bool = False,
+    qualified: bool = False,
 ) -> HttpResponse:
-    screen, live = live_step_screen(unit, user=request.user, with_media=partial == "step-screen", gauge=gauge)
+    screen, live = live_step_screen(
+        unit, user=request.user, with_media=partial == "step-screen", gauge=gauge, qualified=qualified
+    )
     if screen is None:
         # Nothing to do here any more (complete, scrapped, not started): back to the station.
         flash(
@@ -69,13 +73,15 @@ def render_step(
         "tablet": request.tablet,
         "outcome": outcome,
         "keys": help_keys(),
+        "work_oob": out_of_band,
     }
     return render_page(
         request,
         TEMPLATE,
         context,
         partial=partial,
-        also=["outcome"] if partial == "step-screen" else [],  # a refresh leaves the last outcome in view
+        # A refresh of step-work alone leaves the last outcome in view.
+        also=["outcome"] if partial == "step-screen" or out_of_band else [],
         status=status,
     )
 
@@ -99,26 +105,46 @@ def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
 
 
 def answer(
-    request: HtmxHttpRequest, unit: Unit, outcome: Outcome, *, status: int = 200, gauge: str = ""
+    request: HtmxHttpRequest,
+    unit: Unit,
+    outcome: Outcome,
+    *,
+    status: int = 200,
+    gauge: str = "",
+    written: bool = False,
 ) -> HttpResponse:
-    """The outcome of a POST: for htmx the outcome region and `step-changed`; else the whole screen."""
+    """The outcome of a POST with the step as it now stands: for htmx the `step-work` and `outcome`
+    regions, else the whole screen. `unit` is as the service left it (the row it locked and wrote),
+    or as this request read it when nothing was written. `written`: a service wrote at this step in
+    this transaction, so its guard (qualification included) has just passed."""
     if not getattr(request, "htmx", None):
-        return render_step(request, _unit(request, unit.serial), outcome=outcome, status=status, gauge=gauge)
-    response = render_page(request, "mes/outcome.html", {"outcome": outcome, "oob": True}, status=status)
-    return trigger_client_event(response, "step-changed", {"gauge": gauge})
+        return render_step(request, unit, outcome=outcome, status=status, gauge=gauge, qualified=written)
+    return render_step(
+        request,
+        unit,
+        outcome=outcome,
+        status=status,
+        gauge=gauge,
+        partial="step-work",
+        out_of_band=True,
+        qualified=written,
+    )
 
 
-def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str]:
-    """Route one scan: a tool the step needs, a gauge for a result, else a material lot or serial."""
+def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str, Unit]:
+    """Route one scan: a tool the step needs, a gauge for a result, else a material lot or serial.
+
+    Returns the outcome, the gauge scanned (if one was), and the unit as it now stands."""
     barcode = form.cleaned_data["barcode"]
     code = barcode.strip()
     step = unit.current_step
     station = request.tablet.station
     if step is not None and code in (step.tools or []):
-        tool_services.record_tool_scan(
+        scan = tool_services.record_tool_scan(
             unit=unit, step=form.cleaned_data["step"], barcode=code, actor=request.user, station=station
         )
-        return Outcome(tone="ok", word=_("Accepted"), message=_("Tool {code} scanned.").format(code=code)), ""
+        accepted = Outcome(tone="ok", word=_("Accepted"), message=_("Tool {code} scanned.").format(code=code))
+        return accepted, "", scan.unit
     # A gauge is looked for only where the rendered screen had a result to measure with one.
     tool = (
         Tool.objects.filter(code=code, is_active=True).only("code").first()
@@ -130,7 +156,7 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
             tone="info",
             word=_("Gauge"),
             message=_("Gauge {code} ready: enter the measured value.").format(code=code),
-        ), code
+        ), code, unit
     consumption = scan_services.record_scan(
         unit=unit,
         step=form.cleaned_data["step"],
@@ -147,7 +173,7 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
         message = _("{quantity} of {part} from lot {lot}.").format(
             quantity=number(consumption.quantity), part=consumption.part_number, lot=consumption.lot.code
         )
-    return Outcome(tone="ok", word=_("Accepted"), message=message), ""
+    return Outcome(tone="ok", word=_("Accepted"), message=message), "", consumption.unit
 
 
 @requires(EXECUTE_STEP)
@@ -157,7 +183,7 @@ def step_scan(request: HtmxHttpRequest, serial: str) -> HttpResponse:
     """Anything scanned on the step screen (the raw text of a wedge scanner; the server parses it)."""
     unit = _unit(request, serial)
     form = ScanForm(request.POST)
-    status, gauge = 200, ""
+    status, gauge, written = 200, "", False
     if not form.is_valid():
         outcome, status = (
             Outcome(tone="refused", word=_("Refused"), message=_("Nothing was read: scan the label again.")),
@@ -165,10 +191,11 @@ def step_scan(request: HtmxHttpRequest, serial: str) -> HttpResponse:
         )
     else:
         try:
-            outcome, gauge = _scan_outcome(request, unit, form)
+            outcome, gauge, unit = _scan_outcome(request, unit, form)
+            written = not gauge
         except DomainError as error:
             outcome, status = Outcome.refused(error), screen_status(error)
-    return answer(request, unit, outcome, status=status, gauge=gauge)
+    return answer(request, unit, outcome, status=status, gauge=gauge, written=written)
 
 
 @requires(EXECUTE_STEP)
@@ -178,7 +205,7 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
     """A measured value or a pass/fail; the server decides whether it is in tolerance (invariant 5)."""
     unit = _unit(request, serial)
     form = ResultForm(request.POST)
-    status = 200
+    status, written = 200, False
     if not form.is_valid():
         outcome, status = (
             Outcome(tone="refused", word=_("Refused"), message=_("Enter the value, or tap Pass or Fail.")),
@@ -200,13 +227,16 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
         except DomainError as error:
             outcome, status = Outcome.refused(error), screen_status(error)
         else:
+            written = True
             if recorded.in_tolerance:
+                unit = recorded.result.unit  # the row the service locked: current as of this write
                 outcome = Outcome(
                     tone="ok",
                     word=_("In tolerance"),
                     message=_("{code} recorded.").format(code=data["characteristic"]),
                 )
             else:
+                unit = _unit(request, serial)  # the NCR put it on hold (through its own read of the unit)
                 outcome = Outcome(
                     tone="hold",
                     word=_("Out of tolerance"),
@@ -215,7 +245,7 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
                         "{code} is out of tolerance: {ncr} raised and the unit is on hold. Call quality."
                     ).format(code=data["characteristic"], ncr=getattr(recorded.ncr, "number", "—")),
                 )
-    return answer(request, unit, outcome, status=status)
+    return answer(request, unit, outcome, status=status, written=written)
 
 
 @requires(EXECUTE_STEP)

@@ -25,32 +25,55 @@
     sendScan(event.detail.text);
   });
 
-  // The next scan waits until the region holding the scan form was re-rendered (with a new key).
+  // The next scan waits until the region holding the scan form was re-rendered (with a new key):
+  // swapped as a request's target, or out of band (a step POST answers step-work beside the outcome).
   var REGIONS = ["step-work", "station-units", "sign-in-forms"];
+  function isRegion(element) { return !!element && REGIONS.indexOf(element.id) >= 0; }
   document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail && event.detail.target;
-    if (!target || REGIONS.indexOf(target.id) < 0) { return; }
+    if (!isRegion(event.target) && !isRegion(event.detail && event.detail.target)) { return; }
+    if (event.target && event.target.id === "step-work") { restoreTyped(); }
     busy = false;
     if (queue.length && !pending) { sendScan(queue.shift()); }
   });
 
-  // After a POST on the step screen the server says "step-changed": reload the needs and actions.
-  document.addEventListener("step-changed", function (event) {
-    var work = document.getElementById("step-work");
-    if (!work || !work.dataset.refreshUrl || !window.htmx) { busy = false; return; }
-    var url = work.dataset.refreshUrl;
-    var gauge = event.detail && event.detail.gauge;
-    if (gauge) { url += "?gauge=" + encodeURIComponent(gauge); }
-    var typed = {};  // a value typed before the gauge was scanned survives the refresh
-    if (gauge) {
-      work.querySelectorAll("input[name=value]").forEach(function (input) { if (input.value) { typed[input.id] = input.value; } });
-    }
-    window.htmx.ajax("GET", url, { target: "#step-work", swap: "outerHTML" }).then(function () {
-      Object.keys(typed).forEach(function (id) {
-        var input = document.getElementById(id);
-        if (input && !input.value) { input.value = typed[id]; }
-      });
+  // A value typed but not yet sent survives a new step-work (a scan of the gauge, of a part, ...);
+  // the value a successful result just recorded does not come back.
+  var typed = {};
+  var sentValue = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var form = elt && elt.closest ? elt.closest("form[data-characteristic]") : null;
+    var input = form ? form.querySelector("input[name=value]") : null;
+    sentValue = input ? input.id : null;
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status >= 400) { sentValue = null; }  // refused: the operator corrects what they typed
+  });
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "step-work") { return; }
+    typed = {};
+    target.querySelectorAll("input[name=value]").forEach(function (input) {
+      if (input.value && input.id !== sentValue) { typed[input.id] = input.value; }
     });
+  });
+  function restoreTyped() {
+    Object.keys(typed).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input && !input.value && !input.disabled) { input.value = typed[id]; }
+    });
+    typed = {};
+    sentValue = null;
+  }
+
+  // A replayed answer (the first one was lost on the way) may be older than the line: read step-work again.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var work = document.getElementById("step-work");
+    if (!xhr || !work || !work.dataset.refreshUrl || !window.htmx) { return; }
+    if (xhr.getResponseHeader("Idempotent-Replayed") !== "true") { return; }
+    window.htmx.ajax("GET", work.dataset.refreshUrl, { target: "#step-work", swap: "outerHTML" });
   });
 
   // --- Retry: a request that never reached the server is sent again, same form, same key. ---

@@ -103,6 +103,36 @@ def test_operator_signs_in_by_badge_scans_and_sees_the_hold(page, live_server, l
 
 @pytest.mark.browser
 @pytest.mark.invariant(8)
+def test_each_scan_is_one_round_trip_queued_scans_wait_and_a_typed_value_survives_the_gauge(
+    page, live_server, at_step2, engineer
+):
+    bind(page, at_step2.station, engineer, live_server)
+    badge_sign_in(page, "B-1001")
+    page.goto("/line/units/{}/".format(at_step2.unit.serial))
+    page.wait_for_selector(".step-counter")
+    requests = []
+    page.on("request", lambda request: requests.append((request.method, request.url)))
+    # given a torque typed before its gauge is scanned
+    page.fill("#value-TQ1", "0,6")
+    # when two labels are scanned back to back (the second while the first is on its way)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for label in ("SCR-1", "G-TQ-1"):
+        page.keyboard.type(label, delay=5)
+        page.keyboard.press("Enter")
+    # then both are taken, in order, each with its own fresh key, and the gauge lands in the form
+    page.wait_for_selector("#gauge-TQ1[value='G-TQ-1']")
+    page.locator("#outcome", has_text="Gauge G-TQ-1 ready").wait_for()
+    assert Consumption.objects.filter(unit=at_step2.unit, lot__code="SCR-1").count() == 1
+    # and the typed value is still there
+    assert page.input_value("#value-TQ1") == "0,6"
+    # and each scan cost one request: its answer carried the step's new needs and actions
+    unit_url = "/line/units/{}/".format(at_step2.unit.serial)
+    assert [method for method, url in requests if unit_url in url] == ["POST", "POST"]
+
+
+@pytest.mark.browser
+@pytest.mark.invariant(8)
 def test_a_dropped_network_shows_the_banner_disables_sign_off_and_resends_once(
     page, live_server, started, engineer
 ):
