@@ -47,12 +47,13 @@ def render_station(
     """The station's units (waiting, in work, held) and the scan-to-start form."""
     tablet = request.tablet
     queue = station_queue(tablet.station)
+    for unit in queue.waiting:
+        unit.start_key = new_key()  # each Start button's own idempotency key
     context = {
         "tablet": tablet,
         "queue": queue,
         "outcome": outcome or pop_flash(request),
         "keys": {"scan": new_key(), **help_keys()},
-        "start_keys": {unit.serial: new_key() for unit in queue.waiting},
     }
     return render_page(
         request, STATION_TEMPLATE, context, partial="station-units", also=["outcome"], status=status

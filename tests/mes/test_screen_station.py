@@ -1,5 +1,6 @@
 """Station tablets: binding, sign-in by badge (+ PIN) or password, switching, idle, starting units, help."""
 
+import re
 import time
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from mes.choices import UnitStatus
 from mes.core.models import AuditEntry
 from mes.models import HelpCall, TabletBinding, Unit
+from mes.selectors import WAITING_SHOWN
 from mes.services import station_sessions
 from mes.services import stations as station_services
 from mes.views.tablet import COOKIE
@@ -145,10 +147,18 @@ def test_the_station_screen_queries_do_not_grow_with_units(line, tablet, enginee
     tablet.get(reverse("mes:station-home"))
     with django_assert_num_queries(6):
         few = tablet.get(reverse("mes:station-home"))
-    work_order_services.create_work_order(number="WO-2", part_number="100-200", quantity=20, actor=engineer)
+    assert few.text.count("unit-waiting") < WAITING_SHOWN and "more are waiting" not in few.text
+    work_order_services.create_work_order(number="WO-2", part_number="100-200", quantity=40, actor=engineer)
     with django_assert_num_queries(6):
         many = tablet.get(reverse("mes:station-home"))
-    assert few.text.count("unit-waiting") + 20 == many.text.count("unit-waiting")
+    # the next units are shown, oldest work order first; the rest are started by scanning their serial
+    assert many.text.count("unit-waiting") == WAITING_SHOWN
+    assert "The next {} units are shown; more are waiting.".format(WAITING_SHOWN) in many.text
+    assert "Waiting ({}+)".format(WAITING_SHOWN) in many.text
+    assert line.units[0].serial in many.text
+    # each Start button carries its own idempotency key
+    keys = re.findall(r'name="idempotency_key" value="([0-9a-f]{32})"', many.text)
+    assert len(keys) == len(set(keys)) == WAITING_SHOWN + 1  # + the scan form's
 
 
 def test_the_help_button_calls_and_the_board_shows_it(line, tablet, inspector_client):
