@@ -3,7 +3,6 @@ its screen and API, who may read it, and a query count that does not grow with t
 
 import hashlib
 import json
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -25,6 +24,7 @@ from tests.conftest import accept, client_for
 from tests.instructions.test_screens_revisions import _more_steps
 from tests.mes.conftest import countersignature
 from tests.mes.test_sign_off_step import complete_step2
+from tests.pdf import pdf_pages
 from tests.quality.conftest import out_of_tolerance, sig
 
 # unit, eco decisions, end events, bound steps, consumptions, results, tool scans, sign-offs,
@@ -440,15 +440,6 @@ def test_the_api_answers_the_record_as_json(built, api):
     assert response.json() == as_built_record(built.unit).as_json()
 
 
-def pdf_pages(content: bytes, tmp_path) -> list[str]:
-    path = tmp_path / "as-built.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
-
-
 def test_the_pdf_is_made_in_celery_then_served_and_marked_final_on_every_page(
     built, api, eager_celery, django_capture_on_commit_callbacks, tmp_path
 ):
@@ -474,7 +465,7 @@ def test_the_pdf_is_made_in_celery_then_served_and_marked_final_on_every_page(
     assert second.status_code == 200
     assert second["Content-Type"] == "application/pdf"
     assert RenderedDocument.objects.count() == 1
-    pages = pdf_pages(b"".join(second.streaming_content), tmp_path)
+    pages = pdf_pages(b"".join(second.streaming_content))
     for number, page in enumerate(pages, start=1):
         assert (
             "PC-01000 · 100-200 Pump controller · rev C · record {}".format(record.record_hash[:12]) in page
@@ -495,7 +486,7 @@ def test_an_unfinished_unit_pdf_says_not_final_on_every_page(
     response = api.get(as_built_url(long_unit, pdf=True))
     # then every page, several of them, says NOT FINAL with the unit's identity
     assert response.status_code == 200
-    pages = pdf_pages(b"".join(response.streaming_content), tmp_path)
+    pages = pdf_pages(b"".join(response.streaming_content))
     assert len(pages) >= 2
     prefix = as_built_record(long_unit).record_hash[:12]
     for number, page in enumerate(pages, start=1):
