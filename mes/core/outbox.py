@@ -27,9 +27,17 @@ def emit(type: str, *, subject: str, data: dict[str, Any], actor: User | None = 
     return event
 
 
+RELAY_PENDING = "threadline:outbox:relay-pending"
+RELAY_PENDING_SECONDS = 60  # a wake-up lost with a dead worker is retried after this (the sweep also runs)
+RELAY_BATCH_SECONDS = 1  # events committed within this window go out in one relay pass
+
+
 def _relay_after_commit() -> None:
-    """With real workers, wake the relay once the change is committed (once per transaction); a
-    periodic sweep catches the rest.
+    """With real workers, wake the relay once the change is committed: at most one wake-up per
+    transaction, and none while one is already queued and not yet started (it will see this event:
+    the relay clears the flag before it reads). The wake-up runs RELAY_BATCH_SECONDS later, so a
+    busy line's writes go out in one pass a second instead of one task per write (measured: the
+    worker took a quarter of the 2-core machine at 50 tablets). A periodic sweep catches the rest.
 
     In the embedded mode (eager Celery) delivery is left to `manage.py relay_outbox`, so a
     slow receiver never slows down a screen.
@@ -45,7 +53,10 @@ def _relay_after_commit() -> None:
         return
 
     def wake() -> None:
-        relay_outbox.delay()
+        from django.core.cache import cache
+
+        if cache.add(RELAY_PENDING, 1, timeout=RELAY_PENDING_SECONDS):
+            relay_outbox.apply_async(countdown=RELAY_BATCH_SECONDS)
 
     wake.wakes_relay = True  # type: ignore[attr-defined]
     transaction.on_commit(wake)

@@ -95,13 +95,49 @@ def test_a_transaction_wakes_the_relay_once_however_many_events_it_writes(db, dj
 
     from mes.celery import app
 
+    from django.core.cache import cache
+
+    cache.delete(outbox.RELAY_PENDING)
     before = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        with mock.patch("mes.core.tasks.relay_outbox.delay") as delay:
+        with mock.patch("mes.core.tasks.relay_outbox.apply_async") as delay:
             with django_capture_on_commit_callbacks(execute=True) as callbacks:
                 for n in range(4):
                     outbox.emit("unit.started", subject="unit:{}".format(n), data={})
     finally:
         app.conf.task_always_eager = before
     assert (len(callbacks), delay.call_count) == (1, 1)
+
+
+def test_a_queued_wake_up_is_not_queued_again_until_the_relay_starts(transactional_db):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from mes.celery import app
+    from mes.core import tasks
+
+    def transaction_with_an_event(n):
+        with transaction.atomic():  # committed for real: its on-commit wake-up runs
+            outbox.emit("unit.started", subject="unit:{}".format(n), data={})
+
+    cache.delete(outbox.RELAY_PENDING)
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with mock.patch("mes.core.tasks.relay_outbox.apply_async") as delay:
+            # given a wake-up queued by one transaction, the next ones queue none
+            for n in range(3):
+                transaction_with_an_event(n)
+            assert delay.call_count == 1
+            assert delay.call_args.kwargs == {"countdown": outbox.RELAY_BATCH_SECONDS}  # one pass for the batch
+            # when the relay starts, it reads all three
+            assert tasks.relay_outbox.run() == 0  # no webhook: nothing to deliver
+            assert OutboxEvent.objects.filter(relayed_at__isnull=True).count() == 0
+            # then the next transaction queues a wake-up again
+            transaction_with_an_event(3)
+            assert delay.call_count == 2
+    finally:
+        app.conf.task_always_eager = before
+        cache.delete(outbox.RELAY_PENDING)
