@@ -3,9 +3,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/threadline_tablet \\
         .venv/bin/python bench/tablets.py --tablets 50 --units 2
 
-Seeds (in the database named by DATABASE_URL, migrated first) rev C of 100-200, one station per
-tablet at ASSY-1 with its operator, bound tablet, lots, and `--units` units per tablet; starts
-gunicorn (2 sync workers) on loopback; then each tablet (a thread with its own keep-alive
+Runs the app as production does: PostgreSQL (DATABASE_URL), Redis (`--redis`, a database number
+of its own: it is flushed) as cache and Celery broker, a real Celery worker (one process) relaying
+the outbox after every write. Seeds (in the database named by DATABASE_URL, migrated first) rev C
+of 100-200, one station per tablet at ASSY-1 with its operator, bound tablet, lots, and `--units`
+units per tablet; starts gunicorn (2 sync workers) on loopback; then each tablet (a thread with its own keep-alive
 connection and cookies) signs in by badge and builds its units through the screens, exactly as
 the browser does with htmx: start, step screen, scans (PCB serial, screws, thread locker, tool,
 gauge), results, sign-offs (the last one countersigned by an inspector's password); each scan
@@ -275,6 +277,9 @@ def main() -> int:
     parser.add_argument("--tablets", type=int, default=50)
     parser.add_argument("--units", type=int, default=2, help="units each tablet builds")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/14", help="cache and broker (a database of its own: flushed)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=240)
     parser.add_argument(
@@ -288,9 +293,27 @@ def main() -> int:
         print("Set DATABASE_URL=postgres://... (a database of its own: it is flushed).", file=sys.stderr)
         return 2
     os.environ.update(ENV)
+    os.environ["REDIS_URL"] = args.redis
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()
     recreate_database(os.environ["DATABASE_URL"])
     print("seeding {} tablets x {} units ...".format(args.tablets, args.units), flush=True)
     plan = seed(args.tablets, args.units)
+    worker = subprocess.Popen(
+        [
+            str(BASE_DIR / ".venv" / "bin" / "celery"),
+            "-A",
+            "mes",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ},
+    )
     server = subprocess.Popen(
         [
             str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
@@ -346,12 +369,17 @@ def main() -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
 
     import django  # noqa: F401 - already set up by seed()
 
+    from mes.core.models import OutboxEvent
     from mes.models import Unit
 
     completed = Unit.objects.filter(status="completed").count()
+    events = OutboxEvent.objects.count()
+    relayed = OutboxEvent.objects.filter(relayed_at__isnull=False).count()
     print(
         "\n{} tablets (think {} s, ramp {} s), {} workers, {:.1f} s, {} of {} units completed, {} requests, "
         "{} errors".format(
@@ -388,6 +416,7 @@ def main() -> int:
             percentile(every, 0.99),
         )
     )
+    print("outbox: {} of {} events relayed by the Celery worker during the run".format(relayed, events))
     for error in errors[:10]:
         print("ERROR", error)
     return 1 if errors else 0
