@@ -100,15 +100,23 @@ def step_content(step_id: int | None) -> StepContent | None:
 
 def step_media(step_id: int) -> tuple[StepMedia, ...]:
     """The step's images, videos and PDFs in order (read only where the whole screen is drawn)."""
-    return _media.get(int(step_id), lambda: tuple(StepMedia.objects.filter(step_id=step_id).order_by("order")))
+    return _media.get(
+        int(step_id), lambda: tuple(StepMedia.objects.filter(step_id=step_id).order_by("order"))
+    )
 
 
 def revision_parts(revision_id: int) -> dict[str, RevisionPart]:
     """The revision's part list by part number (name, uom, tracking and revision as released)."""
-    return _parts.get(
-        int(revision_id),
-        lambda: {part.part_number: part for part in RevisionPart.objects.filter(revision_id=revision_id)} or None,
-    ) or {}
+    return (
+        _parts.get(
+            int(revision_id),
+            lambda: (
+                {part.part_number: part for part in RevisionPart.objects.filter(revision_id=revision_id)}
+                or None
+            ),
+        )
+        or {}
+    )
 
 
 def clear() -> None:
