@@ -3,6 +3,8 @@
 import re
 
 from django.db import transaction
+from django.db.models import BigIntegerField, Max
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,12 +71,13 @@ def _generated_serials(*, revision: Revision, number: str, quantity: int) -> lis
         return ["{}-{}".format(number, str(index).zfill(width)) for index in range(1, quantity + 1)]
     prefix, first = start
     width = len(revision.serial_from) - len(prefix)
-    taken = [
-        parsed[1]
-        for serial in Unit.objects.filter(serial__startswith=prefix).values_list("serial", flat=True)
-        if (parsed := split_serial(serial)) is not None and parsed[0] == prefix
-    ]
-    next_number = max([first - 1, *taken]) + 1
+    # The highest number already taken after this prefix, found by the database (one row, however
+    # many units exist); numbers of up to 18 digits, as a serial's counter is.
+    highest = (
+        Unit.objects.filter(serial__regex=r"^{}[0-9]{{1,18}}$".format(re.escape(prefix)))
+        .aggregate(highest=Max(Cast(Substr("serial", len(prefix) + 1), BigIntegerField())))["highest"]
+    )
+    next_number = max(first - 1, highest if highest is not None else first - 1) + 1
     return ["{}{}".format(prefix, str(next_number + offset).zfill(width)) for offset in range(quantity)]
 
 

@@ -19,3 +19,19 @@ def test_a_work_order_on_a_superseded_revision_is_refused_for_serials_the_newer_
     # serials only rev B covers are fine: spares built to the old revision
     order = create_work_order(number="WO-B", part_number="100-200", quantity=1, revision="B", serials=["PC-00500"], actor=engineer)
     assert (order.revision.revision, [unit.serial for unit in order.units.all()]) == ("B", ["PC-00500"])
+
+
+def test_generated_serials_continue_after_the_highest_number_taken(released_c, engineer):
+    # given generated serials, a given one further on, and one whose counter is written wider
+    create_work_order(number="WO-1", part_number="100-200", quantity=2, actor=engineer)  # PC-01000, PC-01001
+    create_work_order(
+        number="WO-2",
+        part_number="100-200",
+        quantity=2,
+        serials=["PC-01007", "PC-001003"],
+        actor=engineer,
+    )
+    # when serials are generated again
+    order = create_work_order(number="WO-3", part_number="100-200", quantity=2, actor=engineer)
+    # then they continue after the highest counter of the prefix (1007), at the effectivity's width
+    assert sorted(unit.serial for unit in order.units.all()) == ["PC-01008", "PC-01009"]
