@@ -52,6 +52,14 @@ def wedge_scan(page, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+def open_unit(page, live_server, line, engineer) -> None:
+    """The line's station tablet, its operator signed in by badge, on the unit's step screen."""
+    bind(page, line.station, engineer, live_server)
+    badge_sign_in(page, "B-1001")
+    page.goto("/line/units/{}/".format(line.unit.serial))
+    page.wait_for_selector(".step-counter")
+
+
 def badge_sign_in(page, badge: str) -> None:
     page.goto("/line/")
     page.wait_for_selector("#badge-form")
@@ -106,10 +114,7 @@ def test_operator_signs_in_by_badge_scans_and_sees_the_hold(page, live_server, l
 def test_each_scan_is_one_round_trip_queued_scans_wait_and_a_typed_value_survives_the_gauge(
     page, live_server, at_step2, engineer
 ):
-    bind(page, at_step2.station, engineer, live_server)
-    badge_sign_in(page, "B-1001")
-    page.goto("/line/units/{}/".format(at_step2.unit.serial))
-    page.wait_for_selector(".step-counter")
+    open_unit(page, live_server, at_step2, engineer)
     requests = []
     page.on("request", lambda request: requests.append((request.method, request.url)))
     # given a torque typed before its gauge is scanned
@@ -136,10 +141,7 @@ def test_each_scan_is_one_round_trip_queued_scans_wait_and_a_typed_value_survive
 def test_a_dropped_network_shows_the_banner_disables_sign_off_and_resends_once(
     page, live_server, started, engineer
 ):
-    bind(page, started.station, engineer, live_server)
-    badge_sign_in(page, "B-1001")
-    page.goto("/line/units/{}/".format(started.unit.serial))
-    page.wait_for_selector(".step-counter")
+    open_unit(page, live_server, started, engineer)
     # when the network drops and a scan is made
     page.context.set_offline(True)
     wedge_scan(page, "PCB-0001")
@@ -254,10 +256,7 @@ def test_the_pin_step_shows_the_notice_the_pin_field_and_sign_in_together(
 def test_a_scan_with_one_late_key_is_still_one_scan_and_typing_is_not_a_scan(
     page, live_server, started, engineer
 ):
-    bind(page, started.station, engineer, live_server)
-    badge_sign_in(page, "B-1001")
-    page.goto("/line/units/{}/".format(started.unit.serial))
-    page.wait_for_selector(".step-counter")
+    open_unit(page, live_server, started, engineer)
     page.wait_for_function("window.ThreadlineScanner !== undefined")
     page.evaluate("document.activeElement && document.activeElement.blur()")
     # a person typing a lot code slowly and pressing Enter is not a scan: nothing is sent
