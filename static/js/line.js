@@ -43,7 +43,8 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail && event.detail.elt;
     var form = elt && elt.closest ? elt.closest("form[data-characteristic]") : null;
-    var input = form ? form.querySelector("input[name=value]") : null;
+    if (!form) { return; }  // a keepalive or a help call between a result and its answer changes nothing
+    var input = form.querySelector("input[name=value]");
     sentValue = input ? input.id : null;
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
