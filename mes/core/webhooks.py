@@ -7,8 +7,10 @@ delivery at once; a delivery is retried with capped exponential backoff until a 
 Receivers drop duplicates by the `Threadline-Event-Id` header (at-least-once).
 """
 
+import functools
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
@@ -42,20 +44,26 @@ def _blocked_networks():
     return [ipaddress.ip_network(item, strict=False) for item in settings.THREADLINE_WEBHOOK_BLOCKED_NETWORKS]
 
 
-def refused_address(url: str) -> str | None:
-    """The address a webhook URL resolves to that is not allowed (loopback, link-local and cloud
-    metadata by default: a webhook must not reach into the server itself), or None."""
+def _resolve(url: str) -> tuple[list[str], str | None]:
+    """The addresses a webhook URL's host resolves to, and the first of them that is not allowed
+    (loopback, link-local and cloud metadata by default: a webhook must not reach into the server
+    itself). No addresses when the name does not resolve now (the delivery fails and is retried)."""
     host = urlsplit(url).hostname or ""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
     except (socket.gaierror, UnicodeError):
-        return None  # not resolvable now: the delivery will fail and be retried
+        return [], None
     blocked = _blocked_networks()
-    for address in sorted(addresses):
+    for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if any(ip in network for network in blocked):
-            return address
-    return None
+            return addresses, address
+    return addresses, None
+
+
+def refused_address(url: str) -> str | None:
+    """The address a webhook URL resolves to that is not allowed, or None."""
+    return _resolve(url)[1]
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -65,7 +73,46 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         raise urllib.error.HTTPError(req.full_url, code, "redirect refused", headers, fp)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+# The delivery connects to the very address that was checked, not to whatever a second DNS lookup
+# answers (a name that resolved to a public address for the check could answer 127.0.0.1 the next
+# moment: DNS rebinding). TLS still checks the certificate against the host name.
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, address: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, address: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _PinnedHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    def __init__(self, address: str):
+        urllib.request.HTTPHandler.__init__(self)
+        urllib.request.HTTPSHandler.__init__(self)
+        self.address = address
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_PinnedHTTPConnection, address=self.address), req)
+
+    def https_open(self, req):
+        return self.do_open(
+            functools.partial(_PinnedHTTPSConnection, address=self.address), req, context=self._context
+        )
+
+
+def _opener_for(address: str) -> urllib.request.OpenerDirector:
+    """No redirects, no proxy (a proxy would resolve the name again), connected to `address`."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects, _PinnedHandler(address))
 
 
 def event_body(event: OutboxEvent) -> dict:
@@ -154,11 +201,13 @@ def _post(delivery: WebhookDelivery) -> Attempt:
             "Threadline-Signature": sign(body, delivery.webhook.secret),
         },
     )
-    address = refused_address(delivery.webhook.url)
-    if address is not None:
-        return Attempt(False, None, "address {} refused".format(address))
+    addresses, refused = _resolve(delivery.webhook.url)
+    if refused is not None:
+        return Attempt(False, None, "address {} refused".format(refused))
+    if not addresses:
+        return Attempt(False, None, "{} does not resolve".format(urlsplit(delivery.webhook.url).hostname))
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https checked at creation)
+        with _opener_for(addresses[0]).open(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https checked at creation)
             return Attempt(200 <= response.status < 300, response.status, "")
     except urllib.error.HTTPError as error:
         return Attempt(False, error.code, "HTTP {}".format(error.code))

@@ -215,3 +215,49 @@ def test_an_unresolvable_receiver_is_retried_later(admin_user):
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
     assert delivery.next_attempt_at > timezone.now()
 
+
+
+def test_a_delivery_connects_to_the_address_it_checked_not_a_second_lookup(admin_user, loopback_allowed, monkeypatch):
+    import socket
+
+    with Receiver() as receiver:
+        port = receiver.server.server_address[1]
+        webhooks.create_webhook(url="http://hooks.example:{}/hook".format(port), events=[], actor=admin_user)
+        _emit()
+        webhooks.relay_outbox()
+        # given a name that answers the receiver's address to the check, and another address to
+        # any later lookup (DNS rebinding)
+        real = socket.getaddrinfo
+        lookups = []
+
+        def rebinding(host, *args, **kwargs):
+            if host != "hooks.example":
+                return real(host, *args, **kwargs)
+            lookups.append(host)
+            address = "127.0.0.1" if len(lookups) == 1 else "192.0.2.1"  # TEST-NET: nothing answers
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, 0))]
+
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+        # when the delivery is made
+        assert webhooks.deliver_due() == 1
+    # then it went to the address that was checked, once, with the webhook's host name
+    assert lookups == ["hooks.example"]
+    assert [headers["Host"] for headers, _body in receiver.received] == ["hooks.example:{}".format(port)]
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
+
+
+def test_a_name_that_does_not_resolve_is_retried_later(admin_user, monkeypatch):
+    import socket
+
+    webhooks.create_webhook(url="https://nowhere.example/hook", events=[], actor=admin_user)
+    _emit()
+    webhooks.relay_outbox()
+
+    def unresolvable(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unresolvable)
+    assert webhooks.deliver_due() == 0
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.last_error == "nowhere.example does not resolve"
