@@ -106,16 +106,12 @@ def step_media(step_id: int) -> tuple[StepMedia, ...]:
 
 
 def revision_parts(revision_id: int) -> dict[str, RevisionPart]:
-    """The revision's part list by part number (name, uom, tracking and revision as released)."""
-    return (
-        _parts.get(
-            int(revision_id),
-            lambda: (
-                {part.part_number: part for part in RevisionPart.objects.filter(revision_id=revision_id)}
-                or None
-            ),
-        )
-        or {}
+    """The revision's part list by part number (name, uom, tracking and revision as released).
+
+    Asked only for the revision of a stored unit, so an empty list is that revision's answer."""
+    return _parts.get(
+        int(revision_id),
+        lambda: {part.part_number: part for part in RevisionPart.objects.filter(revision_id=revision_id)},
     )
 
 

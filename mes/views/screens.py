@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from instructions import content
 from instructions.choices import CharacteristicKind
-from instructions.models import Characteristic, RevisionPart
+from instructions.models import Characteristic
 from instructions.screens import StepScreen, media_items, number, step_needs
 from mes.choices import HoldStatus, UnitStatus
 from mes.core.errors import DomainError
@@ -154,12 +154,7 @@ def live_step_screen(
     if step is None:
         return None, LiveStep(unit=unit, progress=None, holds=holds)
     progress = step_progress(unit=unit, step=step, attempt=unit.current_attempt, user=user, qualified=qualified)
-    parts = {
-        item.requirement.part_number: RevisionPart(
-            part_number=item.requirement.part_number, name=item.name, uom=item.uom, tracking=item.tracking
-        )
-        for item in progress.materials
-    }
+    parts = content.revision_parts(unit.revision_id) if progress.materials else {}  # read by step_progress
     recorded: dict[str, str] = {}
     problems: dict[str, str] = {}
     for material in progress.materials:

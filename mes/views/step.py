@@ -117,16 +117,15 @@ def answer(
     regions, else the whole screen. `unit` is as the service left it (the row it locked and wrote),
     or as this request read it when nothing was written. `written`: a service wrote at this step in
     this transaction, so its guard (qualification included) has just passed."""
-    if not getattr(request, "htmx", None):
-        return render_step(request, unit, outcome=outcome, status=status, gauge=gauge, qualified=written)
+    htmx = bool(getattr(request, "htmx", None))
     return render_step(
         request,
         unit,
         outcome=outcome,
         status=status,
         gauge=gauge,
-        partial="step-work",
-        out_of_band=True,
+        partial="step-work" if htmx else "step-screen",
+        out_of_band=htmx,
         qualified=written,
     )
 
