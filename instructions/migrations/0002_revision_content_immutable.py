@@ -20,13 +20,13 @@ TABLES = [
 def install(apps, schema_editor):
     from mes.core import append_only
 
-    append_only.install_no_update(schema_editor.connection, TABLES)
+    append_only.install(schema_editor.connection, TABLES, append_only.RELEASED_CONTENT)
 
 
 def drop(apps, schema_editor):
     from mes.core import append_only
 
-    append_only.drop_no_update(schema_editor.connection, TABLES)
+    append_only.drop(schema_editor.connection, TABLES, append_only.RELEASED_CONTENT)
 
 
 class Migration(migrations.Migration):
