@@ -6,6 +6,7 @@ so does the event. Delivery (webhooks, the polling feed) reads the table later.
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.expressions import RawSQL
 
@@ -53,8 +54,6 @@ def _relay_after_commit() -> None:
         return
 
     def wake() -> None:
-        from django.core.cache import cache
-
         if cache.add(RELAY_PENDING, 1, timeout=RELAY_PENDING_SECONDS):
             relay_outbox.apply_async(countdown=RELAY_BATCH_SECONDS)
 

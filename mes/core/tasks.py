@@ -1,17 +1,15 @@
 """Celery tasks of the shared kernel: thin interfaces onto services."""
 
 from celery import shared_task
+from django.core.cache import cache
 
 from mes.core import webhooks
+from mes.core.outbox import RELAY_PENDING
 
 
 @shared_task(name="core.relay_outbox", ignore_result=True)
 def relay_outbox() -> int:
     """Fan out new events and deliver what is due. Safe to run often and concurrently."""
-    from django.core.cache import cache
-
-    from mes.core.outbox import RELAY_PENDING
-
     cache.delete(RELAY_PENDING)  # first: an event committed from now on queues the next pass
     webhooks.relay_outbox()
     return webhooks.deliver_due()
