@@ -60,6 +60,11 @@ class _Bounded:
                     self.items.popitem(last=False)
         return value
 
+    def peek(self, key):
+        """The stored value, or None: never loads."""
+        with self.lock:
+            return self.items.get(key)
+
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
@@ -68,6 +73,7 @@ class _Bounded:
 _steps = _Bounded(MAX_STEPS)
 _media = _Bounded(MAX_STEPS)
 _parts = _Bounded(MAX_REVISIONS)
+_routings = _Bounded(MAX_REVISIONS)
 
 
 def _prefetched(instance, name: str, items: tuple) -> None:
@@ -115,8 +121,29 @@ def revision_parts(revision_id: int) -> dict[str, RevisionPart]:
     )
 
 
+def step_after(revision_id: int, position: int) -> Step | None:
+    """The step (with its operation) after position `position` of the revision's routing; None after the last.
+
+    Positions run 1..step_count over the whole routing, so the revision's step ids in position
+    order (read once per revision and process) name every step's successor. The step itself
+    comes from the released content when this process has met it, else from its row alone."""
+    routing = _routings.get(
+        int(revision_id),
+        lambda: tuple(
+            Step.objects.filter(revision_id=revision_id).order_by("position").values_list("pk", flat=True)
+        ),
+    )
+    if not 0 <= position < len(routing):
+        return None
+    known = _steps.peek(routing[position])
+    if known is not None:
+        return known.step
+    return Step.objects.select_related("operation").get(pk=routing[position])
+
+
 def clear() -> None:
     """Forget everything (tests: a rolled-back transaction lets SQLite give the same id to new content)."""
     _steps.clear()
     _media.clear()
     _parts.clear()
+    _routings.clear()

@@ -242,9 +242,16 @@ def step_progress(
     return progress
 
 
-def missing_for_step(*, unit: Unit, step: Step, attempt: int, user=None) -> list[Need]:
-    """What sign-off still waits for (invariant 3); empty when the step may be signed off."""
-    return step_progress(unit=unit, step=step, attempt=attempt, user=user, labels=False).missing
+def missing_for_step(
+    *, unit: Unit, step: Step, attempt: int, user=None, qualified: bool = False
+) -> list[Need]:
+    """What sign-off still waits for (invariant 3); empty when the step may be signed off.
+
+    `qualified=True`: the caller's transaction has just passed the step guard, which checks the
+    step's qualification, so it is not read again."""
+    return step_progress(
+        unit=unit, step=step, attempt=attempt, user=user, labels=False, qualified=qualified
+    ).missing
 
 
 @dataclass(frozen=True)

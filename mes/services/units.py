@@ -256,9 +256,7 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
             _(
                 "Unit {serial} cannot be started again: only a planned unit can be started "
                 "(its status: {status})."
-            ).format(
-                serial=unit.serial, status=UnitStatus(unit.status).label
-            ),
+            ).format(serial=unit.serial, status=UnitStatus(unit.status).label),
             "unit",
         )
     revision = unit.revision
@@ -401,7 +399,9 @@ def _complete_work_order_if_done(work_order: WorkOrder, *, actor: User | None) -
     )
 
 
-COUNTERSIGNATURE_REFUSALS = frozenset({"countersignature_invalid", "countersigner_not_inspector", "countersigner_is_operator"})
+COUNTERSIGNATURE_REFUSALS = frozenset(
+    {"countersignature_invalid", "countersigner_not_inspector", "countersigner_is_operator"}
+)
 
 
 def sign_off_step(
@@ -446,7 +446,10 @@ def _sign_off_step(
     from mes import selectors
 
     unit, step, station = lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
-    missing = selectors.missing_for_step(unit=unit, step=step, attempt=unit.current_attempt, user=actor)
+    # The guard has just checked the step's qualification for `actor`: not read again.
+    missing = selectors.missing_for_step(
+        unit=unit, step=step, attempt=unit.current_attempt, user=actor, qualified=True
+    )
     if missing:
         raise Conflict.many([ErrorDetail(need.code, need.message, need.path) for need in missing])
     inspector = _check_countersignature(step=step, actor=actor, countersigner=countersigner)
@@ -490,11 +493,7 @@ def _sign_off_step(
     # Positions run 1..step_count over the whole routing: the last one needs no lookup.
     next_step = None
     if step.position < unit.revision.step_count:
-        next_step = (
-            Step.objects.filter(revision_id=unit.revision_id, position__gt=step.position)
-            .order_by("position")
-            .first()
-        )
+        next_step = content.step_after(unit.revision_id, step.position)
     audit.record(
         actor=actor,
         action="step.signed_off",
@@ -668,7 +667,11 @@ def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station 
     UnitEvent.objects.bulk_create(
         [
             UnitEvent(
-                unit=unit, kind=UnitEventKind.HOLD_RELEASED, actor=actor, station=station, reason=reason,
+                unit=unit,
+                kind=UnitEventKind.HOLD_RELEASED,
+                actor=actor,
+                station=station,
+                reason=reason,
                 data={"hold": hold.pk, "kind": hold.kind, "by": "scrap"},
             )
             for hold in open_holds
