@@ -197,6 +197,9 @@ CELERY_BEAT_SCHEDULE = {
     "expire-lots": {"task": "mes.expire_lots", "schedule": 900},
 }
 THREADLINE_IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 7, minimum=1)
+# A PDF still not made this many minutes after it was asked for is counted lost (its task never
+# ran): the screen says so and the next request renders it again.
+THREADLINE_DOCUMENT_RENDER_MINUTES = env_int("DOCUMENT_RENDER_MINUTES", 10, minimum=1)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

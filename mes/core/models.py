@@ -6,7 +6,9 @@ systems must hear of the change, an OutboxEvent in the same transaction as the c
 
 import hashlib
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -181,6 +183,17 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return "{} {} {}".format(self.kind, self.subject_id, self.status)
+
+    @property
+    def is_lost(self) -> bool:
+        """Still pending long after it was asked for: its task never ran (a worker down, a queue
+        flushed). A late task may still make it; until then the screen stops waiting and says so."""
+        limit = timedelta(minutes=settings.THREADLINE_DOCUMENT_RENDER_MINUTES)
+        return self.status == DocumentStatus.PENDING and self.requested_at < timezone.now() - limit
+
+    @property
+    def render_minutes(self) -> int:
+        return settings.THREADLINE_DOCUMENT_RENDER_MINUTES
 
 
 class SignatureMeaning(models.TextChoices):

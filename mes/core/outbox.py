@@ -55,10 +55,16 @@ def _relay_after_commit() -> None:
 
     def wake() -> None:
         if cache.add(RELAY_PENDING, 1, timeout=RELAY_PENDING_SECONDS):
-            relay_outbox.apply_async(countdown=RELAY_BATCH_SECONDS)
+            try:
+                relay_outbox.apply_async(countdown=RELAY_BATCH_SECONDS)
+            except Exception:
+                cache.delete(RELAY_PENDING)  # not queued: the next commit tries again
+                raise
 
     wake.wakes_relay = True  # type: ignore[attr-defined]
-    transaction.on_commit(wake)
+    # Robust: the change is committed whatever happens here. A broker or cache that cannot be
+    # reached is logged, not answered with an error; the periodic sweep relays the event later.
+    transaction.on_commit(wake, robust=True)
 
 
 # The oldest transaction id still running in this database (widened to 64 bits with the current

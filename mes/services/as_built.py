@@ -1,9 +1,11 @@
 """Asking for the as-built PDF: reuse the one already made (or being made) for this version of
 the record, otherwise request a render in Celery (`mes.core.documents`). Never renders here."""
 
+from django.db.models import Q
+
 from mes.as_built import AsBuiltRecord
 from mes.core.choices import DocumentStatus
-from mes.core.documents import request_document
+from mes.core.documents import lost_before, request_document
 from mes.core.models import RenderedDocument, User
 from mes.models import Unit
 from mes.printing import KIND, variant_of
@@ -12,12 +14,12 @@ from mes.printing import KIND, variant_of
 def as_built_document(
     *, unit: Unit, record: AsBuiltRecord, requested_by: User | None = None
 ) -> RenderedDocument | None:
-    """The newest ready or pending PDF of exactly this record version (of `requested_by` when given)."""
+    """The newest ready or pending (not lost) PDF of exactly this record version (of `requested_by` when given)."""
     documents = RenderedDocument.objects.filter(
+        Q(status=DocumentStatus.READY) | Q(status=DocumentStatus.PENDING, requested_at__gte=lost_before()),
         kind=KIND,
         subject_id=str(unit.pk),
         variant=variant_of(record),
-        status__in=[DocumentStatus.READY, DocumentStatus.PENDING],
     )
     if requested_by is not None:
         documents = documents.filter(requested_by=requested_by)

@@ -141,3 +141,31 @@ def test_a_queued_wake_up_is_not_queued_again_until_the_relay_starts(transaction
     finally:
         app.conf.task_always_eager = before
         cache.delete(outbox.RELAY_PENDING)
+
+
+def test_a_committed_change_is_answered_even_when_the_relay_cannot_be_woken(transactional_db, caplog):
+    from unittest import mock
+
+    from django.core.cache import cache
+    from kombu.exceptions import OperationalError
+
+    from mes.celery import app
+
+    cache.delete(outbox.RELAY_PENDING)
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        # given a broker that cannot be reached
+        with mock.patch(
+            "mes.core.tasks.relay_outbox.apply_async", side_effect=OperationalError("Connection refused")
+        ):
+            # when a transaction with an event commits
+            with transaction.atomic():
+                outbox.emit("unit.started", subject="unit:X", data={})
+    finally:
+        app.conf.task_always_eager = before
+    # then the change and its event are kept (the sweep relays it later), the failure is logged,
+    # and the next commit tries to wake the relay again
+    assert OutboxEvent.objects.filter(subject="unit:X", relayed_at__isnull=True).count() == 1
+    assert "Connection refused" in caplog.text
+    assert cache.get(outbox.RELAY_PENDING) is None

@@ -643,3 +643,65 @@ def test_the_screen_pdf_button_asks_and_polls(
     assert (document.status, document.requested_by) == (DocumentStatus.READY, inspector)
     status = client.get(reverse("document-status", args=[document.pk]), headers={"HX-Request": "true"})
     assert reverse("document-download", args=[document.pk]) in status.text
+
+
+# --- a render queue that fails ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # committed as in production: the queueing runs before the answer
+def test_a_pdf_that_cannot_be_queued_fails_at_once_with_what_to_do(built, inspector, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from mes import tasks
+
+    # given a task queue that cannot be reached
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.render_as_built_pdf, "delay", unreachable)
+    client = client_for(inspector)
+    # when the PDF button is pressed
+    response = client.post(
+        reverse("mes:unit-as-built-pdf", args=[built.unit.serial]), headers={"HX-Request": "true"}
+    )
+    # then the answer says so at once and stops waiting: no polling for a PDF never queued
+    document = RenderedDocument.objects.get()
+    assert response.status_code == 202
+    assert document.status == DocumentStatus.FAILED and document.finished_at is not None
+    assert "could not be queued (OperationalError)" in document.error
+    assert "could not be queued" in response.text and "hx-trigger" not in response.text
+    # and asking again, once the queue is back, makes a new request (a failed one is never reused)
+    queued = []
+    monkeypatch.setattr(tasks.render_as_built_pdf, "delay", queued.append)
+    client.post(reverse("mes:unit-as-built-pdf", args=[built.unit.serial]), headers={"HX-Request": "true"})
+    fresh = RenderedDocument.objects.get(status=DocumentStatus.PENDING)
+    assert queued == [fresh.pk] and fresh.pk != document.pk
+
+
+def test_a_pdf_whose_task_never_ran_is_reported_lost_and_asked_for_again(
+    built, api, inspector, django_capture_on_commit_callbacks, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given a request for the PDF whose task never ran (a worker down, a queue flushed)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = api.get(as_built_url(built.unit, pdf=True))
+    lost = RenderedDocument.objects.get(pk=first.json()["document"])
+    assert lost.status == DocumentStatus.PENDING
+    # while it is young it is the one every caller waits for
+    with django_capture_on_commit_callbacks(execute=False):
+        assert api.get(as_built_url(built.unit, pdf=True)).json()["document"] == lost.pk
+    # when it is older than DOCUMENT_RENDER_MINUTES
+    settings.THREADLINE_DOCUMENT_RENDER_MINUTES = 10
+    RenderedDocument.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - timedelta(minutes=11))
+    # then the next caller gets a new request, not the lost one
+    with django_capture_on_commit_callbacks(execute=False):
+        again = api.get(as_built_url(built.unit, pdf=True))
+    assert again.status_code == 202 and again.json()["document"] != lost.pk
+    # and its status screen stops polling and says what to do
+    lost.requested_by = inspector
+    lost.save(update_fields=["requested_by"])
+    status = client_for(inspector).get(reverse("document-status", args=[lost.pk]), headers={"HX-Request": "true"})
+    assert "was not made within 10 minutes" in status.text and "hx-trigger" not in status.text
