@@ -1,6 +1,7 @@
 """The station screens: sign-in at a bound tablet, the station's units, switching operators, help."""
 
 import hashlib
+import logging
 import time
 
 from django.contrib.auth import logout
@@ -27,6 +28,8 @@ from mes.services import stations as station_services
 from mes.services import units as unit_services
 from mes.views.screens import Outcome, flash, load_unit, new_key, pop_flash
 from mes.views.tablet import activate, binding_of, go, idle_outcome, on_tablet, sign_everyone_out, tablet_of
+
+logger = logging.getLogger(__name__)
 
 STATION_TEMPLATE = "mes/station.html"
 SIGN_IN_TEMPLATE = "mes/sign_in.html"
@@ -85,8 +88,22 @@ def _pin_cache_key(kind: str, badge: str) -> str:
 
 
 def pin_locked_until(badge: str) -> float | None:
-    """When the badge's PIN lockout ends (a UNIX time), or None when it may try."""
-    until = cache.get(_pin_cache_key("locked", badge))
+    """When the badge's PIN lockout ends (a UNIX time), or None when it may try.
+
+    A cache that cannot be read cannot tell a locked badge: badge sign-in is refused (it fails
+    closed) with what to do, and user name and password, which need no cache, still work."""
+    try:
+        until = cache.get(_pin_cache_key("locked", badge))
+    except Exception as error:  # the cache backend's own errors (Redis: ConnectionError, TimeoutError)
+        logger.exception("badge PIN lockout unreadable")
+        raise DomainError(
+            "badge_sign_in_unavailable",
+            _(
+                "Badge sign-in is unavailable right now ({error}): sign in with your user name and "
+                "password, and tell an administrator that the cache (REDIS_URL) is down."
+            ).format(error=type(error).__name__),
+            "badge",
+        ) from error
     return until if until and until > time.time() else None
 
 

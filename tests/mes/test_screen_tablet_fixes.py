@@ -12,6 +12,7 @@ from mes.core.models import AuditEntry
 from mes.models import StepResult
 from mes.services.results import _value
 from mes.views.station import PIN_ATTEMPTS
+from tests.conftest import PASSWORD
 from tests.mes.screens import sign_in, tablet_client
 
 HTMX = {"HX-Request": "true"}
@@ -205,6 +206,27 @@ def test_five_wrong_pins_lock_the_badge_for_fifteen_minutes(line, engineer, oper
     # and another badge is not affected; after the lockout the right PIN works
     cache.clear()
     assert sign_in(client, "B-1001", "1234").status_code == 302
+
+
+def test_a_cache_that_cannot_be_read_refuses_badge_sign_in_with_what_to_do(line, engineer, operator, monkeypatch):
+    from mes.views import station
+
+    client = tablet_client(line.station, engineer=engineer)
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    # given a cache (Redis) that cannot be reached: the PIN lockout cannot be read
+    monkeypatch.setattr(station.cache, "get", unreachable)
+    # when an operator scans their badge
+    response = sign_in(client, "B-1001")
+    # then badge sign-in is refused (it fails closed), saying what to do; nobody is signed in
+    assert response.status_code == 422 and 'data-code="badge_sign_in_unavailable"' in response.text
+    assert "sign in with your user name and password" in response.text
+    assert "_auth_user_id" not in client.session
+    # and user name and password still work
+    response = client.post("/line/sign-in", {"username": operator.username, "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(operator.pk)
 
 
 def test_four_wrong_pins_then_the_right_one_signs_in(line, engineer, operator):
