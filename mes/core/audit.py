@@ -27,12 +27,16 @@ def record(
     reason: str = "",
     data: dict[str, Any] | None = None,
     corrects: AuditEntry | None = None,
+    actor_label: str | None = None,
 ) -> AuditEntry:
-    """Append one entry: who, when (server time), where, what and why."""
+    """Append one entry: who, when (server time), where, what and why.
+
+    Without an actor the entry is the system's, unless `actor_label` names who it was
+    (a refused sign-in by someone not known, for example)."""
     subject_type, subject_id = subject_of(subject)
     return AuditEntry.objects.create(
         actor=actor,
-        actor_label=actor.username if actor is not None else "system",
+        actor_label=actor.username if actor is not None else (actor_label or "system"),
         station=station or "",
         action=action,
         subject_type=subject_type,

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "signature.signed": _("Signed electronically"),
     "station.assigned": _("Station assigned"),
     "station.registered": _("Station registered"),
+    "station.pin_locked": _("Badge locked after wrong PINs"),
     "station.sign_in_refused": _("Sign-in at station refused"),
     "station.signed_in": _("Signed in at station"),
     "station.signed_out": _("Signed out of station"),

@@ -7,6 +7,8 @@ sign-in (`settings.THREADLINE_IDLE_TIMEOUT_SECONDS`). Who may sign in where is t
 assignment (guardian `mes.work_at_station`, `mes.access.can_work_at`).
 """
 
+import hashlib
+import logging
 import time
 from dataclasses import dataclass
 
@@ -14,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +25,8 @@ from mes.core import audit
 from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.models import Station
+
+logger = logging.getLogger(__name__)
 
 SESSION_OPERATORS = "tablet_operators"
 SESSION_STATION = "tablet_station"
@@ -39,72 +44,163 @@ class SignedIn:
     username: str
 
 
-def _refuse_unless_allowed(
-    user: User | None, *, station: Station, code: str, message: str, path: str
-) -> User:
-    if user is None or not user.is_active or user.is_system:
-        raise DomainError(code, message, path)
-    if not can_work_at(user, station):
+# Badge PINs: after PIN_ATTEMPTS wrong PINs for one badge within PIN_WINDOW seconds, the badge is
+# refused for PIN_LOCKOUT seconds. Counted in the cache (not the database); every refusal is audited.
+PIN_ATTEMPTS = 5
+PIN_WINDOW = 15 * 60
+PIN_LOCKOUT = 15 * 60
+
+
+def _pin_cache_key(kind: str, badge: str) -> str:
+    return "threadline:badge-pin:{}:{}".format(kind, hashlib.sha256(badge.encode()).hexdigest())
+
+
+def _pin_locked_until(badge: str) -> float | None:
+    """When the badge's PIN lockout ends (a UNIX time), or None when it may try.
+
+    A cache that cannot be read cannot tell a locked badge: badge sign-in is refused (it fails
+    closed) with what to do, and user name and password, which need no cache, still work."""
+    try:
+        until = cache.get(_pin_cache_key("locked", badge))
+    except Exception as error:  # the cache backend's own errors (Redis: ConnectionError, TimeoutError)
+        logger.exception("badge PIN lockout unreadable")
         raise DomainError(
-            "station_not_assigned",
+            "badge_sign_in_unavailable",
             _(
-                "{user} is not assigned to station {code}: ask your supervisor to assign you, "
-                "or sign in at your own station."
-            ).format(user=user.printed_name, code=station.code),
-            path,
+                "Badge sign-in is unavailable right now ({error}): sign in with your user name and "
+                "password, and tell an administrator that the cache (REDIS_URL) is down."
+            ).format(error=type(error).__name__),
+            "badge",
+        ) from error
+    return until if until and until > time.time() else None
+
+
+def _pin_lockout_error(until: float) -> DomainError:
+    minutes = max(1, int((until - time.time() + 59) // 60))
+    return DomainError(
+        "pin_locked",
+        _(
+            "Too many wrong PINs for this badge: it is locked for {minutes} more minutes. "
+            "Sign in with your user name and password, or ask your supervisor."
+        ).format(minutes=minutes),
+        "pin",
+    )
+
+
+def _count_wrong_pin(badge: str) -> float | None:
+    """Note a wrong PIN; lock the badge at the PIN_ATTEMPTS-th within the window (returns until when)."""
+    now = time.time()
+    key = _pin_cache_key("failures", badge)
+    failures = [moment for moment in cache.get(key, []) if moment > now - PIN_WINDOW] + [now]
+    if len(failures) < PIN_ATTEMPTS:
+        cache.set(key, failures, PIN_WINDOW)
+        return None
+    until = now + PIN_LOCKOUT
+    cache.set(_pin_cache_key("locked", badge), until, PIN_LOCKOUT)
+    cache.delete(key)
+    return until
+
+
+def _refused(error: DomainError, *, station: Station, user: User | None, how: str, **data) -> DomainError:
+    """Audit a refused sign-in (who, if known; which refusal; how they tried) and hand back the error.
+
+    Written where it is raised, outside any transaction of this module, so the refusal cannot
+    roll back its own record."""
+    audit.record(
+        actor=user,
+        actor_label=None if user is not None else "(unknown)",
+        action="station.sign_in_refused",
+        subject=station,
+        station=station.code,
+        summary="{} {}".format(how, error.code),
+        data={"code": error.code, "by": how, **data},
+    )
+    return error
+
+
+def _allowed(user: User | None, *, station: Station, how: str, unknown: DomainError, **data) -> User:
+    if user is None or not user.is_active or user.is_system:
+        raise _refused(unknown, station=station, user=None, how=how, **data)
+    if not can_work_at(user, station):
+        raise _refused(
+            DomainError(
+                "station_not_assigned",
+                _(
+                    "{user} is not assigned to station {code}: ask your supervisor to assign you, "
+                    "or sign in at your own station."
+                ).format(user=user.printed_name, code=station.code),
+                "badge" if how == "badge" else "password",
+            ),
+            station=station,
+            user=user,
+            how=how,
         )
     return user
 
 
-@transaction.atomic
 def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> User:
     """The operator whose badge was scanned (and whose PIN, when they have one, was typed).
 
-    Refused: `unknown_badge`, `pin_required` (the badge has a PIN and none was typed),
-    `pin_wrong`, `station_not_assigned`.
+    Refused: `badge_sign_in_unavailable` (the PIN lockout cannot be read), `pin_locked`,
+    `unknown_badge`, `station_not_assigned`, `pin_required` (the badge has a PIN and none was
+    typed: a prompt, not audited), `pin_wrong` (the PIN_ATTEMPTS-th within PIN_WINDOW locks the
+    badge for PIN_LOCKOUT: `pin_locked`). Every other refusal is audited.
     """
     badge_code = (badge_code or "").strip()
+    locked_until = _pin_locked_until(badge_code) if badge_code else None
     user = User.objects.filter(badge_code=badge_code).first() if badge_code else None
-    user = _refuse_unless_allowed(
+    if locked_until is not None:
+        raise _refused(_pin_lockout_error(locked_until), station=station, user=user, how="badge")
+    user = _allowed(
         user,
         station=station,
-        code="unknown_badge",
-        message=_("Badge '{badge}' is not known: scan it again, or sign in with your user name.").format(
-            badge=badge_code[:64]
+        how="badge",
+        unknown=DomainError(
+            "unknown_badge",
+            _("Badge '{badge}' is not known: scan it again, or sign in with your user name.").format(
+                badge=badge_code[:64]
+            ),
+            "badge",
         ),
-        path="badge",
     )
     if user.badge_pin:
         if not pin:
             raise DomainError("pin_required", _("Type your PIN, then tap Sign in."), "pin")
         if not check_password(pin, user.badge_pin):
-            audit.record(
-                actor=user,
-                action="station.sign_in_refused",
-                subject=station,
-                station=station.code,
-                summary="pin_wrong",
+            _refused(
+                DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin"),
+                station=station,
+                user=user,
+                how="badge",
             )
-            raise DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin")
+            locked_until = _count_wrong_pin(badge_code)
+            if locked_until is None:
+                raise DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin")
+            audit.record(
+                actor=user, action="station.pin_locked", subject=station, station=station.code, summary="pin_locked"
+            )
+            raise _pin_lockout_error(locked_until)
     audit.record(
         actor=user, action="station.signed_in", subject=station, station=station.code, summary="badge"
     )
     return user
 
 
-@transaction.atomic
 def sign_in_by_password(*, station: Station, username: str, password: str) -> User:
     """The operator whose user name and password were typed.
 
-    Refused: `credentials_wrong`, `station_not_assigned`.
+    Refused (and audited): `credentials_wrong`, `station_not_assigned`.
     """
-    user = authenticate(None, username=(username or "").strip(), password=password or "")
-    user = _refuse_unless_allowed(
+    username = (username or "").strip()
+    user = authenticate(None, username=username, password=password or "")
+    user = _allowed(
         user,
         station=station,
-        code="credentials_wrong",
-        message=_("The user name or password is wrong: type them again."),
-        path="password",
+        how="password",
+        unknown=DomainError(
+            "credentials_wrong", _("The user name or password is wrong: type them again."), "password"
+        ),
+        username=username[:150],
     )
     audit.record(
         actor=user, action="station.signed_in", subject=station, station=station.code, summary="password"

@@ -1,11 +1,6 @@
 """The station screens: sign-in at a bound tablet, the station's units, switching operators, help."""
 
-import hashlib
-import logging
-import time
-
 from django.contrib.auth import logout
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -15,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mes.choices import UnitStatus
-from mes.core import audit
 from mes.core.errors import DomainError
 from mes.core.htmx import HtmxHttpRequest, render_page
 from mes.core.models import User
@@ -28,8 +22,6 @@ from mes.services import stations as station_services
 from mes.services import units as unit_services
 from mes.views.screens import Outcome, flash, load_unit, new_key, pop_flash
 from mes.views.tablet import activate, binding_of, go, idle_outcome, on_tablet, sign_everyone_out, tablet_of
-
-logger = logging.getLogger(__name__)
 
 STATION_TEMPLATE = "mes/station.html"
 SIGN_IN_TEMPLATE = "mes/sign_in.html"
@@ -76,74 +68,6 @@ def station_home(request: HtmxHttpRequest) -> HttpResponse:
     return station_screen(request)
 
 
-# Badge PINs: after PIN_ATTEMPTS wrong PINs for one badge within PIN_WINDOW seconds, the badge is
-# refused for PIN_LOCKOUT seconds. Counted in the cache (not the database); every failure is audited.
-PIN_ATTEMPTS = 5
-PIN_WINDOW = 15 * 60
-PIN_LOCKOUT = 15 * 60
-
-
-def _pin_cache_key(kind: str, badge: str) -> str:
-    return "threadline:badge-pin:{}:{}".format(kind, hashlib.sha256(badge.encode()).hexdigest())
-
-
-def pin_locked_until(badge: str) -> float | None:
-    """When the badge's PIN lockout ends (a UNIX time), or None when it may try.
-
-    A cache that cannot be read cannot tell a locked badge: badge sign-in is refused (it fails
-    closed) with what to do, and user name and password, which need no cache, still work."""
-    try:
-        until = cache.get(_pin_cache_key("locked", badge))
-    except Exception as error:  # the cache backend's own errors (Redis: ConnectionError, TimeoutError)
-        logger.exception("badge PIN lockout unreadable")
-        raise DomainError(
-            "badge_sign_in_unavailable",
-            _(
-                "Badge sign-in is unavailable right now ({error}): sign in with your user name and "
-                "password, and tell an administrator that the cache (REDIS_URL) is down."
-            ).format(error=type(error).__name__),
-            "badge",
-        ) from error
-    return until if until and until > time.time() else None
-
-
-def pin_lockout_error(until: float) -> DomainError:
-    minutes = max(1, int((until - time.time() + 59) // 60))
-    return DomainError(
-        "pin_locked",
-        _(
-            "Too many wrong PINs for this badge: it is locked for {minutes} more minutes. "
-            "Sign in with your user name and password, or ask your supervisor."
-        ).format(minutes=minutes),
-        "pin",
-    )
-
-
-def count_wrong_pin(*, badge: str, station) -> float | None:
-    """Note a wrong PIN (audited); lock the badge at the PIN_ATTEMPTS-th within the window."""
-    now = time.time()
-    key = _pin_cache_key("failures", badge)
-    failures = [moment for moment in cache.get(key, []) if moment > now - PIN_WINDOW] + [now]
-    cache.set(key, failures, PIN_WINDOW)
-    user = User.objects.filter(badge_code=badge).first()
-    audit.record(
-        actor=user,
-        action="station.pin_wrong",
-        subject=station,
-        station=station.code,
-        summary="pin_wrong {}/{}".format(len(failures), PIN_ATTEMPTS),
-    )
-    if len(failures) < PIN_ATTEMPTS:
-        return None
-    until = now + PIN_LOCKOUT
-    cache.set(_pin_cache_key("locked", badge), until, PIN_LOCKOUT)
-    cache.delete(key)
-    audit.record(
-        actor=user, action="station.pin_locked", subject=station, station=station.code, summary="pin_locked"
-    )
-    return until
-
-
 def _sign_in_page(
     request: HttpRequest, binding, *, outcome=None, pin_for: str = "", status=200
 ) -> HttpResponse:
@@ -181,9 +105,6 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
         )
         return _sign_in_page(request, binding, outcome=outcome, status=422)
     try:
-        locked_until = pin_locked_until(form.cleaned_data["badge"]) if by_badge else None
-        if locked_until is not None:
-            raise pin_lockout_error(locked_until)
         if by_badge:
             user = station_sessions.sign_in_by_badge(
                 station=binding.station, badge_code=form.cleaned_data["badge"], pin=form.cleaned_data["pin"]
@@ -195,10 +116,6 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
     except DomainError as error:
-        if error.code == "pin_wrong":
-            locked_until = count_wrong_pin(badge=form.cleaned_data["badge"], station=binding.station)
-            if locked_until is not None:
-                error = pin_lockout_error(locked_until)
         asks_pin = error.code in ("pin_required", "pin_wrong")
         outcome = Outcome(
             tone="info" if error.code == "pin_required" else "refused",

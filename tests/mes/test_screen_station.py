@@ -89,6 +89,35 @@ def test_an_unknown_badge_is_refused(line, tablet):
     assert 'data-code="unknown_badge"' in response.text
 
 
+def test_every_refused_sign_in_is_in_the_audit_trail(line, tablet, operator, outsider):
+    # when sign-in is refused for each reason a person can give
+    operator.badge_pin = make_password("4711")
+    operator.save(update_fields=["badge_pin"])
+    for data in (
+        {"badge": "B-0000"},  # unknown badge
+        {"badge": "B-9009"},  # a badge of someone not assigned here
+        {"badge": "B-1001", "pin": "0000"},  # wrong PIN
+        {"username": operator.username, "password": "not-the-password"},
+        {"username": "nobody", "password": "x"},
+    ):
+        response = tablet.post(reverse("mes:station-sign-in"), data, headers=HTMX)
+        assert response.status_code == 422, data
+    # then each refusal is recorded at the station, with who when known and never the secret
+    refused = AuditEntry.objects.filter(action="station.sign_in_refused", station="ST-1").order_by("id")
+    assert [(entry.actor_label, entry.data["by"], entry.data["code"]) for entry in refused] == [
+        ("(unknown)", "badge", "unknown_badge"),
+        (outsider.username, "badge", "station_not_assigned"),
+        (operator.username, "badge", "pin_wrong"),
+        ("(unknown)", "password", "credentials_wrong"),
+        ("(unknown)", "password", "credentials_wrong"),
+    ]
+    assert [entry.data.get("username") for entry in refused][3:] == [operator.username, "nobody"]
+    assert not any("0000" in str(entry.data) or "not-the-password" in str(entry.data) for entry in refused)
+    # and a PIN prompt is not a refusal
+    tablet.post(reverse("mes:station-sign-in"), {"badge": "B-1001"}, headers=HTMX)
+    assert AuditEntry.objects.filter(action="station.sign_in_refused").count() == 5
+
+
 def test_two_operators_signed_in_switch_with_a_tap(line, tablet, operator, engineer):
     from tests.conftest import make_person
 

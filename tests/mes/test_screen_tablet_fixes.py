@@ -11,7 +11,7 @@ from mes.core.errors import DomainError
 from mes.core.models import AuditEntry
 from mes.models import StepResult
 from mes.services.results import _value
-from mes.views.station import PIN_ATTEMPTS
+from mes.services.station_sessions import PIN_ATTEMPTS
 from tests.conftest import PASSWORD
 from tests.mes.screens import sign_in, tablet_client
 
@@ -201,7 +201,8 @@ def test_five_wrong_pins_lock_the_badge_for_fifteen_minutes(line, engineer, oper
     assert 'data-code="pin_locked"' in response.text
     assert "_auth_user_id" not in client.session
     # and each failure is in the audit trail, and the lockout
-    assert AuditEntry.objects.filter(action="station.pin_wrong", actor=operator).count() == PIN_ATTEMPTS
+    refused = AuditEntry.objects.filter(action="station.sign_in_refused", actor=operator)
+    assert [entry.data["code"] for entry in refused.order_by("id")] == ["pin_wrong"] * PIN_ATTEMPTS + ["pin_locked"]
     assert AuditEntry.objects.filter(action="station.pin_locked", actor=operator).count() == 1
     # and another badge is not affected; after the lockout the right PIN works
     cache.clear()
@@ -209,7 +210,7 @@ def test_five_wrong_pins_lock_the_badge_for_fifteen_minutes(line, engineer, oper
 
 
 def test_a_cache_that_cannot_be_read_refuses_badge_sign_in_with_what_to_do(line, engineer, operator, monkeypatch):
-    from mes.views import station
+    from mes.services import station_sessions
 
     client = tablet_client(line.station, engineer=engineer)
 
@@ -217,7 +218,7 @@ def test_a_cache_that_cannot_be_read_refuses_badge_sign_in_with_what_to_do(line,
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     # given a cache (Redis) that cannot be reached: the PIN lockout cannot be read
-    monkeypatch.setattr(station.cache, "get", unreachable)
+    monkeypatch.setattr(station_sessions.cache, "get", unreachable)
     # when an operator scans their badge
     response = sign_in(client, "B-1001")
     # then badge sign-in is refused (it fails closed), saying what to do; nobody is signed in
