@@ -12,6 +12,7 @@ read outside an uncommitted import are ever seen here, so a key never names othe
 """
 
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,23 +123,29 @@ def revision_parts(revision_id: int) -> dict[str, RevisionPart]:
 
 
 def step_after(revision_id: int, position: int) -> Step | None:
-    """The step (with its operation) after position `position` of the revision's routing; None after the last.
+    """The step (with its operation) that follows position `position` in the revision's routing;
+    None after the last.
 
-    Positions run 1..step_count over the whole routing, so the revision's step ids in position
-    order (read once per revision and process) name every step's successor. The step itself
-    comes from the released content when this process has met it, else from its row alone."""
+    The revision's (position, step id) pairs in order are read once per revision and process;
+    the step itself comes from the released content when this process has met it, else from
+    its row alone."""
     routing = _routings.get(
         int(revision_id),
         lambda: tuple(
-            Step.objects.filter(revision_id=revision_id).order_by("position").values_list("pk", flat=True)
-        ),
+            Step.objects.filter(revision_id=revision_id).order_by("position").values_list("position", "pk")
+        )
+        or None,  # no steps: no such stored revision (yet); never remembered
     )
-    if not 0 <= position < len(routing):
+    if routing is None:
         return None
-    known = _steps.peek(routing[position])
+    index = bisect_right(routing, (position, float("inf")))
+    if index == len(routing):
+        return None
+    step_id = routing[index][1]
+    known = _steps.peek(step_id)
     if known is not None:
         return known.step
-    return Step.objects.select_related("operation").get(pk=routing[position])
+    return Step.objects.select_related("operation").get(pk=step_id)
 
 
 def clear() -> None:

@@ -39,6 +39,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: badge PIN counts and lockouts, relay flags."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_revision_content_cache():
     """Released content is cached per process by id; a rolled-back test lets SQLite reuse those ids."""
     from instructions import content

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from mes.as_built import as_built_record, get_unit_for_as_built
 from mes.core.api.endpoints import api_endpoint
 from mes.core.choices import DocumentStatus
+from mes.core.errors import DomainError
 from mes.core.permissions import VIEW_UNIT
 from mes.services.as_built import request_as_built_pdf
 
@@ -118,11 +119,13 @@ def unit_as_built(request: Request, serial: str) -> Response:
     operation_id="unit_as_built_pdf",
     summary="The unit's as-built record as PDF",
     description="PDFs are made in the background. 200 with the PDF of the current record version when it is "
-    "ready; otherwise 202 with the document id and a Retry-After header: ask again later.",
+    "ready; otherwise 202 with the document id and a Retry-After header: ask again later. 503 "
+    "`document_not_queued` when the task queue cannot be reached (ask again later).",
     request=None,
     responses={
         (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
         (202, "application/json"): OpenApiResponse(PENDING, description="Being made: ask again"),
+        503: OpenApiResponse(OpenApiTypes.OBJECT, description="The task queue cannot be reached: ask again later"),
         **ERRORS,
     },
 )
@@ -132,6 +135,8 @@ def unit_as_built_pdf(request: Request, serial: str) -> HttpResponse:
     unit = get_unit_for_as_built(request.user, serial)
     record = as_built_record(unit)
     document = request_as_built_pdf(unit=unit, record=record, actor=request.user, reuse_any=True)
+    if document.status == DocumentStatus.FAILED:  # the task queue could not take it: say so, not "pending"
+        raise DomainError("document_not_queued", document.error, "", status=503)
     if document.status == DocumentStatus.READY:
         return FileResponse(
             document.file.open("rb"),

@@ -8,14 +8,13 @@ makes the bytes. Nothing here knows what is being printed.
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from mes.core import audit
 from mes.core.choices import DocumentStatus
@@ -48,24 +47,17 @@ def _enqueue(task, document: RenderedDocument) -> None:
     document at once, with what to do, instead of leaving a screen polling for a PDF never made."""
     try:
         task.delay(document.pk)
-    except Exception as error:  # the broker's errors differ by transport; all mean "not queued"
+    except (OperationalError, OSError):  # the broker cannot be reached (kombu wraps its transport's errors)
         logger.exception("queueing document %s failed", document.pk)
         document.status = DocumentStatus.FAILED
         document.error = _(
-            "The PDF could not be queued ({error}). Ask for it again in a minute; if this keeps "
-            "happening, the task queue (REDIS_URL) is down: tell an administrator."
-        ).format(error=type(error).__name__)
+            "The PDF could not be queued. Ask for it again in a minute; if this keeps happening, "
+            "the task queue (REDIS_URL) cannot be reached: tell an administrator."
+        )
         document.finished_at = timezone.now()
         RenderedDocument.objects.filter(pk=document.pk, status=DocumentStatus.PENDING).update(
             status=document.status, error=document.error, finished_at=document.finished_at
         )
-
-
-def lost_before() -> datetime:
-    """Documents still pending that were asked for before this moment count as lost
-    (`RenderedDocument.is_lost`): not reused, and their screen stops waiting."""
-    return timezone.now() - timedelta(minutes=settings.THREADLINE_DOCUMENT_RENDER_MINUTES)
-
 
 
 def render_document(*, document_id: int, render: Callable[[RenderedDocument], bytes]) -> RenderedDocument:

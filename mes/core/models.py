@@ -184,12 +184,16 @@ class RenderedDocument(models.Model):
     def __str__(self) -> str:
         return "{} {} {}".format(self.kind, self.subject_id, self.status)
 
+    @staticmethod
+    def lost_before():
+        """Documents still pending that were asked for before this moment count as lost: their task
+        never ran (a worker down, a queue flushed). They are not reused, and their screen stops
+        waiting; a late task may still make them."""
+        return timezone.now() - timedelta(minutes=settings.THREADLINE_DOCUMENT_RENDER_MINUTES)
+
     @property
     def is_lost(self) -> bool:
-        """Still pending long after it was asked for: its task never ran (a worker down, a queue
-        flushed). A late task may still make it; until then the screen stops waiting and says so."""
-        limit = timedelta(minutes=settings.THREADLINE_DOCUMENT_RENDER_MINUTES)
-        return self.status == DocumentStatus.PENDING and self.requested_at < timezone.now() - limit
+        return self.status == DocumentStatus.PENDING and self.requested_at < self.lost_before()
 
     @property
     def render_minutes(self) -> int:

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from mes.as_built import AsBuiltRecord
 from mes.core.choices import DocumentStatus
-from mes.core.documents import lost_before, request_document
+from mes.core.documents import request_document
 from mes.core.models import RenderedDocument, User
 from mes.models import Unit
 from mes.printing import KIND, variant_of
@@ -16,7 +16,7 @@ def as_built_document(
 ) -> RenderedDocument | None:
     """The newest ready or pending (not lost) PDF of exactly this record version (of `requested_by` when given)."""
     documents = RenderedDocument.objects.filter(
-        Q(status=DocumentStatus.READY) | Q(status=DocumentStatus.PENDING, requested_at__gte=lost_before()),
+        Q(status=DocumentStatus.READY) | Q(status=DocumentStatus.PENDING, requested_at__gte=RenderedDocument.lost_before()),
         kind=KIND,
         subject_id=str(unit.pk),
         variant=variant_of(record),

@@ -55,23 +55,27 @@ def _pin_cache_key(kind: str, badge: str) -> str:
     return "threadline:badge-pin:{}:{}".format(kind, hashlib.sha256(badge.encode()).hexdigest())
 
 
-def _pin_locked_until(badge: str) -> float | None:
-    """When the badge's PIN lockout ends (a UNIX time), or None when it may try.
+class _CacheDown(Exception):
+    """The cache that counts wrong PINs cannot be reached."""
 
-    A cache that cannot be read cannot tell a locked badge: badge sign-in is refused (it fails
-    closed) with what to do, and user name and password, which need no cache, still work."""
+
+def _unavailable() -> DomainError:
+    return DomainError(
+        "badge_sign_in_unavailable",
+        _(
+            "Badge sign-in is unavailable right now: sign in with your user name and password, "
+            "and tell an administrator that the cache (REDIS_URL) cannot be reached."
+        ),
+        "badge",
+    )
+
+
+def _pin_locked_until(badge: str) -> float | None:
+    """When the badge's PIN lockout ends (a UNIX time), or None when it may try."""
     try:
         until = cache.get(_pin_cache_key("locked", badge))
     except Exception as error:  # the cache backend's own errors (Redis: ConnectionError, TimeoutError)
-        logger.exception("badge PIN lockout unreadable")
-        raise DomainError(
-            "badge_sign_in_unavailable",
-            _(
-                "Badge sign-in is unavailable right now ({error}): sign in with your user name and "
-                "password, and tell an administrator that the cache (REDIS_URL) is down."
-            ).format(error=type(error).__name__),
-            "badge",
-        ) from error
+        raise _CacheDown from error
     return until if until and until > time.time() else None
 
 
@@ -88,24 +92,33 @@ def _pin_lockout_error(until: float) -> DomainError:
 
 
 def _count_wrong_pin(badge: str) -> float | None:
-    """Note a wrong PIN; lock the badge at the PIN_ATTEMPTS-th within the window (returns until when)."""
-    now = time.time()
+    """Count a wrong PIN; the PIN_ATTEMPTS-th within PIN_WINDOW of the first locks the badge for
+    PIN_LOCKOUT (returns when the lock ends). Atomic in the cache (add, then incr), so tablets
+    trying the same badge at once cannot overwrite each other's count."""
     key = _pin_cache_key("failures", badge)
-    failures = [moment for moment in cache.get(key, []) if moment > now - PIN_WINDOW] + [now]
-    if len(failures) < PIN_ATTEMPTS:
-        cache.set(key, failures, PIN_WINDOW)
-        return None
-    until = now + PIN_LOCKOUT
-    cache.set(_pin_cache_key("locked", badge), until, PIN_LOCKOUT)
-    cache.delete(key)
+    try:
+        cache.add(key, 0, PIN_WINDOW)
+        try:
+            failures = cache.incr(key)
+        except ValueError:  # the window ended between add and incr
+            cache.add(key, 0, PIN_WINDOW)
+            failures = cache.incr(key)
+        if failures < PIN_ATTEMPTS:
+            return None
+        until = time.time() + PIN_LOCKOUT
+        cache.set(_pin_cache_key("locked", badge), until, PIN_LOCKOUT)
+        cache.delete(key)
+    except Exception as error:  # the cache backend's own errors
+        raise _CacheDown from error
     return until
 
 
 def _refused(error: DomainError, *, station: Station, user: User | None, how: str, **data) -> DomainError:
     """Audit a refused sign-in (who, if known; which refusal; how they tried) and hand back the error.
 
-    Written where it is raised, outside any transaction of this module, so the refusal cannot
-    roll back its own record."""
+    Written where it is raised, outside any transaction of this module, so the refusal does not
+    roll back its own record. A caller must not run the sign-in inside a transaction it rolls
+    back on refusal (the station view does not)."""
     audit.record(
         actor=user,
         actor_label=None if user is not None else "(unknown)",
@@ -141,16 +154,14 @@ def _allowed(user: User | None, *, station: Station, how: str, unknown: DomainEr
 def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> User:
     """The operator whose badge was scanned (and whose PIN, when they have one, was typed).
 
-    Refused: `badge_sign_in_unavailable` (the PIN lockout cannot be read), `pin_locked`,
-    `unknown_badge`, `station_not_assigned`, `pin_required` (the badge has a PIN and none was
-    typed: a prompt, not audited), `pin_wrong` (the PIN_ATTEMPTS-th within PIN_WINDOW locks the
-    badge for PIN_LOCKOUT: `pin_locked`). Every other refusal is audited.
+    Refused: `unknown_badge`, `station_not_assigned`, `pin_required` (the badge has a PIN and
+    none was typed: a prompt, not audited), `pin_wrong` (the PIN_ATTEMPTS-th within PIN_WINDOW
+    locks the badge for PIN_LOCKOUT), `pin_locked`, `badge_sign_in_unavailable` (a badge with a
+    PIN while the cache that counts wrong PINs cannot be reached: it fails closed). Every
+    refusal but the prompt is audited.
     """
     badge_code = (badge_code or "").strip()
-    locked_until = _pin_locked_until(badge_code) if badge_code else None
     user = User.objects.filter(badge_code=badge_code).first() if badge_code else None
-    if locked_until is not None:
-        raise _refused(_pin_lockout_error(locked_until), station=station, user=user, how="badge")
     user = _allowed(
         user,
         station=station,
@@ -164,22 +175,29 @@ def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> Use
         ),
     )
     if user.badge_pin:
-        if not pin:
-            raise DomainError("pin_required", _("Type your PIN, then tap Sign in."), "pin")
-        if not check_password(pin, user.badge_pin):
-            _refused(
-                DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin"),
-                station=station,
-                user=user,
-                how="badge",
-            )
-            locked_until = _count_wrong_pin(badge_code)
-            if locked_until is None:
-                raise DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin")
-            audit.record(
-                actor=user, action="station.pin_locked", subject=station, station=station.code, summary="pin_locked"
-            )
-            raise _pin_lockout_error(locked_until)
+        try:
+            locked_until = _pin_locked_until(badge_code)
+            if locked_until is not None:
+                raise _refused(_pin_lockout_error(locked_until), station=station, user=user, how="badge")
+            if not pin:
+                raise DomainError("pin_required", _("Type your PIN, then tap Sign in."), "pin")
+            if not check_password(pin, user.badge_pin):
+                locked_until = _count_wrong_pin(badge_code)
+                wrong = DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin")
+                if locked_until is None:
+                    raise _refused(wrong, station=station, user=user, how="badge")
+                _refused(wrong, station=station, user=user, how="badge")
+                audit.record(
+                    actor=user,
+                    action="station.pin_locked",
+                    subject=station,
+                    station=station.code,
+                    summary="pin_locked",
+                )
+                raise _pin_lockout_error(locked_until)
+        except _CacheDown:
+            logger.exception("badge PIN lockout: the cache cannot be reached")
+            raise _refused(_unavailable(), station=station, user=user, how="badge") from None
     audit.record(
         actor=user, action="station.signed_in", subject=station, station=station.code, summary="badge"
     )
@@ -193,6 +211,9 @@ def sign_in_by_password(*, station: Station, username: str, password: str) -> Us
     """
     username = (username or "").strip()
     user = authenticate(None, username=username, password=password or "")
+    # Whose account was tried, when it is one: never the typed text itself (people type their
+    # password into the user name field, and the audit trail keeps everything for good).
+    tried = None if user is not None else User.objects.filter(username=username).only("pk").first()
     user = _allowed(
         user,
         station=station,
@@ -200,7 +221,7 @@ def sign_in_by_password(*, station: Station, username: str, password: str) -> Us
         unknown=DomainError(
             "credentials_wrong", _("The user name or password is wrong: type them again."), "password"
         ),
-        username=username[:150],
+        **({"account": tried.pk} if tried is not None else {}),
     )
     audit.record(
         actor=user, action="station.signed_in", subject=station, station=station.code, summary="password"

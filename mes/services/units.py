@@ -494,6 +494,12 @@ def _sign_off_step(
     next_step = None
     if step.position < unit.revision.step_count:
         next_step = content.step_after(unit.revision_id, step.position)
+        if next_step is None:  # never complete a unit on a routing that does not add up (invariant 6)
+            raise RuntimeError(
+                "revision {} has step_count {} but no step after position {}".format(
+                    unit.revision_id, unit.revision.step_count, step.position
+                )
+            )
     audit.record(
         actor=actor,
         action="step.signed_off",

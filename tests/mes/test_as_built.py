@@ -668,7 +668,7 @@ def test_a_pdf_that_cannot_be_queued_fails_at_once_with_what_to_do(built, inspec
     document = RenderedDocument.objects.get()
     assert response.status_code == 202
     assert document.status == DocumentStatus.FAILED and document.finished_at is not None
-    assert "could not be queued (OperationalError)" in document.error
+    assert "could not be queued" in document.error and "OperationalError" not in document.error
     assert "could not be queued" in response.text and "hx-trigger" not in response.text
     # and asking again, once the queue is back, makes a new request (a failed one is never reused)
     queued = []
@@ -676,6 +676,22 @@ def test_a_pdf_that_cannot_be_queued_fails_at_once_with_what_to_do(built, inspec
     client.post(reverse("mes:unit-as-built-pdf", args=[built.unit.serial]), headers={"HX-Request": "true"})
     fresh = RenderedDocument.objects.get(status=DocumentStatus.PENDING)
     assert queued == [fresh.pk] and fresh.pk != document.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_says_503_not_pending_when_the_pdf_cannot_be_queued(built, api, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from mes import tasks
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.render_as_built_pdf, "delay", unreachable)
+    response = api.get(as_built_url(built.unit, pdf=True))
+    assert response.status_code == 503
+    [error] = response.json()["errors"]
+    assert error["code"] == "document_not_queued" and "Ask for it again in a minute" in error["message"]
 
 
 def test_a_pdf_whose_task_never_ran_is_reported_lost_and_asked_for_again(

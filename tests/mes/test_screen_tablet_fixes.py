@@ -18,13 +18,6 @@ from tests.mes.screens import sign_in, tablet_client
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def tablet(line, engineer):
     client = tablet_client(line.station, engineer=engineer)
@@ -209,25 +202,44 @@ def test_five_wrong_pins_lock_the_badge_for_fifteen_minutes(line, engineer, oper
     assert sign_in(client, "B-1001", "1234").status_code == 302
 
 
-def test_a_cache_that_cannot_be_read_refuses_badge_sign_in_with_what_to_do(line, engineer, operator, monkeypatch):
+@pytest.mark.parametrize("broken", ["get", "incr"])
+def test_a_cache_that_cannot_be_reached_refuses_badge_pins_with_what_to_do(
+    line, engineer, operator, outsider, monkeypatch, broken
+):
     from mes.services import station_sessions
 
+    operator.badge_pin = make_password("1234")
+    operator.save(update_fields=["badge_pin"])
     client = tablet_client(line.station, engineer=engineer)
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    # given a cache (Redis) that cannot be reached: the PIN lockout cannot be read
-    monkeypatch.setattr(station_sessions.cache, "get", unreachable)
-    # when an operator scans their badge
-    response = sign_in(client, "B-1001")
+    # given a cache (Redis) that cannot be reached: wrong PINs can be neither read nor counted
+    monkeypatch.setattr(station_sessions.cache, broken, unreachable)
+    # when an operator scans a badge that has a PIN (a wrong one, where counting is what fails)
+    response = sign_in(client, "B-1001", "0000" if broken == "incr" else "1234")
     # then badge sign-in is refused (it fails closed), saying what to do; nobody is signed in
     assert response.status_code == 422 and 'data-code="badge_sign_in_unavailable"' in response.text
     assert "sign in with your user name and password" in response.text
     assert "_auth_user_id" not in client.session
+    refused = AuditEntry.objects.get(action="station.sign_in_refused")
+    assert (refused.actor, refused.data["code"]) == (operator, "badge_sign_in_unavailable")
     # and user name and password still work
     response = client.post("/line/sign-in", {"username": operator.username, "password": PASSWORD})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(operator.pk)
+
+
+def test_a_badge_without_a_pin_needs_no_cache(line, engineer, operator, monkeypatch):
+    from mes.services import station_sessions
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Connection refused.")
+
+    monkeypatch.setattr(station_sessions.cache, "get", unreachable)
+    client = tablet_client(line.station, engineer=engineer)
+    assert sign_in(client, "B-1001").status_code == 302
+    assert client.session["_auth_user_id"] == str(operator.pk)
 
 
 def test_four_wrong_pins_then_the_right_one_signs_in(line, engineer, operator):
