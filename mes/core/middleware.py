@@ -129,11 +129,16 @@ class IdempotencyMiddleware:
         if stored is None:
             return None
         if stored.request_hash != request_hash:
-            return error_response(
+            response = error_response(
                 409,
                 "idempotency_key_reused",
                 _("This Idempotency-Key was already used for a different request: send a new key for a new request."),
             )
+            if request.headers.get("HX-Request") == "true":
+                # A screen whose form kept an old key: its page is stale. Reload it (fresh keys)
+                # rather than swap this JSON into it.
+                response["HX-Refresh"] = "true"
+            return response
         response = HttpResponse(
             bytes(stored.response_body), status=stored.response_status, content_type=stored.response_content_type
         )

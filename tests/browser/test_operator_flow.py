@@ -110,6 +110,21 @@ def test_operator_signs_in_by_badge_scans_and_sees_the_hold(page, live_server, l
 
 
 @pytest.mark.browser
+def test_a_refused_serial_at_the_station_leaves_the_next_scan_working(page, live_server, line, engineer):
+    bind(page, line.station, engineer, live_server)
+    badge_sign_in(page, "B-1001")
+    # given a serial scanned at the station that is no unit
+    wedge_scan(page, "PC-99999")
+    page.locator("#outcome .outcome-refused", has_text="No unit with serial 'PC-99999'").wait_for()
+    # when the right serial is scanned next (a new request: it must carry a new key)
+    wedge_scan(page, line.unit.serial)
+    # then the unit starts and its first step opens
+    page.wait_for_selector(".step-counter")
+    assert page.locator(".step-counter").inner_text() == "Step 1 of 2"
+    assert Unit.objects.get(pk=line.unit.pk).status == UnitStatus.IN_PROGRESS
+
+
+@pytest.mark.browser
 @pytest.mark.invariant(8)
 def test_each_scan_is_one_round_trip_queued_scans_wait_and_a_typed_value_survives_the_gauge(
     page, live_server, at_step2, engineer

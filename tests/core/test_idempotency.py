@@ -49,6 +49,17 @@ def test_a_form_with_the_same_key_and_other_fields_is_409(operator):
     assert response.status_code == 409
     assert [e["code"] for e in response.json()["errors"]] == ["idempotency_key_reused"]
     assert notes() == ["torque ok"]
+    assert "HX-Refresh" not in response  # an API client gets the error only
+
+
+def test_a_screen_that_reuses_a_key_is_told_to_reload_not_handed_json(operator):
+    client = client_for(operator)
+    client.post("/notes", {"note": "torque ok", "idempotency_key": "tap-1"}, headers={"HX-Request": "true"})
+    response = client.post(
+        "/notes", {"note": "torque NOT ok", "idempotency_key": "tap-1"}, headers={"HX-Request": "true"}
+    )
+    assert (response.status_code, response["HX-Refresh"]) == (409, "true")
+    assert notes() == ["torque ok"]
 
 
 @pytest.mark.invariant(8)
