@@ -28,8 +28,14 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(status__in=UNFINISHED_UNIT_STATUSES)
 
     def in_progress_at(self, station) -> "UnitQuerySet":
-        """Units counting against the station's work-in-progress limit (invariant 11)."""
-        return self.filter(station=station, status__in=WIP_UNIT_STATUSES)
+        """Units counting against the station's work-in-progress limit (invariant 11): started or
+        held here and still at a step of its work center. A unit whose next step is at another
+        work center has left, though it keeps this station until it is worked at the next one."""
+        return self.filter(
+            station=station,
+            status__in=WIP_UNIT_STATUSES,
+            current_step__operation__work_center=station.work_center,
+        )
 
     def on_hold(self) -> "UnitQuerySet":
         return self.filter(status=UnitStatus.ON_HOLD)

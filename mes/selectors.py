@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -398,8 +398,14 @@ def station_queue(station: Station, *, limit: int = WAITING_SHOWN) -> StationQue
         .select_related(*related)
         .order_by("serial")[: limit + 1]
     )
+    # Here: the units in work at this station (its WIP), and units held on their way to this work
+    # center from another one (shown, not counted: no station of this work center has them yet).
     here = list(
-        Unit.objects.filter(station=station, status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD])
+        Unit.objects.filter(
+            status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD],
+            current_step__operation__work_center=station.work_center,
+        )
+        .filter(Q(station=station) | Q(status=UnitStatus.ON_HOLD) & ~Q(station__work_center=station.work_center))
         .select_related(*related)
         .prefetch_related(Prefetch("holds", queryset=Hold.objects.filter(status=HoldStatus.OPEN)))
         .order_by("started_at", "serial")
@@ -411,5 +417,5 @@ def station_queue(station: Station, *, limit: int = WAITING_SHOWN) -> StationQue
         more_waiting=len(coming) > limit,
         in_progress=[unit for unit in here if unit.status == UnitStatus.IN_PROGRESS],
         on_hold=[unit for unit in here if unit.status == UnitStatus.ON_HOLD],
-        wip_count=len(here),
+        wip_count=sum(1 for unit in here if unit.station_id == station.pk),
     )

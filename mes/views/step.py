@@ -39,6 +39,18 @@ def _unit(request: HtmxHttpRequest, serial: str) -> Unit:
     return unit
 
 
+def _goes_on_elsewhere(request: HtmxHttpRequest, unit: Unit, step, *, signed_off: bool) -> HttpResponse:
+    """The unit's current step is at another work center: say where it goes, back to the station."""
+    message = _(
+        "Unit {serial} goes on at work center {center} (step {position}: {title}): take it to a "
+        "{center} station."
+    ).format(serial=unit.serial, center=step.operation.work_center, position=step.position, title=step.title)
+    if signed_off:
+        message = _("The previous step is signed off. {next}").format(next=message)
+    flash(request, Outcome(tone="info", word=_("Next station"), message=message, code="goes_on_elsewhere"))
+    return go(request, reverse("mes:station-home"))
+
+
 def render_step(
     request: HtmxHttpRequest,
     unit: Unit,
@@ -50,6 +62,10 @@ def render_step(
     out_of_band: bool = False,
     qualified: bool = False,
 ) -> HttpResponse:
+    step = unit.current_step
+    if step is not None and step.operation.work_center != request.tablet.station.work_center:
+        signed_off = outcome is not None and outcome.code == "signed_off"
+        return _goes_on_elsewhere(request, unit, step, signed_off=signed_off)
     screen, live = live_step_screen(
         unit, user=request.user, with_media=partial == "step-screen", gauge=gauge, qualified=qualified
     )
@@ -100,6 +116,7 @@ def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
             tone="ok",
             word=_("Signed off"),
             message=_("The previous step is signed off. This is the next one."),
+            code="signed_off",
         )
     return render_step(request, _unit(request, serial), outcome=outcome)
 
@@ -283,5 +300,7 @@ def step_sign_off(request: HtmxHttpRequest, serial: str) -> HttpResponse:
             ),
         )
         return go(request, reverse("mes:station-home"))
+    if next_step.operation.work_center != request.tablet.station.work_center:
+        return _goes_on_elsewhere(request, unit, next_step, signed_off=True)
     # The next screen says "signed off" from its URL: no session write on the busiest POST.
     return go(request, "{}?signed_off={}".format(reverse("mes:unit-step", args=[unit.serial]), data["step"]))

@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // "Signed off" is said once, from the URL the sign-off sent us to: a reload must not say it again.
+  if (/[?&]signed_off=/.test(window.location.search) && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname);
+  }
+
   // --- Scans: one request at a time; the next scan waits for the fresh form (and its new key). ---
   var queue = [];
   var busy = false;
