@@ -20,7 +20,7 @@ from mes.core.errors import DomainError
 from mes.core.htmx import HtmxHttpRequest, render_page
 from mes.core.permissions import EXECUTE_STEP, requires
 from mes.forms import ResultForm, ScanForm, SignOffForm
-from mes.models import Tool, Unit
+from mes.models import Tool, ToolScan, Unit
 from mes.services import results as result_services
 from mes.services import scans as scan_services
 from mes.services import tools as tool_services
@@ -147,32 +147,57 @@ def answer(
     )
 
 
-def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str, Unit]:
+def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str, Unit, bool]:
     """Route one scan: a tool the step needs, a gauge for a result, else a material lot or serial.
 
-    Returns the outcome, the gauge scanned (if one was), and the unit as it now stands."""
+    Returns the outcome, the gauge scanned (if one was), the unit as it now stands, and whether
+    anything was recorded. A tool the step needs that is also the gauge of one of its results
+    (a torque driver, say) is recorded as the tool the first time and is the gauge every time."""
     barcode = form.cleaned_data["barcode"]
     code = barcode.strip()
     step = unit.current_step
     station = request.tablet.station
-    if step is not None and code in (step.tools or []):
-        scan = tool_services.record_tool_scan(
-            unit=unit, step=form.cleaned_data["step"], barcode=code, actor=request.user, station=station
-        )
-        accepted = Outcome(tone="ok", word=_("Accepted"), message=_("Tool {code} scanned.").format(code=code))
-        return accepted, "", scan.unit
     # A gauge is looked for only where the rendered screen had a result to measure with one.
-    tool = (
-        Tool.objects.filter(code=code, is_active=True).only("code").first()
-        if request.POST.get("gauges")
-        else None
+    wants_gauge = bool(request.POST.get("gauges"))
+    gauge_kinds = (
+        [item.gauge for item in step.characteristics.all() if item.gauge] if step is not None else []
     )
+    if step is not None and code in (step.tools or []):
+        recorded = (
+            wants_gauge
+            and ToolScan.objects.filter(
+                unit=unit, step_id=step.pk, attempt=unit.current_attempt, tool__code=code
+            ).exists()
+        )
+        if not recorded:
+            scan = tool_services.record_tool_scan(
+                unit=unit, step=form.cleaned_data["step"], barcode=code, actor=request.user, station=station
+            )
+            if wants_gauge and scan.tool.kind and any(scan.tool.fits_gauge(kind) for kind in gauge_kinds):
+                message = _("Tool {code} scanned. It is also the gauge: enter the measured value.")
+                return (
+                    Outcome(tone="ok", word=_("Accepted"), message=message.format(code=code)),
+                    code,
+                    scan.unit,
+                    True,
+                )
+            accepted = Outcome(
+                tone="ok", word=_("Accepted"), message=_("Tool {code} scanned.").format(code=code)
+            )
+            return accepted, "", scan.unit, True
+    tool = Tool.objects.filter(code=code, is_active=True).first() if wants_gauge else None
     if tool is not None:
-        return Outcome(
-            tone="info",
-            word=_("Gauge"),
-            message=_("Gauge {code} ready: enter the measured value.").format(code=code),
-        ), code, unit
+        tool_services.check_usable(tool, path="barcode")  # an overdue gauge is refused now, not at Record
+        return (
+            Outcome(
+                tone="info",
+                word=_("Gauge"),
+                message=_("Gauge {code} ready: enter the measured value.").format(code=code),
+            ),
+            code,
+            unit,
+            False,
+        )
     consumption = scan_services.record_scan(
         unit=unit,
         step=form.cleaned_data["step"],
@@ -186,10 +211,13 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
             part=consumption.part_number, serial=consumption.lot.code
         )
     else:
-        message = _("{quantity} of {part} from lot {lot}.").format(
-            quantity=number(consumption.quantity), part=consumption.part_number, lot=consumption.lot.code
+        message = _("{quantity} {uom} of {part} from lot {lot}.").format(
+            quantity=number(consumption.quantity),
+            uom=consumption.lot.part.uom,
+            part=consumption.part_number,
+            lot=consumption.lot.code,
         )
-    return Outcome(tone="ok", word=_("Accepted"), message=message), "", consumption.unit
+    return Outcome(tone="ok", word=_("Accepted"), message=message), "", consumption.unit, True
 
 
 @requires(EXECUTE_STEP)
@@ -207,8 +235,7 @@ def step_scan(request: HtmxHttpRequest, serial: str) -> HttpResponse:
         )
     else:
         try:
-            outcome, gauge, unit = _scan_outcome(request, unit, form)
-            written = not gauge
+            outcome, gauge, unit, written = _scan_outcome(request, unit, form)
         except DomainError as error:
             outcome, status = Outcome.refused(error), screen_status(error)
     return answer(request, unit, outcome, status=status, gauge=gauge, written=written)

@@ -166,6 +166,54 @@ def test_a_tool_and_a_gauge_are_told_apart_from_lots(at_step2, tablet):
     assert ScanRefusal.objects.filter(unit=at_step2.unit).count() == 0
 
 
+def test_a_tool_that_is_also_the_gauge_is_the_tool_once_and_the_gauge_every_time(at_step2, tablet, engineer):
+    from mes.services import tools as tool_services
+
+    # given the step's torque driver is also a gauge of the type its torque is measured with
+    tool_services.register_tool(code="TD-0.6", name="Torque driver 0.6", kind="torque driver", actor=engineer)
+    url = reverse("mes:step-scan", args=[at_step2.unit.serial])
+
+    def scan(key):
+        data = {"idempotency_key": key, "step": at_step2.step2.pk, "barcode": "TD-0.6", "gauges": "1"}
+        return tablet.post(url, data, headers=HTMX)
+
+    # when it is scanned: it is recorded as the tool and put in the gauge field
+    first = scan("t1")
+    assert "Tool TD-0.6 scanned. It is also the gauge" in first.text
+    assert 'class="input-xl input-gauge" autocomplete="off" value="TD-0.6"' in first.text
+    # and scanned again (the field was cleared, or another result): it is the gauge, not a second tool scan
+    again = scan("t2")
+    assert "Gauge TD-0.6 ready" in again.text
+    assert 'class="input-xl input-gauge" autocomplete="off" value="TD-0.6"' in again.text
+    assert ToolScan.objects.filter(unit=at_step2.unit, tool__code="TD-0.6").count() == 1
+    # then the result measured with it is recorded
+    result = tablet.post(
+        reverse("mes:step-result", args=[at_step2.unit.serial]),
+        {"idempotency_key": "r", "step": at_step2.step2.pk, "characteristic": "TQ1", "value": "0.6", "gauge": "TD-0.6"},
+        headers=HTMX,
+    )
+    assert "outcome-ok" in result.text
+
+
+def test_a_gauge_due_for_calibration_is_refused_when_scanned(at_step2, tablet, engineer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mes.services import tools as tool_services
+
+    tool_services.register_tool(
+        code="G-OLD", name="Old gauge", kind="torque driver", actor=engineer,
+        calibration_due=timezone.localdate() - timedelta(days=1),
+    )
+    response = tablet.post(
+        reverse("mes:step-scan", args=[at_step2.unit.serial]),
+        {"idempotency_key": "g", "step": at_step2.step2.pk, "barcode": "G-OLD", "gauges": "1"},
+        headers=HTMX,
+    )
+    assert 'data-code="tool_calibration_expired"' in response.text and "value=\"G-OLD\"" not in response.text
+
+
 @pytest.mark.invariant(5)
 def test_a_result_out_of_tolerance_shows_the_hold(at_step2, tablet):
     response = tablet.post(
