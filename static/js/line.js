@@ -26,7 +26,7 @@
 
   document.addEventListener("threadline:scan", function (event) {
     event.preventDefault();  // delivered here, not by scanner.js's fallback
-    if (busy || pending) { queue.push(event.detail.text); return; }
+    if (busy || pending.length || resending) { queue.push(event.detail.text); return; }
     sendScan(event.detail.text);
   });
 
@@ -38,7 +38,7 @@
     if (!isRegion(event.target) && !isRegion(event.detail && event.detail.target)) { return; }
     if (event.target && event.target.id === "step-work") { restoreTyped(); }
     busy = false;
-    if (queue.length && !pending) { sendScan(queue.shift()); }
+    if (queue.length && !pending.length && !resending) { sendScan(queue.shift()); }
   });
 
   // A value typed but not yet sent survives a new step-work (a scan of the gauge, of a part, ...);
@@ -82,21 +82,53 @@
     window.htmx.ajax("GET", work.dataset.refreshUrl, { target: "#step-work", swap: "outerHTML" });
   });
 
-  // --- Retry: a request that never reached the server is sent again, same form, same key. ---
-  var pending = null;
+  // --- Retry: requests that never reached the server are sent again, oldest first, one at a time,
+  // with what they carried (the same idempotency key): a later swap may have replaced their form. ---
+  var pending = [];
+  var resending = null;
 
-  document.addEventListener("htmx:sendError", function (event) {
+  function snapshot(event) {
+    var config = event.detail && event.detail.requestConfig;
     var elt = event.detail && event.detail.elt;
     var form = elt && (elt.closest ? elt.closest("form") : null);
-    if (form && form.hasAttribute("data-retry")) { pending = form; }
+    if (!config || !form || !form.hasAttribute("data-retry")) { return null; }
+    var values = {};
+    if (config.formData && config.formData.forEach) {
+      config.formData.forEach(function (value, name) { values[name] = value; });
+    }
+    var target = config.target && config.target.id ? "#" + config.target.id : null;
+    return { verb: config.verb, path: config.path, values: values, target: target,
+             swap: form.getAttribute("hx-swap") || "innerHTML", key: values.idempotency_key || "" };
+  }
+
+  var RESEND = "X-Threadline-Resend";
+  function isResend(event) {
+    var config = event.detail && event.detail.requestConfig;
+    return !!(resending && config && config.headers && config.headers[RESEND] === "1");
+  }
+
+  document.addEventListener("htmx:sendError", function (event) {
+    if (isResend(event)) { pending.unshift(resending); resending = null; return; }  // still offline
+    var request = snapshot(event);
+    if (!request) { return; }
+    var known = pending.some(function (item) { return item.key && item.key === request.key; });
+    if (!known) { pending.push(request); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!isResend(event) || !xhr || xhr.status === 0) { return; }
+    resending = null;  // it reached the server (whatever the answer): the next one may go
+    setTimeout(retry, 0);
   });
 
   function retry() {
-    if (!pending || !navigator.onLine) { return; }
-    var form = pending;
-    pending = null;
-    if (!document.body.contains(form)) { return; }
-    window.htmx.trigger(form, "submit");
+    if (resending || !pending.length || !navigator.onLine || !window.htmx) { return; }
+    resending = pending.shift();
+    var headers = {};
+    headers[RESEND] = "1";
+    var options = { source: document.body, values: resending.values, swap: resending.swap, headers: headers };
+    if (resending.target && document.querySelector(resending.target)) { options.target = resending.target; }
+    window.htmx.ajax(resending.verb.toUpperCase(), resending.path, options);
   }
   window.addEventListener("online", function () { setTimeout(retry, 300); });
   setInterval(retry, 5000);

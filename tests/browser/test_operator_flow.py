@@ -174,6 +174,29 @@ def test_a_dropped_network_shows_the_banner_disables_sign_off_and_resends_once(
     assert Consumption.objects.filter(unit=started.unit).count() == 1
 
 
+@pytest.mark.browser
+@pytest.mark.invariant(8)
+def test_every_action_made_offline_is_sent_in_order_once_back(page, live_server, at_step2, engineer):
+    from mes.models import StepResult
+
+    open_unit(page, live_server, at_step2, engineer)
+    page.wait_for_selector("text=Step 2 of 2")
+    # when the network drops, a lot is scanned and then a check is passed
+    page.context.set_offline(True)
+    wedge_scan(page, "SCR-1")
+    page.locator("#network-banner").wait_for(state="visible")
+    page.click("form[data-characteristic='VIS1'] button[value=true]")
+    page.wait_for_timeout(300)
+    assert Consumption.objects.filter(unit=at_step2.unit, lot__code="SCR-1").count() == 0
+    # then, back online, both reach the server, each once
+    page.context.set_offline(False)
+    page.wait_for_selector("form[data-characteristic='VIS1'].is-recorded", timeout=15_000)
+    page.wait_for_timeout(500)
+    assert Consumption.objects.filter(unit=at_step2.unit, lot__code="SCR-1").count() == 1
+    assert StepResult.objects.filter(unit=at_step2.unit, characteristic__code="VIS1").count() == 1
+    assert "Scan 4" not in page.locator("#step-work").inner_text()
+
+
 # Measures every visible control, the text sizes and contrasts of the page (see the file).
 SIZES_JS = (Path(__file__).parent / "sizes.js").read_text()
 
