@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mes.core.errors import DomainError
 from mes.core.models import SignatureMeaning
@@ -23,14 +24,20 @@ class DomainErrorsMixin:
             self.add_error(field if field in self.fields else None, str(detail.message))  # type: ignore[attr-defined]
 
 
+def _age_choices() -> list[tuple[str, str]]:
+    """Read when a form is made, so in the reader's language (and "1 day", not "1 days")."""
+    return [("", _("Any age"))] + [
+        (key, ngettext("{days} day", "{days} days", days).format(days=days)) for key, days in AGE_CHOICES.items()
+    ]
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Not yet dispositioned")), *NcrStatus.choices, ("all", _("All"))])
     work_center = forms.CharField(label=_("Work center"), required=False, max_length=64)
     product = forms.CharField(label=_("Product"), required=False, max_length=64)
     revision = forms.IntegerField(label=_("Revision"), required=False, min_value=1)
-    age = forms.ChoiceField(label=_("Older than"), required=False,
-                            choices=[("", _("Any age"))] + [(key, _("{days} days").format(days=days)) for key, days in AGE_CHOICES.items()])
+    age = forms.ChoiceField(label=_("Older than"), required=False, choices=_age_choices)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("age", _("Oldest first")), ("newest", _("Newest first"))])
 
     def filters(self) -> QueueFilters:

@@ -21,7 +21,16 @@ from mes.services import station_sessions
 from mes.services import stations as station_services
 from mes.services import units as unit_services
 from mes.views.screens import Outcome, flash, load_unit, new_key, pop_flash
-from mes.views.tablet import activate, binding_of, go, idle_outcome, on_tablet, sign_everyone_out, tablet_of
+from mes.views.tablet import (
+    activate,
+    binding_of,
+    go,
+    idle_outcome,
+    in_language_of,
+    on_tablet,
+    sign_everyone_out,
+    tablet_of,
+)
 
 STATION_TEMPLATE = "mes/station.html"
 SIGN_IN_TEMPLATE = "mes/sign_in.html"
@@ -131,12 +140,13 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
             status=screen_status(error),
         )
     activate(request, binding.station, user, operators)
-    flash(
-        request,
-        Outcome(
-            tone="ok", word=_("Signed in"), message=_("{name} signed in.").format(name=user.printed_name)
-        ),
-    )
+    with in_language_of(request, user):
+        flash(
+            request,
+            Outcome(
+                tone="ok", word=_("Signed in"), message=_("{name} signed in.").format(name=user.printed_name)
+            ),
+        )
     return go(request, reverse("mes:station-home"))
 
 
@@ -154,14 +164,15 @@ def station_switch(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     if user is None:
         return go(request, reverse("mes:station-sign-in"))
     activate(request, tablet.station, user, tablet.operators)
-    flash(
-        request,
-        Outcome(
-            tone="info",
-            word=_("Switched"),
-            message=_("{name} is now working.").format(name=user.printed_name),
-        ),
-    )
+    with in_language_of(request, user):
+        flash(
+            request,
+            Outcome(
+                tone="info",
+                word=_("Switched"),
+                message=_("{name} is now working.").format(name=user.printed_name),
+            ),
+        )
     return go(request, reverse("mes:station-home"))
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -95,6 +96,15 @@ def tablet_of(request: HttpRequest) -> Tablet | None:
         else None
     )
     return Tablet(binding=binding, operators=operators, active_id=active_id)
+
+
+def in_language_of(request: HttpRequest, user: User):
+    """Speak as the next screen will for `user`: their own language, else the browser's (an outcome
+    made now, for the screen after a sign-in or a switch, is read by them, not by who was active)."""
+    language = user.preferred_language
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language_from_request(request)
+    return translation.override(language)
 
 
 def activate(

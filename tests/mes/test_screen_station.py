@@ -137,6 +137,26 @@ def test_two_operators_signed_in_switch_with_a_tap(line, tablet, operator, engin
     assert int(tablet.session["_auth_user_id"]) == colleague.pk
 
 
+def test_the_outcome_of_a_sign_in_or_a_switch_speaks_the_language_of_who_it_is_for(line, tablet, operator, engineer):
+    from tests.conftest import make_person
+
+    # given olga reads German and carl, who has no preference, works at an English browser
+    operator.preferred_language = "de"
+    operator.save(update_fields=["preferred_language"])
+    colleague = make_person("carl", "operator", full_name="Carl Colleague", badge_code="B-1002")
+    station_services.assign_stations(user=colleague, station_codes=["ST-1"], actor=engineer)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    # when olga signs in, her screen says so in German
+    tablet.post(reverse("mes:station-sign-in"), {"badge": "B-1001"}, **english)
+    assert "Olga Operator (olga) ist angemeldet." in tablet.get(reverse("mes:station-home"), **english).text
+    # and when carl signs in while olga's German was active, his says so in English
+    tablet.post(reverse("mes:station-sign-in"), {"badge": "B-1002"}, **english)
+    assert "Carl Colleague (carl) signed in." in tablet.get(reverse("mes:station-home"), **english).text
+    # and a tap back to olga speaks German again
+    tablet.post(reverse("mes:station-switch", args=[operator.pk]), **english)
+    assert "GEWECHSELT" in tablet.get(reverse("mes:station-home"), **english).text.upper()
+
+
 def test_an_idle_tablet_signs_everyone_out(line, tablet, settings):
     sign_in(tablet, "B-1001")
     session = tablet.session
