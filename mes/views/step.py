@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from instructions.choices import Tracking
 from instructions.screens import number
+from mes.choices import UnitStatus
 from mes.core.errors import DomainError
 from mes.core.htmx import HtmxHttpRequest, render_page
 from mes.core.permissions import EXECUTE_STEP, requires
@@ -27,7 +28,7 @@ from mes.services import tools as tool_services
 from mes.services import units as unit_services
 from mes.views.screens import Outcome, flash, live_step_screen, load_unit, pop_flash
 from mes.views.station import help_keys, screen_status
-from mes.views.tablet import go, on_tablet
+from mes.views.tablet import POLL_HEADER, go, on_tablet
 
 TEMPLATE = "line/step_screen.html"
 
@@ -107,6 +108,19 @@ def render_step(
 def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
     """The unit's current step at this tablet (htmx refreshes ask for the `step-work` region only)."""
     htmx = getattr(request, "htmx", None)
+    if request.headers.get(POLL_HEADER) == "1":
+        # The held screen asking whether quality has released the unit: nothing new, nothing sent.
+        unit = _unit(request, serial)
+        if unit.status == UnitStatus.ON_HOLD:
+            return HttpResponse(status=204)
+        released = None
+        if unit.status == UnitStatus.IN_PROGRESS:
+            released = Outcome(
+                tone="ok",
+                word=_("Released"),
+                message=_("Quality released unit {serial}: carry on.").format(serial=unit.serial),
+            )
+        return render_step(request, unit, outcome=released)
     if htmx and htmx.target == "step-work":
         gauge = request.GET.get("gauge", "")[:64]
         return render_step(request, _unit(request, serial), outcome=None, partial="step-work", gauge=gauge)

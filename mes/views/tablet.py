@@ -137,6 +137,9 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+POLL_HEADER = "X-Threadline-Poll"
+
+
 def on_tablet(view: Callable) -> Callable:
     """Run the view only on a bound tablet, its identity signed in there; sets `request.tablet`."""
 
@@ -157,7 +160,8 @@ def on_tablet(view: Callable) -> Callable:
                 return go(request, reverse("mes:station-sign-in"))
             activate(request, binding.station, request.user, tablet.operators)
             tablet = tablet_of(request)
-        station_sessions.touch(request.session)
+        if request.headers.get(POLL_HEADER) != "1":  # a screen asking by itself is not someone at the tablet
+            station_sessions.touch(request.session)
         request.tablet = tablet  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 

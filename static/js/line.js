@@ -154,7 +154,12 @@
       else if (Date.now() - lastKeepalive > Math.min(60000, timeout / 3)) { keepalive(); }
     };
     ["pointerdown", "keydown"].forEach(function (name) { document.addEventListener(name, activity, true); });
-    document.addEventListener("htmx:afterRequest", function () { lastKeepalive = Date.now(); lastActivity = Date.now(); });
+    document.addEventListener("htmx:afterRequest", function (event) {
+      var elt = event.detail && event.detail.elt;
+      if (elt && elt.hasAttribute && elt.hasAttribute("data-poll")) { return; }  // the screen asked, not a person
+      lastKeepalive = Date.now();
+      lastActivity = Date.now();
+    });
     var stay = document.getElementById("idle-stay");
     if (stay) { stay.addEventListener("click", function () { dialog.hidden = true; keepalive(); }); }
 

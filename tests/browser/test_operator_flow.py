@@ -197,6 +197,24 @@ def test_every_action_made_offline_is_sent_in_order_once_back(page, live_server,
     assert "Scan 4" not in page.locator("#step-work").inner_text()
 
 
+@pytest.mark.browser
+def test_the_held_screen_comes_back_to_life_when_quality_releases_the_unit(
+    page, live_server, at_step2, engineer, inspector
+):
+    from mes.choices import HoldKind
+    from mes.services import units as unit_services
+
+    hold = unit_services.place_hold(unit=at_step2.unit, kind=HoldKind.MANUAL, actor=inspector, reason="Check it")
+    open_unit(page, live_server, at_step2, engineer)
+    page.wait_for_selector("#hold-banner")
+    assert page.locator("#scan-barcode").is_disabled()
+    # when quality releases it elsewhere, the screen learns it by itself (a poll every 10 s)
+    unit_services.release_hold(hold=hold, actor=inspector, reason="Fine")
+    page.locator("#outcome .outcome-ok", has_text="Quality released unit").wait_for(timeout=15_000)
+    assert page.locator("#hold-banner").count() == 0
+    assert not page.locator("#scan-barcode").is_disabled()
+
+
 # Measures every visible control, the text sizes and contrasts of the page (see the file).
 SIZES_JS = (Path(__file__).parent / "sizes.js").read_text()
 

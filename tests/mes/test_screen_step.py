@@ -247,6 +247,32 @@ def test_an_attribute_is_recorded_with_the_pass_button(at_step2, tablet):
 
 
 @pytest.mark.invariant(3)
+def test_a_held_screen_asks_for_the_release_without_keeping_the_tablet_awake(at_step2, tablet, inspector):
+    from mes.choices import HoldKind
+    from mes.services import station_sessions
+
+    unit = at_step2.unit
+    hold = unit_services.place_hold(unit=unit, kind=HoldKind.MANUAL, actor=inspector, reason="Check the housing")
+    # given the held unit's screen: its banner asks every 10 s, as a poll
+    screen = tablet.get(step_url(unit))
+    assert 'hx-trigger="every 10s"' in screen.text and "X-Threadline-Poll" in screen.text
+    poll = {**HTMX, "HX-Target": "step-screen", "X-Threadline-Poll": "1"}
+    seen = tablet.session[station_sessions.SESSION_SEEN] - 60  # as if the operator left a minute ago
+    session = tablet.session
+    session[station_sessions.SESSION_SEEN] = seen
+    session.save()
+    # when it asks while the unit is still held: nothing is sent, and the tablet's clock is not reset
+    still = tablet.get(step_url(unit), headers=poll)
+    assert still.status_code == 204 and still.content == b""
+    assert tablet.session[station_sessions.SESSION_SEEN] == seen
+    # when quality releases the unit, the next poll brings the live step and says so
+    unit_services.release_hold(hold=hold, actor=inspector, reason="Housing fine")
+    released = tablet.get(step_url(unit), headers=poll)
+    assert released.status_code == 200
+    assert "Quality released unit {}: carry on.".format(unit.serial) in released.text
+    assert 'id="hold-banner"' not in released.text and 'data-scan-form' in released.text
+
+
 def test_sign_off_is_refused_with_what_is_missing_and_nothing_changes(at_step2, tablet):
     response = tablet.post(
         reverse("mes:step-sign-off", args=[at_step2.unit.serial]),
