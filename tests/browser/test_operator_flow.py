@@ -215,6 +215,37 @@ def test_the_held_screen_comes_back_to_life_when_quality_releases_the_unit(
     assert not page.locator("#scan-barcode").is_disabled()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [(1280, 800), (800, 1280)])
+def test_the_inspector_countersigns_at_the_tablet_with_everything_in_view(
+    page, live_server, at_step2, engineer, inspector, operator, viewport
+):
+    from tests.conftest import PASSWORD
+    from tests.mes.test_sign_off_step import complete_step2
+
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    complete_step2(at_step2, operator)
+    open_unit(page, live_server, at_step2, engineer)
+    # given a step whose needs are all met and which asks for an inspector's countersignature
+    page.wait_for_selector("input[name=inspector_username]")
+    # and a first tap on Sign off without it (refused: the outcome takes its room at the top)
+    page.click("#sign-off-form button")
+    page.locator("#outcome .outcome-refused", has_text="countersignature").wait_for()
+    # then the countersignature and the sign-off button are both in view, and the pinned sign-off
+    # bar leaves most of the column to scroll
+    for selector in ("input[name=inspector_username]", "input[name=inspector_password]", "#sign-off-form button"):
+        assert in_viewport(page, selector), selector
+    work = page.locator("#step-work").bounding_box()
+    bar = page.locator(".sign-off-bar").bounding_box()
+    assert bar["height"] < work["height"] / 3, (bar, work)
+    # when the inspector signs there, the step is signed off and the unit complete
+    page.fill("input[name=inspector_username]", inspector.username)
+    page.fill("input[name=inspector_password]", PASSWORD)
+    page.click("#sign-off-form button")
+    page.locator("#outcome", has_text="is complete").wait_for()
+    assert Unit.objects.get(pk=at_step2.unit.pk).status == UnitStatus.COMPLETED
+
+
 # Measures every visible control, the text sizes and contrasts of the page (see the file).
 SIZES_JS = (Path(__file__).parent / "sizes.js").read_text()
 
