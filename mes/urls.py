@@ -10,9 +10,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from mes.core import views as core_views
 from mes.core.permissions import public
+from mes.views import station as station_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", station_views.root, name="home"),
     path("health", core_views.health, name="health"),
     path(
         "favicon.ico",

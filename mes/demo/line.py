@@ -34,6 +34,12 @@ LOTS = [
     ("300-900", "09506000134383", "TL-43902", Decimal("50"), "Henkel", -3),  # already expired: scans are refused
     ("400-120", "09506000134390", "WH-26-0311", Decimal("60"), "Cablecraft Ltd", None),
 ]
+# code, name, gauge type, days until calibration is due (negative: overdue)
+TOOLS = [
+    ("TD-0.6", "Torque driver 0.6 N.m, #114", "torque driver", 120),
+    ("TD-0.6-OLD", "Torque driver 0.6 N.m, #087", "torque driver", -10),
+    ("IT-500", "Insulation tester 500 V", "insulation tester", 200),
+]
 QUARANTINED = ("S2609-1180", "Supplier notice SN-0442: thread gauge failures in this batch")
 PCB_SERIALS = ["PCB-B-{:05d}".format(number) for number in range(1, 21)]
 PCB_GTIN = "09506000134352"
@@ -61,12 +67,9 @@ def seed_line(*, lines: list[str], password: str) -> None:
                 continue  # seeded before
             assign_stations(user=user, station_codes=[code for code, *_rest in STATIONS], actor=None)
             grant_qualification(user=user, qualification="ESD-1", actor=None, expires_on=today + timedelta(days=365))
-        for code, name, kind, due in (
-            ("TD-0.6", "Torque driver 0.6 N.m, #114", "torque driver", today + timedelta(days=120)),
-            ("TD-0.6-OLD", "Torque driver 0.6 N.m, #087", "torque driver", today - timedelta(days=10)),
-            ("IT-500", "Insulation tester 500 V", "insulation tester", today + timedelta(days=200)),
-        ):
+        for code, name, kind, due_in in TOOLS:
             if not Tool.objects.filter(code=code).exists():
+                due = today + timedelta(days=due_in)
                 register_tool(code=code, name=name, kind=kind, calibration_due=due, actor=None)
 
         labels = []
@@ -92,6 +95,11 @@ def seed_line(*, lines: list[str], password: str) -> None:
                     serials = ["PC-00{:03d}".format(n) for n in range(871, 871 + quantity)]
                 create_work_order(number=number, part_number="100-200", quantity=quantity, revision=revision, serials=serials, actor=None)
     lines.append("  stations: " + ", ".join(code for code, *_rest in STATIONS))
+    lines.append(
+        "  tools and gauges (scan the code): "
+        + ", ".join("{} ({})".format(code, name) for code, name, _kind, _due_in in TOOLS)
+        + "; TD-0.6-OLD is overdue for calibration"
+    )
     lines.append("  work orders: WO-24017 (8 x 100-200 rev C), WO-23990 (2 x rev B)")
     lines.append("  lot labels (GS1; lot {} is quarantined, TL-43902 expired):".format(QUARANTINED[0]))
     lines.extend(labels)

@@ -1,6 +1,7 @@
 """The station screens: sign-in at a bound tablet, the station's units, switching operators, help."""
 
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mes.choices import UnitStatus
+from mes.core import views as core_views
 from mes.core.errors import DomainError
 from mes.core.htmx import HtmxHttpRequest, render_page
 from mes.core.models import User
@@ -65,6 +67,17 @@ def render_station(
 
 
 station_screen = requires(VIEW_UNIT)(on_tablet(render_station))
+
+
+@public
+def root(request: HtmxHttpRequest) -> HttpResponse:
+    """`/`: a bound tablet goes to its station (its sign-in when nobody is signed in there), anyone
+    else to the first screen of their role, or to the login page."""
+    if binding_of(request) is not None:
+        return redirect("mes:station-home")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return core_views.home(request)
 
 
 @public

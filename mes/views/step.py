@@ -71,16 +71,19 @@ def render_step(
         unit, user=request.user, with_media=partial == "step-screen", gauge=gauge, qualified=qualified
     )
     if screen is None:
-        # Nothing to do here any more (complete, scrapped, not started): back to the station.
+        # Nothing to do here any more (complete, scrapped, not started): back to the station, saying
+        # why; a refusal the request earned is kept, an earlier screen's outcome is not carried on.
         flash(
             request,
-            outcome
+            (outcome if outcome is not None and outcome.tone in ("refused", "hold") else None)
             or Outcome(
                 tone="info",
                 word=unit.get_status_display(),
-                message=_("Unit {serial}: {status}. Nothing more to do at this step.").format(
-                    serial=unit.serial, status=unit.get_status_display()
-                ),
+                message=(
+                    _("Unit {serial} is not started: start it at the station.")
+                    if unit.status == UnitStatus.PLANNED
+                    else _("Unit {serial}: {status}. Nothing more to do at this step.")
+                ).format(serial=unit.serial, status=unit.get_status_display()),
             ),
         )
         return go(request, reverse("mes:station-home"))
@@ -287,11 +290,17 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
             written = True
             if recorded.in_tolerance:
                 unit = recorded.result.unit  # the row the service locked: current as of this write
-                outcome = Outcome(
-                    tone="ok",
-                    word=_("In tolerance"),
-                    message=_("{code} recorded.").format(code=data["characteristic"]),
-                )
+                result = recorded.result
+                if result.value is None:  # pass/fail: "In tolerance" would be a measurement's word
+                    word, message = _("Passed"), _("{code} passed.").format(code=data["characteristic"])
+                else:
+                    word = _("In tolerance")
+                    message = _("{code} {value} {unit} recorded.").format(
+                        code=data["characteristic"],
+                        value=number(result.value),
+                        unit=result.characteristic.unit,
+                    )
+                outcome = Outcome(tone="ok", word=word, message=message.replace("  ", " "))
             else:
                 unit = _unit(request, serial)  # the NCR put it on hold (through its own read of the unit)
                 outcome = Outcome(

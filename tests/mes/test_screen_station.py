@@ -39,6 +39,20 @@ def test_an_engineer_binds_this_device_and_the_cookie_is_httponly(line, engineer
     )  # the key travels, only its hash is stored
 
 
+def test_a_bound_tablet_goes_to_its_station_from_the_root_and_after_signing_out(line, engineer, client):
+    from tests.mes.screens import tablet_client
+
+    tablet = tablet_client(line.station, engineer=engineer)
+    # nobody signed in: the root leads to the station's sign-in, not the desk login
+    assert tablet.get("/")["Location"] == reverse("mes:station-home")
+    # an engineer who bound it at the tablet and signs out lands there too
+    tablet.force_login(engineer)
+    tablet.post(reverse("logout"))
+    assert tablet.get("/")["Location"] == reverse("mes:station-home")
+    # while a desk without a binding still goes to the login page
+    assert client.get("/")["Location"].startswith(reverse("login"))
+
+
 def test_operators_cannot_bind_tablets(line, operator_client):
     response = operator_client.post(reverse("mes:tablet-list"), {"station": "ST-1", "name": "Left"})
     assert response.status_code == 403

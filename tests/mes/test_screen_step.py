@@ -273,6 +273,20 @@ def test_a_held_screen_asks_for_the_release_without_keeping_the_tablet_awake(at_
     assert 'id="hold-banner"' not in released.text and 'data-scan-form' in released.text
 
 
+def test_a_result_echoes_what_was_recorded_and_a_planned_unit_says_to_start_it(at_step2, tablet, line):
+    url = reverse("mes:step-result", args=[at_step2.unit.serial])
+    base = {"step": at_step2.step2.pk}
+    measured = tablet.post(
+        url, {**base, "idempotency_key": "a", "characteristic": "TQ1", "value": "0.61", "gauge": "G-TQ-1"}, headers=HTMX
+    )
+    assert "In tolerance" in measured.text and "TQ1 0.61 N" in measured.text
+    passed = tablet.post(url, {**base, "idempotency_key": "b", "characteristic": "VIS1", "passed": "true"}, headers=HTMX)
+    assert "VIS1 passed." in passed.text and "In tolerance" not in passed.text
+    planned = line.units[1]
+    tablet.get(step_url(planned))
+    assert "is not started: start it at the station" in tablet.get(reverse("mes:station-home")).text
+
+
 def test_sign_off_is_refused_with_what_is_missing_and_nothing_changes(at_step2, tablet):
     response = tablet.post(
         reverse("mes:step-sign-off", args=[at_step2.unit.serial]),
