@@ -56,3 +56,22 @@ def test_engineer_previews_a_revision_and_compares_b_with_c(page, sign_in, engin
     assert "lower limit 0.5 → 0.55" in torque.inner_text()
     assert "upper limit 0.7 → 0.65" in torque.inner_text()
     keep_screenshot(page, "compare")
+
+
+@pytest.mark.browser
+def test_desk_pages_fit_an_800_px_wide_portrait_tablet(page, sign_in, engineer, released_c):
+    # given an engineer on a portrait 10-inch tablet
+    page.set_viewport_size({"width": 800, "height": 1280})
+    sign_in(page, engineer)
+    for url in (
+        "/instructions/",
+        "/instructions/revisions/{}/".format(released_c.pk),
+        "/instructions/revisions/{}/preview/1/".format(released_c.pk),
+        "/audit/",
+    ):
+        page.goto(url)
+        # then nothing scrolls sideways: the bar wraps, and sign-out stays on screen
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (url, overflow)
+        box = page.locator(".signout button").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 800, url
