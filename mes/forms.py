@@ -76,3 +76,36 @@ class HelpForm(forms.Form):
     kind = forms.ChoiceField(choices=HelpKind.choices)
     unit = forms.CharField(max_length=64, required=False)
     step = forms.IntegerField(required=False)
+
+
+class WorkOrderForm(forms.Form):
+    """A new work order on the desk screen; the service decides what is allowed (invariants 1 and 2)."""
+
+    number = forms.CharField(
+        label=_("Number"), max_length=64, help_text=_("The ERP's order number, e.g. WO-24018.")
+    )
+    part_number = forms.CharField(
+        label=_("Product (part number)"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"list": "products", "autocomplete": "off"}),
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    revision = forms.CharField(
+        label=_("Revision"),
+        max_length=16,
+        required=False,
+        help_text=_("Leave empty for the revision effective today."),
+    )
+    serials = forms.CharField(
+        label=_("Serials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Leave empty to generate them; or one per line (or comma-separated), as many as the quantity."
+        ),
+    )
+
+    def clean_serials(self) -> list[str] | None:
+        text = self.cleaned_data.get("serials") or ""
+        serials = [item.strip() for item in text.replace(",", "\n").splitlines() if item.strip()]
+        return serials or None

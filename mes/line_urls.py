@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mes.views import as_built, help, station, step, tablets
+from mes.views import as_built, help, station, step, tablets, work_orders
 
 app_name = "mes"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("units/<str:serial>/sign-off", step.step_sign_off, name="step-sign-off"),
     path("units/<str:serial>/as-built", as_built.unit_as_built, name="unit-as-built"),
     path("units/<str:serial>/as-built.pdf", as_built.unit_as_built_pdf, name="unit-as-built-pdf"),
+    path("work-orders/", work_orders.work_order_list, name="work-order-list"),
+    path("work-orders/<str:number>/", work_orders.work_order_detail, name="work-order-detail"),
     path("tablets/", tablets.tablet_list, name="tablet-list"),
     path("tablets/<int:binding_id>/revoke", tablets.tablet_revoke, name="tablet-revoke"),
     path("help-calls/", help.help_board, name="help-board"),
