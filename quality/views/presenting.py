@@ -3,7 +3,8 @@
 - `history_rows`: one line per act. A disposition (or containment, or the raising) moves the
   NCR's status in the same transaction, and the service writes the act and the status change as
   two events; shown as two lines ("Dispositioned", "Status changed → dispositioned") they read
-  as two acts. A status event that follows its act at once is folded into the act's line.
+  as two acts. A status event that follows its act at once is folded into the act's line, which
+  then says the move: "Dispositioned: In review → Dispositioned".
 - `name_rework_steps`: the steps a rework line sends the unit back to, as "3. Fasten PCB".
 """
 
@@ -22,6 +23,7 @@ class HistoryRow:
     event: object  # the act's NcrEvent
     status: str = ""  # the status the act moved the NCR to ("" when it did not move it)
     status_label: str = ""
+    before_label: str = ""  # the status it moved from ("" for the raising)
 
     @property
     def occurred_at(self):
@@ -49,9 +51,11 @@ def history_rows(events) -> list[HistoryRow]:
             and (not previous.status or previous.status == event.after)
         ):
             previous.status, previous.status_label = event.after, _status_label(event.after)
+            previous.before_label = _status_label(event.before) if event.before else ""
             continue
         label = _status_label(event.after) if event.after else ""
-        rows.append(HistoryRow(event=event, status=event.after, status_label=label))
+        before = _status_label(event.before) if event.after and event.before else ""
+        rows.append(HistoryRow(event=event, status=event.after, status_label=label, before_label=before))
     return rows
 
 

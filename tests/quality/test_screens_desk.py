@@ -62,7 +62,12 @@ def test_the_history_shows_one_line_per_act(ncr_at_step2, inspector, inspector_c
     lines = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", history, re.S)]
     # then each act is one line: the dispositioning carries the status it led to
     kinds = [line.split(" · ")[1] for line in lines]
-    assert kinds == ["Raised → Open", "Status changed → In review", "Signed", "Dispositioned → Dispositioned"]
+    assert kinds == [
+        "Raised: Open",
+        "Status changed: Open → In review",
+        "Signed",
+        "Dispositioned: In review → Dispositioned",
+    ]
     assert all(" UTC · " in line for line in lines)
 
 
