@@ -122,6 +122,9 @@ class RaiseNcrForm(DomainErrorsMixin, forms.Form):
 
 
 class ReportProblemForm(DomainErrorsMixin, forms.Form):
-    description = forms.CharField(label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    description = forms.CharField(
+        label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        error_messages={"required": _("Say in a few words what is wrong, then tap Report.")},
+    )
     photo = forms.FileField(label=_("Photo (optional)"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))

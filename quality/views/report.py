@@ -8,6 +8,8 @@ from mes.access import get_unit_for_user
 from mes.core.errors import DomainError, NotFound
 from mes.core.htmx import HtmxHttpRequest, render_page
 from mes.core.permissions import RAISE_NCR, requires
+from mes.views.station import help_keys
+from mes.views.tablet import tablet_of
 from quality.forms import ReportProblemForm
 from quality.services import ncrs as ncr_services
 
@@ -40,5 +42,9 @@ def report_problem(request: HtmxHttpRequest, serial: str, step_id: int) -> HttpR
             except DomainError as error:
                 form.add_domain_error(error)
                 status = error.status
-    context = {"unit": unit, "step": step, "form": form, "ncr": ncr, "next": back}
+    # At a station tablet the page keeps the tablet's bar (operators, Help, idle timeout).
+    tablet = tablet_of(request)
+    context = {"unit": unit, "step": step, "form": form, "ncr": ncr, "next": back, "tablet": tablet}
+    if tablet is not None:
+        context["keys"] = help_keys()
     return render_page(request, "quality/report_problem.html", context, partial="report-problem", status=status)

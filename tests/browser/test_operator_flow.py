@@ -264,7 +264,8 @@ def test_operator_screens_have_glove_sized_controls_and_readable_text(
     page.goto("/line/sign-in")
     assert page.evaluate(SIZES_JS)["tall"] == [], "sign-in fields are one line tall"
     badge_sign_in(page, "B-1001")
-    for url in ("/line/", "/line/units/{}/".format(at_step2.unit.serial)):
+    report = "/quality/report/{}/{}/".format(at_step2.unit.serial, at_step2.step2.pk)
+    for url in (report, "/line/", "/line/units/{}/".format(at_step2.unit.serial)):
         page.goto(url)
         page.wait_for_load_state("networkidle")
         sizes = page.evaluate(SIZES_JS)
