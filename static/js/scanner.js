@@ -35,6 +35,23 @@
     return sorted[Math.floor(sorted.length / 2)];
   }
 
+  // A person may type a few keys just before scanning (a value, then the gauge). `gaps[i]` is the
+  // gap before `text[i + 1]` (the last one before Enter). When the keys before the last slow gap
+  // are not themselves a fast run (a scanner delayed once in mid-label is), they were typed: the
+  // scan is what follows that gap, and the typed keys stay where they were typed.
+  function splitTyped(text, gaps) {
+    var slow = -1;
+    for (var i = 0; i < text.length - 1; i++) { if (gaps[i] >= MAX_GAP_MS) { slow = i; } }
+    if (slow >= 0) {
+      var typed = text.slice(0, slow + 1);
+      var fastBefore = typed.length >= 2 && median(gaps.slice(0, slow)) < MAX_GAP_MS;
+      if (!fastBefore && text.length - (slow + 1) >= MIN_LENGTH) {
+        return { typed: typed, scan: text.slice(slow + 1), gaps: gaps.slice(slow + 1) };
+      }
+    }
+    return { typed: "", scan: text, gaps: gaps };
+  }
+
   function characterOf(event) {
     if (event.key === GS || (event.ctrlKey && (event.key === "]" || event.code === "BracketRight"))) { return GS; }
     if (event.ctrlKey || event.altKey || event.metaKey) { return null; }
@@ -59,15 +76,18 @@
     var gap = now - lastTime;
     lastTime = now;
     if (event.key === "Enter") {
-      var text = buffer;
+      var burst = splitTyped(buffer, gaps.concat([gap]));
+      var text = burst.scan;
       var wasTarget = target;
       var before = targetValue;
-      var isScan = text.length >= MIN_LENGTH && median(gaps.concat([gap])) < MAX_GAP_MS;
+      var isScan = text.length >= MIN_LENGTH && median(burst.gaps) < MAX_GAP_MS;
       reset();
       if (!isScan) { return; }
       event.preventDefault();
       event.stopPropagation();
-      if (wasTarget && before !== null && !wasTarget.hasAttribute("data-scan-input")) { wasTarget.value = before; }
+      if (wasTarget && before !== null && !wasTarget.hasAttribute("data-scan-input")) {
+        wasTarget.value = before + burst.typed;  // what the person typed stays; the scan does not
+      }
       deliver(text);
       return;
     }

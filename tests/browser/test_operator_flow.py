@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from mes.choices import UnitStatus
 from mes.models import Consumption, ScanRefusal, Unit
@@ -244,6 +245,25 @@ def test_the_inspector_countersigns_at_the_tablet_with_everything_in_view(
     page.click("#sign-off-form button")
     page.locator("#outcome", has_text="is complete").wait_for()
     assert Unit.objects.get(pk=at_step2.unit.pk).status == UnitStatus.COMPLETED
+
+
+@pytest.mark.browser
+def test_a_value_typed_just_before_a_scan_stays_typed_and_the_scan_is_only_the_label(
+    page, live_server, at_step2, engineer
+):
+    open_unit(page, live_server, at_step2, engineer)
+    page.wait_for_selector("text=Step 2 of 2")
+    page.wait_for_load_state("networkidle")
+    # when the operator types a torque into its field and scans the gauge a moment later
+    page.click("#value-TQ1")
+    page.keyboard.type("0.6", delay=150)
+    page.wait_for_timeout(200)
+    page.keyboard.type("G-TQ-1", delay=5)
+    page.keyboard.press("Enter")
+    # then the gauge is the scan, and the typed value is still in its field
+    page.wait_for_selector("#gauge-TQ1[value='G-TQ-1']")
+    expect(page.locator("#value-TQ1")).to_have_value("0.6")  # put back once the new step-work settles
+    assert ScanRefusal.objects.filter(unit=at_step2.unit).count() == 0
 
 
 # Measures every visible control, the text sizes and contrasts of the page (see the file).
