@@ -171,6 +171,18 @@ def test_the_outcome_of_a_sign_in_or_a_switch_speaks_the_language_of_who_it_is_f
     assert "GEWECHSELT" in tablet.get(reverse("mes:station-home"), **english).text.upper()
 
 
+def test_the_active_operator_chooses_the_language_of_their_screens_at_the_tablet(line, tablet, operator):
+    sign_in(tablet, "B-1001")
+    station = tablet.get(reverse("mes:station-home")).text
+    assert 'action="{}"'.format(reverse("set-language")) in station and 'value="de"' in station
+    # when olga taps Deutsch, her preference is kept and her screens speak German from then on
+    response = tablet.post(reverse("set-language"), {"language": "de", "next": reverse("mes:station-home")})
+    assert response["Location"] == reverse("mes:station-home")
+    operator.refresh_from_db()
+    assert operator.preferred_language == "de"
+    assert "Hier in Arbeit" in tablet.get(reverse("mes:station-home")).text
+
+
 def test_an_idle_tablet_signs_everyone_out(line, tablet, settings):
     sign_in(tablet, "B-1001")
     session = tablet.session
