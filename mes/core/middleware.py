@@ -148,6 +148,16 @@ class IdempotencyMiddleware:
         return response
 
 
+def chosen_language(user) -> str:
+    """The language the person chose for their screens, when it is one this site speaks; else ""."""
+    from django.conf import settings
+
+    if user is None or not user.is_authenticated:
+        return ""
+    language = getattr(user, "preferred_language", "")
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
 class PreferredLanguageMiddleware:
     """Screens speak the signed-in person's language when they chose one (several languages on one line).
 
@@ -159,12 +169,10 @@ class PreferredLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
         from django.utils import translation
 
-        user = getattr(request, "user", None)
-        language = getattr(user, "preferred_language", "") if user is not None and user.is_authenticated else ""
-        if language and language in dict(settings.LANGUAGES):
+        language = chosen_language(getattr(request, "user", None))
+        if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         response = self.get_response(request)

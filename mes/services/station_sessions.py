@@ -183,10 +183,14 @@ def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> Use
                 raise DomainError("pin_required", _("Type your PIN, then tap Sign in."), "pin")
             if not check_password(pin, user.badge_pin):
                 locked_until = _count_wrong_pin(badge_code)
-                wrong = DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin")
+                wrong = _refused(
+                    DomainError("pin_wrong", _("The PIN is wrong: type it again."), "pin"),
+                    station=station,
+                    user=user,
+                    how="badge",
+                )
                 if locked_until is None:
-                    raise _refused(wrong, station=station, user=user, how="badge")
-                _refused(wrong, station=station, user=user, how="badge")
+                    raise wrong
                 audit.record(
                     actor=user,
                     action="station.pin_locked",

@@ -176,9 +176,6 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
     station = request.tablet.station
     # A gauge is looked for only where the rendered screen had a result to measure with one.
     wants_gauge = bool(request.POST.get("gauges"))
-    gauge_kinds = (
-        [item.gauge for item in step.characteristics.all() if item.gauge] if step is not None else []
-    )
     if step is not None and code in (step.tools or []):
         recorded = (
             wants_gauge
@@ -190,7 +187,8 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
             scan = tool_services.record_tool_scan(
                 unit=unit, step=form.cleaned_data["step"], barcode=code, actor=request.user, station=station
             )
-            if wants_gauge and scan.tool.kind and any(scan.tool.fits_gauge(kind) for kind in gauge_kinds):
+            gauges = [item.gauge for item in step.characteristics.all() if item.gauge] if wants_gauge else []
+            if scan.tool.kind and any(scan.tool.fits_gauge(gauge) for gauge in gauges):
                 message = _("Tool {code} scanned. It is also the gauge: enter the measured value.")
                 return (
                     Outcome(tone="ok", word=_("Accepted"), message=message.format(code=code)),
@@ -295,12 +293,11 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
                     word, message = _("Passed"), _("{code} passed.").format(code=data["characteristic"])
                 else:
                     word = _("In tolerance")
-                    message = _("{code} {value} {unit} recorded.").format(
-                        code=data["characteristic"],
-                        value=number(result.value),
-                        unit=result.characteristic.unit,
+                    measured = "{} {}".format(number(result.value), result.characteristic.unit).strip()
+                    message = _("{code} {value} recorded.").format(
+                        code=data["characteristic"], value=measured
                     )
-                outcome = Outcome(tone="ok", word=word, message=message.replace("  ", " "))
+                outcome = Outcome(tone="ok", word=word, message=message)
             else:
                 unit = _unit(request, serial)  # the NCR put it on hold (through its own read of the unit)
                 outcome = Outcome(

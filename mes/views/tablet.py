@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from mes.access import can_work_at
 from mes.choices import HelpKind
+from mes.core.middleware import chosen_language
 from mes.core.models import User
 from mes.models import Station, TabletBinding
 from mes.services import station_sessions
@@ -101,10 +102,7 @@ def tablet_of(request: HttpRequest) -> Tablet | None:
 def in_language_of(request: HttpRequest, user: User):
     """Speak as the next screen will for `user`: their own language, else the browser's (an outcome
     made now, for the screen after a sign-in or a switch, is read by them, not by who was active)."""
-    language = user.preferred_language
-    if language not in dict(settings.LANGUAGES):
-        language = translation.get_language_from_request(request)
-    return translation.override(language)
+    return translation.override(chosen_language(user) or translation.get_language_from_request(request))
 
 
 def activate(

@@ -21,34 +21,31 @@ PAGE_SIZE = 50
 STATUS_FILTERS = [*WorkOrderStatus.choices, ("all", _("All"))]
 
 
-def _progress() -> dict[str, Count]:
-    return {
-        "units_planned": Count("units", filter=Q(units__status=UnitStatus.PLANNED)),
-        "units_in_work": Count("units", filter=Q(units__status=UnitStatus.IN_PROGRESS)),
-        "units_on_hold": Count("units", filter=Q(units__status=UnitStatus.ON_HOLD)),
-        "units_completed": Count("units", filter=Q(units__status=UnitStatus.COMPLETED)),
-        "units_scrapped": Count("units", filter=Q(units__status=UnitStatus.SCRAPPED)),
-    }
+def _with_progress():
+    """Work orders with product and revision, each counting its units by status (one query)."""
+    return (
+        WorkOrder.objects.select_related("product", "revision", "created_by")
+        .defer("revision__document", "revision__raw_document")
+        .annotate(
+            units_planned=Count("units", filter=Q(units__status=UnitStatus.PLANNED)),
+            units_in_work=Count("units", filter=Q(units__status=UnitStatus.IN_PROGRESS)),
+            units_on_hold=Count("units", filter=Q(units__status=UnitStatus.ON_HOLD)),
+            units_completed=Count("units", filter=Q(units__status=UnitStatus.COMPLETED)),
+            units_scrapped=Count("units", filter=Q(units__status=UnitStatus.SCRAPPED)),
+        )
+    )
 
 
-def _list_page(
-    request: HtmxHttpRequest, form: WorkOrderForm, *, errors=(), status: int = 200
-) -> HttpResponse:
+def _list_page(request: HtmxHttpRequest, form: WorkOrderForm, *, status: int = 200) -> HttpResponse:
     shown = request.GET.get("status") or WorkOrderStatus.OPEN
     if shown not in dict(STATUS_FILTERS):
         shown = WorkOrderStatus.OPEN
-    orders = (
-        WorkOrder.objects.select_related("product", "revision", "created_by")
-        .defer("revision__document", "revision__raw_document")
-        .annotate(**_progress())
-        .order_by("-created_at", "-id")
-    )
+    orders = _with_progress().order_by("-created_at", "-id")
     if shown != "all":
         orders = orders.filter(status=shown)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "errors": errors,
         "page": page,
         "shown": shown,
         "filters": STATUS_FILTERS,
@@ -87,13 +84,7 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
 @requires(MANAGE_WORK_ORDERS)
 def work_order_detail(request: HtmxHttpRequest, number: str) -> HttpResponse:
     """One work order: its revision and each unit's status, station and current step."""
-    work_order = (
-        WorkOrder.objects.select_related("product", "revision", "created_by")
-        .defer("revision__document", "revision__raw_document")
-        .annotate(**_progress())
-        .filter(number=number)
-        .first()
-    )
+    work_order = _with_progress().filter(number=number).first()
     if work_order is None:
         raise Http404
     units = work_order.units.select_related("station", "current_step").order_by("serial")
