@@ -6,6 +6,7 @@ from instructions.printing import revision_pdf
 from mes.core.documents import render_document
 
 
-@shared_task(acks_late=True)
+# Named explicitly: the name is the queue contract, kept when modules move.
+@shared_task(name="instructions.tasks.render_revision_pdf", acks_late=True)
 def render_revision_pdf(document_id: int) -> None:
     render_document(document_id=document_id, render=revision_pdf)

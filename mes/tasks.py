@@ -6,7 +6,8 @@ from mes.core.documents import render_document
 from mes.printing import as_built_pdf
 
 
-@shared_task(acks_late=True)
+# Named explicitly: the name is the queue contract, kept when modules move.
+@shared_task(name="mes.tasks.render_as_built_pdf", acks_late=True)
 def render_as_built_pdf(document_id: int) -> None:
     render_document(document_id=document_id, render=as_built_pdf)
 
