@@ -19,7 +19,7 @@ from mes.core.permissions import START_UNIT, VIEW_UNIT, public, requires
 from mes.forms import BadgeSignInForm, HelpForm, PasswordSignInForm, StationScanForm
 from mes.models import Unit
 from mes.selectors import station_queue
-from mes.services import station_sessions
+from mes.services import codes, station_sessions
 from mes.services import stations as station_services
 from mes.services import units as unit_services
 from mes.views.screens import Outcome, flash, load_unit, new_key, pop_flash
@@ -273,7 +273,9 @@ def station_scan(request: HtmxHttpRequest) -> HttpResponse:
     serial = form.cleaned_data["barcode"] if form.is_valid() else ""
     unit = load_unit(serial, user=request.user) if serial else None
     if unit is None:
-        return _unknown_unit(request, serial)
+        # Not a unit: say what was scanned instead (a lot, a tool, a badge), or that it is unknown.
+        refusal = codes.refusal_where_unit_expected(codes.identify_code(serial, user=request.user))
+        return render_station(request, outcome=Outcome.refused(refusal), status=422)
     if unit.status == UnitStatus.PLANNED:
         return _start(request, unit)
     return go(request, reverse("mes:unit-step", args=[unit.serial]))
