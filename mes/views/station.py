@@ -100,7 +100,8 @@ def _sign_in_page(
         "password_form": PasswordSignInForm(),
         "outcome": outcome or pop_flash(request),
         "pin_for": pin_for,
-        "keys": {"badge": new_key(), "password": new_key()},
+        "keys": {"badge": new_key(), "password": new_key(), **help_keys()},
+        "help_url": reverse("mes:station-sign-in-help"),
     }
     return render_page(
         request, SIGN_IN_TEMPLATE, context, partial="sign-in-forms", also=["outcome"], status=status
@@ -311,18 +312,58 @@ def help_call(request: HtmxHttpRequest) -> HttpResponse:
                     kind=call.get_kind_display(), code=request.tablet.station.code
                 ),
             )
+    return _help_answer(request, request.tablet, outcome, status=status, help_unit=form.data.get("unit", ""))
+
+
+def _help_answer(
+    request: HttpRequest, tablet, outcome: Outcome, *, status: int, help_unit: str = "", help_url: str = ""
+) -> HttpResponse:
+    """What a help call answers: the outcome and the help panel again with a fresh key for the next call,
+    both swapped out of band (the help forms use hx-swap="none")."""
     context = {
         "outcome": outcome,
-        "tablet": request.tablet,
+        "tablet": tablet,
         "keys": help_keys(),
-        "help_unit": form.data.get("unit", ""),
+        "help_unit": help_unit,
+        "help_url": help_url,
         "oob": True,
     }
-    # Both regions swap out of band (the help forms use hx-swap="none").
-    # The outcome, and the help panel again with a fresh key for the next call.
     body = render_to_string("mes/outcome.html", context, request=request) + render_to_string(
         "mes/help_panel.html", context, request=request
     )
     response = HttpResponse(body, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@public
+@require_POST
+def sign_in_help(request: HtmxHttpRequest) -> HttpResponse:
+    """The Help button of the sign-in screen: someone who cannot sign in (a lost badge, a locked PIN)
+    calls for help at this station. Only a bound tablet may; the call names the tablet."""
+    binding = binding_of(request)
+    if binding is None:
+        return redirect("mes:station-home")
+    form = HelpForm(request.POST)
+    if not form.is_valid():
+        outcome, status = Outcome(tone="refused", word=_("Refused"), message=_("Choose whom to call.")), 422
+    else:
+        call = station_services.call_help(
+            station=binding.station, kind=form.cleaned_data["kind"], actor=None, tablet=binding
+        )
+        outcome, status = (
+            Outcome(
+                tone="ok",
+                word=_("Called"),
+                message=_("{kind} is called to station {code}. Stay at the station.").format(
+                    kind=call.get_kind_display(), code=binding.station.code
+                ),
+            ),
+            200,
+        )
+    if not request.htmx:
+        flash(request, outcome)
+        return redirect("mes:station-sign-in")
+    return _help_answer(
+        request, tablet_of(request), outcome, status=status, help_url=reverse("mes:station-sign-in-help")
+    )
