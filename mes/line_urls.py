@@ -9,6 +9,7 @@ app_name = "mes"
 urlpatterns = [
     path("", station.station_home, name="station-home"),
     path("sign-in", station.station_sign_in, name="station-sign-in"),
+    path("sign-in/help", station.sign_in_help, name="station-sign-in-help"),
     path("operators/<int:user_id>/switch", station.station_switch, name="station-switch"),
     path("operators/<int:user_id>/sign-out", station.station_sign_out, name="station-sign-out"),
     path("idle", station.station_idle, name="station-idle"),

@@ -39,5 +39,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "mes.core.views.forbidden"
 handler404 = "mes.core.views.not_found"
 handler500 = "mes.core.views.server_error"

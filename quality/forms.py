@@ -14,7 +14,10 @@ from quality.selectors import AGE_CHOICES, QueueFilters
 
 
 class DomainErrorsMixin:
+    domain_errors: tuple[DomainError, ...] = ()
+
     def add_domain_error(self, error: DomainError) -> None:
+        self.domain_errors = (*self.domain_errors, error)
         for detail in error.errors:
             field = detail.path.split("/")[0] if detail.path else None
             if field == "signature":
@@ -22,6 +25,21 @@ class DomainErrorsMixin:
             if field == "signatures":
                 field = "password2" if detail.path.endswith("/1") else "password"
             self.add_error(field if field in self.fields else None, str(detail.message))  # type: ignore[attr-defined]
+
+    @property
+    def refusals(self) -> list[str]:
+        """Every refusal of the last submission, the form's own first, then field by field in the
+        order the form shows them: the summary above the form (a field's refusal may sit in a part
+        the signer does not look at, such as the folded second signature). A rule's refusal is a
+        whole sentence; a field's own ("This field is required.") is prefixed with its label."""
+        errors = self.errors  # type: ignore[attr-defined]
+        ruled = {str(detail.message) for error in self.domain_errors for detail in error.errors}
+        messages = [str(message) for message in errors.get("__all__", [])]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            for message in errors.get(name, []):
+                message = str(message)
+                messages.append(message if message in ruled else "{}: {}".format(field.label, message))
+        return messages
 
 
 def _age_choices() -> list[tuple[str, str]]:

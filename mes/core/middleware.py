@@ -19,6 +19,37 @@ FORM_FIELD = "idempotency_key"
 HEADER = "Idempotency-Key"
 
 
+class ApiErrorBodyMiddleware:
+    """Under /api/, an unknown address (404) or a method the address does not take (405) answers
+    the API's JSON error body, whoever produced it (Django's resolver, DEBUG's technical page, a
+    plain view's `require_GET`), so an integrator never parses an HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            return error_response(
+                404, "not_found", _("Nothing here: check the address against the API docs at /api/v1/docs/.")
+            )
+        allowed = response.get("Allow", "")
+        answer = error_response(
+            405,
+            "method_not_allowed",
+            _("{method} is not offered at this address; use {offered}.").format(
+                method=request.method, offered=allowed or "GET"
+            ),
+        )
+        if allowed:
+            answer["Allow"] = allowed
+        return answer
+
+
 class TokenAuthenticationMiddleware:
     """`Authorization: Token <key>` makes the request act as the token's identity, for every view."""
 

@@ -181,3 +181,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return error_response(500, "server_error", _("Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."))
     return render(request, "500.html", status=500)
+
+
+def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
+    """403 that says where to go: JSON under /api/; an operator is sent to the station tablet (the
+    desk screens are for quality and engineering); anyone else to the start page of their role."""
+    from django.utils.translation import gettext as _
+
+    if request.path.startswith("/api/"):
+        return error_response(403, "permission_denied", _("This identity's role does not allow this action."))
+    user = request.user
+    context = {
+        "is_operator": user.is_authenticated and user.role == Role.OPERATOR,
+        "role": user.get_role_display() if user.is_authenticated else "",
+    }
+    return render(request, "403.html", context, status=403)

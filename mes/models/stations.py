@@ -173,7 +173,12 @@ class HelpCall(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a call from a tablet where nobody is signed in yet (the Help button of the sign-in
+    # screen): the station and the tablet (`raised_from`) are then who and where.
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_from = models.CharField(_("raised from (tablet)"), max_length=100, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -192,19 +192,56 @@ def revoke_tablet_binding(*, binding: TabletBinding, actor: User, reason: str) -
     return binding
 
 
+def _tablet_label(tablet: TabletBinding) -> str:
+    return "tablet:{}".format(tablet.name)[:150]
+
+
 @transaction.atomic
 def call_help(
-    *, station: Station, kind: str, actor: User, unit: Unit | None = None, step=None, note: str = ""
+    *,
+    station: Station,
+    kind: str,
+    actor: User | None,
+    unit: Unit | None = None,
+    step=None,
+    note: str = "",
+    tablet: TabletBinding | None = None,
 ) -> HelpCall:
-    """Call a supervisor, quality, maintenance or material to the station (an event others see)."""
+    """Call a supervisor, quality, maintenance or material to the station (an event others see).
+
+    Without an actor (nobody signed in at the tablet yet) the call names the tablet it came from."""
+    if actor is None and tablet is None:
+        raise DomainError("help_caller_unknown", _("Sign in, or call from a station tablet."), "actor")
     if kind not in HelpKind.values:
         raise DomainError(
             "invalid_help_kind", _("Call one of: {kinds}.").format(kinds=", ".join(HelpKind.values)), "kind"
         )
+    if actor is None:
+        # Nobody signed in carries no idempotency key: a second tap while the first call is still
+        # open is the same call (exactly once, invariant 8), not a second one.
+        Station.objects.select_for_update().filter(pk=station.pk).first()
+        open_call = HelpCall.objects.filter(
+            station=station, kind=kind, raised_by=None, status=HelpCallStatus.OPEN
+        ).first()
+        if open_call is not None:
+            return open_call
     call = HelpCall.objects.create(
-        station=station, unit=unit, step=step, kind=kind, note=note[:300], raised_by=actor
+        station=station,
+        unit=unit,
+        step=step,
+        kind=kind,
+        note=note[:300],
+        raised_by=actor,
+        raised_from=tablet.name if tablet is not None else "",
     )
-    audit.record(actor=actor, action="help.called", subject=call, station=station.code, summary=kind)
+    audit.record(
+        actor=actor,
+        actor_label=_tablet_label(tablet) if actor is None and tablet is not None else None,
+        action="help.called",
+        subject=call,
+        station=station.code,
+        summary=kind,
+    )
     events.emit(
         events.HELP_CALLED,
         subject="station:{}".format(station.code),
@@ -216,6 +253,7 @@ def call_help(
             "unit": unit.serial if unit else None,
             "step": step.pk if step is not None else None,
             "note": call.note,
+            "tablet": call.raised_from or None,
         },
     )
     return call

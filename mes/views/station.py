@@ -19,7 +19,7 @@ from mes.core.permissions import START_UNIT, VIEW_UNIT, public, requires
 from mes.forms import BadgeSignInForm, HelpForm, PasswordSignInForm, StationScanForm
 from mes.models import Unit
 from mes.selectors import station_queue
-from mes.services import station_sessions
+from mes.services import codes, station_sessions
 from mes.services import stations as station_services
 from mes.services import units as unit_services
 from mes.views.screens import Outcome, flash, load_unit, new_key, pop_flash
@@ -100,7 +100,8 @@ def _sign_in_page(
         "password_form": PasswordSignInForm(),
         "outcome": outcome or pop_flash(request),
         "pin_for": pin_for,
-        "keys": {"badge": new_key(), "password": new_key()},
+        "keys": {"badge": new_key(), "password": new_key(), **help_keys()},
+        "help_url": reverse("mes:station-sign-in-help"),
     }
     return render_page(
         request, SIGN_IN_TEMPLATE, context, partial="sign-in-forms", also=["outcome"], status=status
@@ -273,7 +274,9 @@ def station_scan(request: HtmxHttpRequest) -> HttpResponse:
     serial = form.cleaned_data["barcode"] if form.is_valid() else ""
     unit = load_unit(serial, user=request.user) if serial else None
     if unit is None:
-        return _unknown_unit(request, serial)
+        # Not a unit: say what was scanned instead (a lot, a tool, a badge), or that it is unknown.
+        refusal = codes.refusal_where_unit_expected(codes.identify_code(serial, user=request.user))
+        return render_station(request, outcome=Outcome.refused(refusal), status=422)
     if unit.status == UnitStatus.PLANNED:
         return _start(request, unit)
     return go(request, reverse("mes:unit-step", args=[unit.serial]))
@@ -309,18 +312,58 @@ def help_call(request: HtmxHttpRequest) -> HttpResponse:
                     kind=call.get_kind_display(), code=request.tablet.station.code
                 ),
             )
+    return _help_answer(request, request.tablet, outcome, status=status, help_unit=form.data.get("unit", ""))
+
+
+def _help_answer(
+    request: HttpRequest, tablet, outcome: Outcome, *, status: int, help_unit: str = "", help_url: str = ""
+) -> HttpResponse:
+    """What a help call answers: the outcome and the help panel again with a fresh key for the next call,
+    both swapped out of band (the help forms use hx-swap="none")."""
     context = {
         "outcome": outcome,
-        "tablet": request.tablet,
+        "tablet": tablet,
         "keys": help_keys(),
-        "help_unit": form.data.get("unit", ""),
+        "help_unit": help_unit,
+        "help_url": help_url,
         "oob": True,
     }
-    # Both regions swap out of band (the help forms use hx-swap="none").
-    # The outcome, and the help panel again with a fresh key for the next call.
     body = render_to_string("mes/outcome.html", context, request=request) + render_to_string(
         "mes/help_panel.html", context, request=request
     )
     response = HttpResponse(body, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@public
+@require_POST
+def sign_in_help(request: HtmxHttpRequest) -> HttpResponse:
+    """The Help button of the sign-in screen: someone who cannot sign in (a lost badge, a locked PIN)
+    calls for help at this station. Only a bound tablet may; the call names the tablet."""
+    binding = binding_of(request)
+    if binding is None:
+        return redirect("mes:station-home")
+    form = HelpForm(request.POST)
+    if not form.is_valid():
+        outcome, status = Outcome(tone="refused", word=_("Refused"), message=_("Choose whom to call.")), 422
+    else:
+        call = station_services.call_help(
+            station=binding.station, kind=form.cleaned_data["kind"], actor=None, tablet=binding
+        )
+        outcome, status = (
+            Outcome(
+                tone="ok",
+                word=_("Called"),
+                message=_("{kind} is called to station {code}. Stay at the station.").format(
+                    kind=call.get_kind_display(), code=binding.station.code
+                ),
+            ),
+            200,
+        )
+    if not request.htmx:
+        flash(request, outcome)
+        return redirect("mes:station-sign-in")
+    return _help_answer(
+        request, tablet_of(request), outcome, status=status, help_url=reverse("mes:station-sign-in-help")
+    )

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 
@@ -14,7 +15,9 @@ def _method_permission(permissions: dict[str, tuple[str, ...]]) -> type[BasePerm
         def has_permission(self, request, view) -> bool:
             needed = permissions.get(request.method, permissions.get("GET", ()) if request.method in ("HEAD", "OPTIONS") else None)
             if needed is None:
-                return False
+                # A method this address does not offer is a 405 (with what it offers), not a refusal
+                # of the role: the caller's mistake is the method, whatever their role.
+                raise method_not_allowed(request.method, list(permissions))
             if request.user.has_perms(needed):
                 return True
             self.message = _permission_message(request.user, needed)
@@ -38,6 +41,17 @@ def api_endpoint(**permissions: str | tuple[str, ...]) -> Callable:
         return view
 
     return decorator
+
+
+def method_not_allowed(method: str, offered: list[str]) -> MethodNotAllowed:
+    from django.utils.translation import gettext as _
+
+    return MethodNotAllowed(
+        method,
+        detail=_("{method} is not offered at this address; use {offered}.").format(
+            method=method, offered=", ".join(offered)
+        ),
+    )
 
 
 def _permission_message(user, needed: tuple[str, ...]) -> str:

@@ -42,6 +42,9 @@ def exception_handler(exc, context):
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
+    view = context.get("view")
+    if isinstance(exc, exceptions.MethodNotAllowed) and view is not None:
+        headers["Allow"] = ", ".join(view.allowed_methods)
     if isinstance(exc, exceptions.ValidationError):
         return Response({"errors": _flatten(exc.detail)}, status=400, headers=headers)
     codes = {
