@@ -7,7 +7,8 @@ sign-off pushed off the screen is as bad as an untranslated one."""
 import pytest
 from django.conf import settings
 
-from tests.browser.test_operator_flow import SIZES_JS, badge_sign_in, bind, in_viewport
+from tests.browser.test_operator_flow import SIZES_JS, bind, in_viewport
+from tests.conftest import PASSWORD
 from tests.mes.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
 
 # What the step screen says in each language: its sign-off button and its scan prompt.
@@ -33,7 +34,12 @@ def test_operator_screens_are_translated_and_still_fit(
     operator.save(update_fields=["preferred_language"])
     page.set_viewport_size(viewport)
     bind(page, at_step2.station, engineer, live_server)
-    badge_sign_in(page, "B-1001")
+    # Typed, not a timed wedge scan: this test measures the screens, not the scanner.
+    page.goto("/line/")
+    page.fill("#username", operator.username)
+    page.fill("#password", PASSWORD)
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector(".station-units, #station-units")
     report = "/quality/report/{}/{}/".format(at_step2.unit.serial, at_step2.step2.pk)
     step = "/line/units/{}/".format(at_step2.unit.serial)
     for url in (report, "/line/", step):
