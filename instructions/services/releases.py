@@ -175,7 +175,7 @@ def _store(
             "tracking": product_data["tracking"],
         },
     )
-    product = Product.objects.select_for_update().get(pk=product.pk)  # serialise releases of one product
+    product = Product.objects.select_for_update(no_key=True).get(pk=product.pk)  # serialise releases of one product
     if not draft and not Revision.objects.executable().filter(product=product).exists():
         # The first real release sets the product's master data, whatever a draft said before.
         for key in ("name", "uom", "tracking"):
@@ -183,7 +183,7 @@ def _store(
         product.save(update_fields=["name", "uom", "tracking"])
     superseded = None
     if document.get("supersedes") and not draft:
-        superseded = Revision.objects.select_for_update().get(
+        superseded = Revision.objects.select_for_update(no_key=True).get(
             product=product,
             revision=document["supersedes"],
             status__in=[RevisionStatus.RELEASED, RevisionStatus.SUPERSEDED],

@@ -18,12 +18,13 @@ from kombu.exceptions import OperationalError
 
 from mes.core import audit
 from mes.core.choices import DocumentStatus
+from mes.core.contention import retry_transaction
 from mes.core.models import RenderedDocument, User
 
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@retry_transaction
 def request_document(
     *, kind: str, subject_id: int | str, variant: str = "", task, actor: User
 ) -> RenderedDocument:
@@ -79,7 +80,7 @@ def render_document(*, document_id: int, render: Callable[[RenderedDocument], by
         document.kind, document.subject_id, "-" + document.variant if document.variant else ""
     )
     with transaction.atomic():
-        locked = RenderedDocument.objects.select_for_update().get(pk=document_id)
+        locked = RenderedDocument.objects.select_for_update(no_key=True).get(pk=document_id)
         if locked.status != DocumentStatus.PENDING:
             return locked
         locked.file.save(name, ContentFile(content), save=False)
