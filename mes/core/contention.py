@@ -37,6 +37,7 @@ ATTEMPTS = 3
 BACKOFF_SECONDS = 0.05  # first pause about this long (jittered), doubled after each lost race
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
+
 class Busy(DomainError):
     """The database kept ending this transaction in favour of others: nothing was recorded."""
 
@@ -76,12 +77,19 @@ def lost_race(error: BaseException, *, attempt: int, where: str) -> None:
     if attempt >= ATTEMPTS:
         logger.warning(
             "contention: %s lost %d times to other transactions (%s, SQLSTATE %s); refused as busy",
-            where, attempt, type(error).__name__, sqlstate(error),
+            where,
+            attempt,
+            type(error).__name__,
+            sqlstate(error),
         )
         raise Busy() from error
     logger.info(
         "contention: %s lost try %d of %d (%s, SQLSTATE %s); running the whole transaction again",
-        where, attempt, ATTEMPTS, type(error).__name__, sqlstate(error),
+        where,
+        attempt,
+        ATTEMPTS,
+        type(error).__name__,
+        sqlstate(error),
     )
     pause(attempt)
 

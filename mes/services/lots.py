@@ -455,6 +455,7 @@ def expire_lots(*, on: date | None = None, actor: User | None = None) -> list[Ma
         MaterialLot.objects.select_for_update(no_key=True)
         .select_related("part")
         .filter(status=LotStatus.AVAILABLE, expires_on__lt=on)
+        .order_by("pk")  # several lots: in id order (docs/architecture.md, "Locks")
     ):
         _move(
             lot,

@@ -172,7 +172,8 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 def lock_ncr(ncr: Ncr | int) -> Ncr:
     pk = ncr.pk if isinstance(ncr, Ncr) else ncr
-    return Ncr.objects.select_for_update(no_key=True, of=("self",)).select_related("unit", "lot", "step", "hold").get(pk=pk)
+    locked = Ncr.objects.select_for_update(no_key=True, of=("self",))
+    return locked.select_related("unit", "lot", "step", "hold").get(pk=pk)
 
 
 def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "", data: dict | None = None) -> NcrEvent:

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.mes.conftest are parameters here)
 """No 500 under contention (issue 9), on PostgreSQL with real row locks and one connection per thread.
 
 Eight tablets sending at the same moment through the whole request stack (token auth, the
@@ -33,7 +34,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def tablet_key(line, engineer):  # noqa: F811
+def tablet_key(line, engineer):
     """An operator-role API identity (what a tablet integration uses), assigned to ST-0 and ST-2 at
     ASSY-1 and qualified ESD-1. ST-0 is where units start; ST-2 is where they move to scan."""
     station_services.register_station(code="ST-0", work_center="ASSY-1", actor=engineer)
@@ -67,7 +68,9 @@ def post_together(key: str, requests: list[tuple[str, dict, str]]) -> list:
         client.credentials(HTTP_AUTHORIZATION="Token " + key)
         try:
             barrier.wait()
-            answers[index] = client.post(path, body, format="json", headers={"Idempotency-Key": idempotency_key})
+            answers[index] = client.post(
+                path, body, format="json", headers={"Idempotency-Key": idempotency_key}
+            )
         except Exception as error:  # noqa: BLE001 - a crash is an answer this test must see
             answers[index] = error
         finally:
@@ -104,19 +107,27 @@ def scans_path(serial: str) -> str:
 @pytest.mark.invariant(4)
 @pytest.mark.invariant(11)
 def test_eight_units_moving_into_one_station_on_one_lot_one_201_and_seven_coded_refusals(
-    line, tablet_key, engineer  # noqa: F811
+    line,
+    tablet_key,
+    engineer,
 ):
     # given eight units started at ST-0, all moving to ST-2 to scan the one PCB serial PCB-0001
     identity, key = tablet_key
     units = started_units(number="WO-8", count=THREADS, identity=identity, engineer=engineer)
     requests = [
-        (scans_path(unit.serial), {"step": line.step1.pk, "barcode": "PCB-0001", "station": "ST-2"}, uuid.uuid4().hex)
+        (
+            scans_path(unit.serial),
+            {"step": line.step1.pk, "barcode": "PCB-0001", "station": "ST-2"},
+            uuid.uuid4().hex,
+        )
         for unit in units
     ]
 
     answers = post_together(key, requests)
 
-    created = [answer for answer in answers if not isinstance(answer, Exception) and answer.status_code == 201]
+    created = [
+        answer for answer in answers if not isinstance(answer, Exception) and answer.status_code == 201
+    ]
     refusals = [coded_refusal(answer) for answer in answers if answer not in created]
     assert len(created) == 1, [describe(answer) for answer in answers]
     assert refusals == ["lot_used_up"] * (THREADS - 1), [describe(answer) for answer in answers]
@@ -128,13 +139,15 @@ def test_eight_units_moving_into_one_station_on_one_lot_one_201_and_seven_coded_
 
 
 @pytest.mark.invariant(8)
-def test_eight_identical_scans_of_one_unit_and_step_record_once_and_never_500(line, tablet_key, engineer):  # noqa: F811
+def test_eight_identical_scans_of_one_unit_and_step_record_once_and_never_500(line, tablet_key, engineer):
     # two tablets, each tapping four times through a proxy: two idempotency keys, four sends each
     identity, key = tablet_key
     rounds = 20
     units = started_units(number="WO-R", count=rounds, identity=identity, engineer=engineer)
     for index in range(rounds):
-        lot_services.receive_lot(part_number="200-010", lot="PCB-R{:03d}".format(index), quantity=1, actor=engineer)
+        lot_services.receive_lot(
+            part_number="200-010", lot="PCB-R{:03d}".format(index), quantity=1, actor=engineer
+        )
 
     for index, unit in enumerate(units):
         body = {"step": line.step1.pk, "barcode": "PCB-R{:03d}".format(index), "station": "ST-0"}
@@ -142,7 +155,9 @@ def test_eight_identical_scans_of_one_unit_and_step_record_once_and_never_500(li
         answers = post_together(key, [(scans_path(unit.serial), body, keys[n % 2]) for n in range(THREADS)])
 
         shown = [describe(answer) for answer in answers]
-        assert all(not isinstance(answer, Exception) and answer.status_code < 500 for answer in answers), shown
+        assert all(not isinstance(answer, Exception) and answer.status_code < 500 for answer in answers), (
+            shown
+        )
         first = [a for a in answers if a.status_code == 201 and a.get("Idempotent-Replayed") != "true"]
         replays = [a for a in answers if a.status_code == 201 and a.get("Idempotent-Replayed") == "true"]
         refused = [a for a in answers if a.status_code != 201]
@@ -156,14 +171,13 @@ def test_eight_identical_scans_of_one_unit_and_step_record_once_and_never_500(li
 # --- the retry itself: a transaction PostgreSQL ended is run again, whole -------------------------
 
 
+LOSE = "DO $$ BEGIN RAISE EXCEPTION 'lost a race (forced by the test)' USING ERRCODE = '{}'; END $$"
+
+
 def lose_a_race(sqlstate: str) -> None:
     """The error PostgreSQL raises for a deadlock victim (40P01) or a serialization failure (40001)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "DO $$ BEGIN RAISE EXCEPTION 'lost a race (forced by the test)' USING ERRCODE = '{}'; END $$".format(
-                sqlstate
-            )
-        )
+        cursor.execute(LOSE.format(sqlstate))
 
 
 @pytest.fixture
@@ -196,7 +210,12 @@ def tablet(tablet_key):
 @pytest.mark.invariant(10)
 @pytest.mark.parametrize("sqlstate", ["40P01", "40001"])
 def test_a_request_that_lost_a_race_is_run_again_whole_and_recorded_once(
-    line, tablet_key, tablet, engineer, consume_loses, sqlstate  # noqa: F811
+    line,
+    tablet_key,
+    tablet,
+    engineer,
+    consume_loses,
+    sqlstate,
 ):
     identity, _key = tablet_key
     unit = started_units(number="WO-1R", count=1, identity=identity, engineer=engineer)[0]
@@ -230,7 +249,11 @@ def test_a_request_that_lost_a_race_is_run_again_whole_and_recorded_once(
 
 @pytest.mark.invariant(4)
 def test_after_the_bound_a_request_is_refused_as_busy_and_nothing_is_recorded(
-    line, tablet_key, tablet, engineer, consume_loses  # noqa: F811
+    line,
+    tablet_key,
+    tablet,
+    engineer,
+    consume_loses,
 ):
     identity, _key = tablet_key
     unit = started_units(number="WO-1B", count=1, identity=identity, engineer=engineer)[0]
@@ -264,9 +287,8 @@ def test_after_the_bound_a_request_is_refused_as_busy_and_nothing_is_recorded(
     assert Consumption.objects.filter(unit=unit).count() == 1
 
 
-def test_a_real_deadlock_between_two_transactions_is_retried_and_both_commit(line, engineer, monkeypatch):  # noqa: F811
+def test_a_real_deadlock_between_two_transactions_is_retried_and_both_commit(line, engineer):
     # two transactions lock ST-A and ST-B in opposite orders: PostgreSQL ends one; it runs again
-    monkeypatch.setattr(contention, "BACKOFF_SECONDS", 0.001)
     station_services.register_station(code="ST-A", work_center="ASSY-1", actor=engineer)
     station_services.register_station(code="ST-B", work_center="ASSY-1", actor=engineer)
     barrier = threading.Barrier(2)
@@ -296,12 +318,14 @@ def test_a_real_deadlock_between_two_transactions_is_retried_and_both_commit(lin
         thread.join()
 
     assert outcomes == {"ST-A": "committed", "ST-B": "committed"}
-    assert sorted(tries.values()) == [1, 2]  # the deadlock's victim ran once more, whole
+    # the deadlock's victim ran again, whole (its second try may collide once more: still bounded)
+    assert max(tries.values()) >= 2
+    assert sum(tries.values()) <= 2 * contention.ATTEMPTS
     names = set(Station.objects.filter(code__in=["ST-A", "ST-B"]).values_list("name", flat=True))
     assert len(names) == 1  # both rows carry the name of the transaction that committed last
 
 
-def test_inside_an_open_transaction_nothing_is_retried(line, monkeypatch):  # noqa: F811
+def test_inside_an_open_transaction_nothing_is_retried(line, monkeypatch):
     tries = []
 
     def loses():
