@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from instructions.services.markdown import render_instruction
 from instructions.services.parsing import ReleaseBundle, parse_release
 from instructions.services.validation import parse_released_at, validate_release
 from mes.core import audit, outbox
+from mes.core.contention import run_in_transaction
 from mes.core.errors import Conflict, DomainError
 from mes.core.models import User
 
@@ -72,43 +73,49 @@ def accept_release(
         if existing is not None:
             return _same_or_conflict(existing, digest)
     media_files = _store_media(bundle)  # outside the transaction: content-addressed, so a retry reuses them
-    try:
-        with transaction.atomic():
-            revision = _store(bundle, digest=digest, actor=actor, draft=draft, media_files=media_files)
-            if not draft and revision.supersedes_id and revision.in_flight == InFlight.STOP_AND_REVIEW:
-                # The line owns its units: it holds the started ones of the superseded revision,
-                # in this same transaction, until an engineer decides for each (invariant 2).
-                from mes.services.eco import hold_units_for_review
 
-                hold_units_for_review(superseded=revision.supersedes, revision=revision, actor=actor)
-            audit.record(
+    def store() -> Revision:
+        # One transaction, run again whole if PostgreSQL ends it for a deadlock (the hold of
+        # in-flight units locks units the line may be writing to).
+        revision = _store(bundle, digest=digest, actor=actor, draft=draft, media_files=media_files)
+        if not draft and revision.supersedes_id and revision.in_flight == InFlight.STOP_AND_REVIEW:
+            # The line owns its units: it holds the started ones of the superseded revision,
+            # in this same transaction, until an engineer decides for each (invariant 2).
+            from mes.services.eco import hold_units_for_review
+
+            hold_units_for_review(superseded=revision.supersedes, revision=revision, actor=actor)
+        audit.record(
+            actor=actor,
+            action="revision.draft_uploaded" if draft else "revision.accepted",
+            subject=revision,
+            station=station,
+            summary="{} rev {} ({})".format(product_number, revision_code, document["release_id"]),
+            data={
+                "release_id": document["release_id"],
+                "sha256": revision.document_sha256,
+                "steps": revision.step_count,
+            },
+        )
+        if not draft:
+            outbox.emit(
+                "revision.accepted",
+                subject="revision:{}".format(revision.pk),
                 actor=actor,
-                action="revision.draft_uploaded" if draft else "revision.accepted",
-                subject=revision,
-                station=station,
-                summary="{} rev {} ({})".format(product_number, revision_code, document["release_id"]),
                 data={
+                    "revision_id": revision.pk,
+                    "part_number": product_number,
+                    "revision": revision_code,
                     "release_id": document["release_id"],
+                    "supersedes": document.get("supersedes"),
+                    "effectivity": revision.effectivity,
+                    "in_flight": revision.in_flight,
                     "sha256": revision.document_sha256,
-                    "steps": revision.step_count,
                 },
             )
-            if not draft:
-                outbox.emit(
-                    "revision.accepted",
-                    subject="revision:{}".format(revision.pk),
-                    actor=actor,
-                    data={
-                        "revision_id": revision.pk,
-                        "part_number": product_number,
-                        "revision": revision_code,
-                        "release_id": document["release_id"],
-                        "supersedes": document.get("supersedes"),
-                        "effectivity": revision.effectivity,
-                        "in_flight": revision.in_flight,
-                        "sha256": revision.document_sha256,
-                    },
-                )
+        return revision
+
+    try:
+        revision = run_in_transaction(store)
     except IntegrityError:
         # Another request stored this product revision between the check and the insert.
         existing = _existing(product_number, revision_code)
@@ -175,7 +182,8 @@ def _store(
             "tracking": product_data["tracking"],
         },
     )
-    product = Product.objects.select_for_update().get(pk=product.pk)  # serialise releases of one product
+    # serialise releases of one product
+    product = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
     if not draft and not Revision.objects.executable().filter(product=product).exists():
         # The first real release sets the product's master data, whatever a draft said before.
         for key in ("name", "uom", "tracking"):
@@ -183,7 +191,7 @@ def _store(
         product.save(update_fields=["name", "uom", "tracking"])
     superseded = None
     if document.get("supersedes") and not draft:
-        superseded = Revision.objects.select_for_update().get(
+        superseded = Revision.objects.select_for_update(no_key=True).get(
             product=product,
             revision=document["supersedes"],
             status__in=[RevisionStatus.RELEASED, RevisionStatus.SUPERSEDED],

@@ -18,12 +18,13 @@ from kombu.exceptions import OperationalError
 
 from mes.core import audit
 from mes.core.choices import DocumentStatus
+from mes.core.contention import retry_transaction, run_in_transaction
 from mes.core.models import RenderedDocument, User
 
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@retry_transaction
 def request_document(
     *, kind: str, subject_id: int | str, variant: str = "", task, actor: User
 ) -> RenderedDocument:
@@ -78,8 +79,9 @@ def render_document(*, document_id: int, render: Callable[[RenderedDocument], by
     name = "{}-{}{}.pdf".format(
         document.kind, document.subject_id, "-" + document.variant if document.variant else ""
     )
-    with transaction.atomic():
-        locked = RenderedDocument.objects.select_for_update().get(pk=document_id)
+
+    def store() -> RenderedDocument:
+        locked = RenderedDocument.objects.select_for_update(no_key=True).get(pk=document_id)
         if locked.status != DocumentStatus.PENDING:
             return locked
         locked.file.save(name, ContentFile(content), save=False)
@@ -87,7 +89,9 @@ def render_document(*, document_id: int, render: Callable[[RenderedDocument], by
         locked.source_hash = hashlib.sha256(content).hexdigest()
         locked.finished_at = timezone.now()
         locked.save(update_fields=["file", "status", "source_hash", "finished_at"])
-    return locked
+        return locked
+
+    return run_in_transaction(store)
 
 
 # A kind's download name ("100-200-revC-instructions.pdf"), registered by the app that prints it.

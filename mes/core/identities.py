@@ -5,12 +5,12 @@ import secrets
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mes.core import audit
 from mes.core.choices import IdentityKind, Role
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError
 from mes.core.models import ApiToken, User
 
@@ -22,7 +22,7 @@ def _check_role(role: str) -> None:
         raise DomainError("invalid_role", _("'{role}' is not a role. Use one of: {roles}.").format(role=role, roles=", ".join(Role.values)), "role")
 
 
-@transaction.atomic
+@retry_transaction
 def create_person(
     *, username: str, role: str, password: str, actor: User | None, full_name: str = "", badge_code: str = "", badge_pin: str = ""
 ) -> User:
@@ -48,7 +48,7 @@ def create_person(
     return user
 
 
-@transaction.atomic
+@retry_transaction
 def create_api_token(*, name: str, role: str, actor: User | None) -> tuple[ApiToken, str]:
     """A system or agent identity named `name` (created if new) and a new key for it.
 
@@ -75,9 +75,9 @@ def create_api_token(*, name: str, role: str, actor: User | None) -> tuple[ApiTo
     return token, key
 
 
-@transaction.atomic
+@retry_transaction
 def revoke_api_token(*, token: ApiToken, actor: User | None, reason: str) -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(no_key=True).get(pk=token.pk)
     if token.revoked_at is not None:
         raise Conflict("already_revoked", _("This token was already revoked."), "token")
     token.revoked_at = timezone.now()
@@ -86,7 +86,7 @@ def revoke_api_token(*, token: ApiToken, actor: User | None, reason: str) -> Api
     return token
 
 
-@transaction.atomic
+@retry_transaction
 def set_preferred_language(*, user: User, language: str, actor: User) -> User:
     """The language the screens speak to this person (empty: the browser's)."""
     from django.conf import settings

@@ -5,11 +5,12 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mes.core import contention
 from mes.core.errors import error_response, too_large
 from mes.core.models import ApiToken, IdempotencyKey
 
@@ -100,6 +101,38 @@ def _request_hash(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
+class _LostRace(Exception):
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _queued_messages(request: HttpRequest) -> list | None:
+    storage = getattr(request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", None)
+    return list(queued) if queued is not None else None
+
+
+def _rewind(request: HttpRequest, messages: list | None) -> None:
+    """Put the request back as it came in, for the next try: uploads at their start, no message
+    queued by the rolled-back try. (Form fields and a JSON body are read from Django's caches.)"""
+    for key in request.FILES:
+        for upload in request.FILES.getlist(key):
+            upload.seek(0)
+    if messages is not None:
+        request._messages._queued_messages = list(messages)
+
+
+def busy_response(request: HttpRequest, busy: "contention.Busy") -> HttpResponse:
+    """The coded refusal after the last lost race (503, `busy_try_again`): the API's JSON error body;
+    a screen reloads (nothing was recorded; what it shows must be current)."""
+    response = JsonResponse(busy.as_body(), status=busy.status)
+    response["Retry-After"] = "1"
+    if request.headers.get("HX-Request") == "true":
+        response["HX-Refresh"] = "true"
+    return response
+
+
 class IdempotencyMiddleware:
     """A POST carrying an Idempotency-Key (header, or the `idempotency_key` form field) runs once.
 
@@ -130,29 +163,70 @@ class IdempotencyMiddleware:
         if replay is not None:
             return replay
         try:
-            with transaction.atomic():
-                response = self.get_response(request)
-                if response.status_code < 500 and not response.streaming:
-                    IdempotencyKey.objects.create(
-                        actor=request.user,
-                        key=key,
-                        request_hash=request_hash,
-                        method=request.method,
-                        path=request.get_full_path()[:500],
-                        response_status=response.status_code,
-                        response_content_type=response.get("Content-Type", ""),
-                        response_body=response.content,
-                        response_headers={
-                            name: response[name] for name in ("Location", "HX-Trigger", "HX-Redirect", "Vary") if name in response
-                        },
-                    )
+            return self._run(request, key, request_hash)
         except IntegrityError:
             # A concurrent request with the same key committed first: this one's effects were rolled back.
             replay = self._replay(request, key, request_hash)
             if replay is None:
                 raise
             return replay
-        return response
+        except contention.Busy as busy:
+            return busy_response(request, busy)
+
+    def _run(self, request: HttpRequest, key: str, request_hash: str) -> HttpResponse:
+        """The view and its stored answer in one transaction, run again whole (up to
+        `contention.ATTEMPTS` times) when PostgreSQL ends it for a deadlock or a serialization
+        failure. A rolled-back attempt leaves nothing: no rows, no stored answer, no on_commit
+        callback (Django drops them with the rollback), no queued message."""
+        attempt = 0
+        messages = _queued_messages(request)
+        while True:
+            attempt += 1
+            request._lost_race = None
+            try:
+                with transaction.atomic():
+                    response = self.get_response(request)
+                    if request._lost_race is not None:
+                        raise _LostRace(request._lost_race)
+                    if response.status_code < 500 and not response.streaming:
+                        IdempotencyKey.objects.create(
+                            actor=request.user,
+                            key=key,
+                            request_hash=request_hash,
+                            method=request.method,
+                            path=request.get_full_path()[:500],
+                            response_status=response.status_code,
+                            response_content_type=response.get("Content-Type", ""),
+                            response_body=response.content,
+                            response_headers={
+                                name: response[name]
+                                for name in ("Location", "HX-Trigger", "HX-Redirect", "Vary")
+                                if name in response
+                            },
+                        )
+                return response
+            except _LostRace as lost:
+                error = lost.error
+            except DatabaseError as failure:  # the stored answer's insert can lose a race too
+                if not contention.is_retryable(failure):
+                    raise
+                error = failure
+            contention.lost_race(error, attempt=attempt, where="{} {}".format(request.method, request.path))
+            _rewind(request, messages)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A view that lost a race to the database: answer a placeholder (no 500, nothing logged as a
+        server error); `_run` sees the mark, rolls the attempt back and runs it again."""
+        if not contention.is_retryable(exception):
+            return None
+        if hasattr(request, "_lost_race"):
+            request._lost_race = exception
+            return HttpResponse(status=503)
+        # No request transaction to run again (no Idempotency-Key): the services retry their own
+        # transactions; one that still lost is refused as busy, not answered with a 500.
+        logger.warning("contention: %s %s lost a race outside a retried transaction (SQLSTATE %s)",
+                       request.method, request.path, contention.sqlstate(exception))
+        return busy_response(request, contention.Busy())
 
     @staticmethod
     def _replay(request: HttpRequest, key: str, request_hash: str) -> HttpResponse | None:

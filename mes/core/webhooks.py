@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import DeliveryStatus, OutboxEvent, User, Webhook, WebhookDelivery
 
@@ -136,7 +137,7 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=10 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-@transaction.atomic
+@retry_transaction
 def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook, str]:
     """Register a receiver; returns the webhook and its secret (shown once)."""
     parts = urlsplit(url or "")
@@ -159,7 +160,7 @@ def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook
 
 def _claim(queryset):
     if connection.vendor == "postgresql":
-        return queryset.select_for_update(skip_locked=True)
+        return queryset.select_for_update(no_key=True, skip_locked=True)
     return queryset  # SQLite: IMMEDIATE transactions already serialise writers
 
 

@@ -10,7 +10,6 @@ again), or scrap.
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from mes import events
 from mes.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
 from mes.core import audit, signatures
 from mes.core.choices import Role
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError
 from mes.core.models import User
 from mes.models import EcoDecision, EcoDecisionKind, Hold, Unit, UnitEvent
@@ -150,7 +150,7 @@ def decide_eco(
         raise
 
 
-@transaction.atomic
+@retry_transaction
 def _decide(*, unit: Unit, decision: str, reason: str, signature, actor: User) -> EcoDecision:
     if decision not in EcoDecisionKind.values:
         raise DomainError(

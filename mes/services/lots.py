@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from instructions.models import Part, RevisionPart
 from mes import events
 from mes.choices import LOT_TRANSITIONS, HoldKind, HoldStatus, LotEventKind, LotStatus, UnitStatus
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError, Forbidden, NotFound, unique_or_conflict
 from mes.core.models import User
 from mes.core.permissions import QUARANTINE_LOT
@@ -43,8 +43,31 @@ class ReleaseOutcome:
 
 
 def lock_lot(lot: MaterialLot | int) -> MaterialLot:
+    """The lot's row, locked for the rest of the transaction. A path that also locks the units
+    that consumed the lot locks them first (`lock_units_consuming`): units before lots."""
     pk = lot.pk if isinstance(lot, MaterialLot) else lot
-    return MaterialLot.objects.select_for_update(of=("self",)).select_related("part").get(pk=pk)
+    return MaterialLot.objects.select_for_update(no_key=True, of=("self",)).select_related("part").get(pk=pk)
+
+
+def lock_units_consuming(lot: MaterialLot | int) -> None:
+    """Lock every unfinished unit that consumed the lot, in id order, before the lot is locked.
+
+    The lock order is unit → station → lot (docs/architecture.md, "Locks"): a scan holds its unit
+    and then waits for the lot, so quarantine, containment and release, which hold units of a lot,
+    must not hold the lot while they wait for those units. One statement, its rows locked in id
+    order. A unit that consumes the lot after this statement is locked after the lot (a rare
+    inversion; the transaction retry covers the deadlock it could cause).
+    """
+    pk = lot.pk if isinstance(lot, MaterialLot) else lot
+    consuming = Consumption.objects.filter(
+        lot_id=pk, unit__status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD]
+    ).values("unit_id")
+    list(
+        Unit.objects.select_for_update(no_key=True)
+        .filter(pk__in=consuming)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _move(lot: MaterialLot, to: str, *, actor: User | None, station: Station | None, reason: str) -> LotEvent:
@@ -113,7 +136,7 @@ def parse_quantity(value, *, path: str = "quantity") -> Decimal:
     return quantity
 
 
-@transaction.atomic
+@retry_transaction
 def receive_lot(
     *,
     part_number: str,
@@ -262,7 +285,7 @@ def check_may_quarantine(actor: User | None) -> None:
         )
 
 
-@transaction.atomic
+@retry_transaction
 def contain_units(
     *, lot: MaterialLot, actor: User, reason: str, station: Station | None = None
 ) -> list[Unit]:
@@ -275,6 +298,7 @@ def contain_units(
     from mes.services import units as unit_services
 
     check_may_quarantine(actor)
+    lock_units_consuming(lot)
     lot = lock_lot(lot)
     already_held = Hold.objects.filter(lot=lot, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN).values(
         "unit_id"
@@ -300,7 +324,7 @@ def contain_units(
     return held
 
 
-@transaction.atomic
+@retry_transaction
 def quarantine_lot(
     *, lot: MaterialLot, reason: str, actor: User, contain: bool = False, station: Station | None = None
 ) -> QuarantineOutcome:
@@ -309,6 +333,8 @@ def quarantine_lot(
     check_may_quarantine(actor)
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the lot is quarantined."), "reason")
+    if contain:
+        lock_units_consuming(lot)
     lot = lock_lot(lot)
     if lot.status == LotStatus.QUARANTINED:
         raise Conflict(
@@ -344,7 +370,7 @@ def unresolved_ncrs_naming(lot: MaterialLot, *, besides: "Ncr | None" = None) ->
     return list(rows.order_by("pk").values_list("number", flat=True))
 
 
-@transaction.atomic
+@retry_transaction
 def release_lot(
     *,
     lot: MaterialLot,
@@ -366,6 +392,7 @@ def release_lot(
         check_may_quarantine(actor)
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the lot is released."), "reason")
+    lock_units_consuming(lot)  # release_hold locks each held unit
     lot = lock_lot(lot)
     if by_disposition is not None and by_disposition.lot_id != lot.pk:
         raise DomainError(
@@ -419,15 +446,16 @@ def release_lot(
     return ReleaseOutcome(lot=lot, released_holds=released)
 
 
-@transaction.atomic
+@retry_transaction
 def expire_lots(*, on: date | None = None, actor: User | None = None) -> list[MaterialLot]:
     """Mark available lots past their expiry date as expired (a periodic task calls this)."""
     on = on or timezone.localdate()
     expired = []
     for lot in (
-        MaterialLot.objects.select_for_update()
+        MaterialLot.objects.select_for_update(no_key=True)
         .select_related("part")
         .filter(status=LotStatus.AVAILABLE, expires_on__lt=on)
+        .order_by("pk")  # several lots: in id order (docs/architecture.md, "Locks")
     ):
         _move(
             lot,

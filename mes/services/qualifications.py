@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError, Forbidden, NotFound
 from mes.core.models import User
 from mes.models import QualificationGrant
@@ -15,7 +15,7 @@ from mes.models import QualificationGrant
 KEEP = object()
 
 
-@transaction.atomic
+@retry_transaction
 def grant_qualification(
     *, user: User, qualification: str, actor: User | None, expires_on: date | None | object = KEEP
 ) -> tuple[QualificationGrant, bool]:
@@ -34,7 +34,7 @@ def grant_qualification(
             _("Nobody can grant a qualification to themselves: ask a trainer or an administrator."),
             "username",
         )
-    grant, created = QualificationGrant.objects.select_for_update().get_or_create(
+    grant, created = QualificationGrant.objects.select_for_update(no_key=True).get_or_create(
         user=user,
         qualification=qualification,
         defaults={"expires_on": None if expires_on is KEEP else expires_on, "granted_by": actor},

@@ -4,13 +4,13 @@ holds."""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from instructions import content
 from instructions.models import Step
 from mes import events
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.models import Hold, Station, StepResult, Tool, Unit
@@ -57,7 +57,7 @@ def _value(value) -> Decimal:
     return number
 
 
-@transaction.atomic
+@retry_transaction
 def record_result(
     *,
     unit: Unit,

@@ -18,6 +18,7 @@ from mes import events
 from mes.barcodes import ScannedCode, parse_scan
 from mes.choices import LotStatus
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.models import Consumption, MaterialLot, ScanRefusal, Station, Unit
@@ -132,7 +133,7 @@ def _requirement_for(
     )
 
 
-@transaction.atomic
+@retry_transaction
 def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumption:
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
     scanned: ScannedCode = parse_scan(barcode)
@@ -146,7 +147,7 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
             "invalid_barcode", _("This label names no lot (10) or serial (21): scan the lot label.")
         )
     lot = (
-        MaterialLot.objects.select_for_update(of=("self",))
+        MaterialLot.objects.select_for_update(no_key=True, of=("self",))
         .select_related("part")
         .filter(code=scanned.lot)
         .first()

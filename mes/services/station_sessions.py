@@ -17,11 +17,11 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mes.access import can_work_at
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.models import Station
@@ -233,7 +233,7 @@ def sign_in_by_password(*, station: Station, username: str, password: str) -> Us
     return user
 
 
-@transaction.atomic
+@retry_transaction
 def sign_out(*, station: Station, user: User, reason: str = "") -> None:
     """Record that an operator left the tablet (by tapping Sign out, or idle)."""
     audit.record(

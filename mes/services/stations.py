@@ -3,7 +3,6 @@
 import secrets
 
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -12,6 +11,7 @@ from instructions.models import Operation
 from mes import events
 from mes.choices import HELP_CALL_TRANSITIONS, HelpCallStatus, HelpKind
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError, NotFound, unique_or_conflict
 from mes.core.models import ApiToken, User
 from mes.models import HelpCall, Station, TabletBinding, Unit
@@ -20,7 +20,7 @@ WORK_AT_STATION = "mes.work_at_station"
 TABLET_KEY_PREFIX = "tab_"
 
 
-@transaction.atomic
+@retry_transaction
 def register_station(
     *, code: str, work_center: str, actor: User | None, name: str = "", wip_limit: int | None = None
 ) -> Station:
@@ -59,7 +59,7 @@ def register_station(
     return station
 
 
-@transaction.atomic
+@retry_transaction
 def update_station(
     *,
     station: Station,
@@ -69,7 +69,7 @@ def update_station(
     is_active: bool | None = None,
 ) -> Station:
     """Change a station's name, WIP limit (None = no limit) or active flag. `wip_limit=False` leaves it."""
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = Station.objects.select_for_update(no_key=True).get(pk=station.pk)
     before = {"name": station.name, "wip_limit": station.wip_limit, "is_active": station.is_active}
     if name is not None:
         station.name = name
@@ -110,7 +110,7 @@ def _stations_by_code(station_codes: list[str]) -> list[Station]:
     return [found[code] for code in codes]
 
 
-@transaction.atomic
+@retry_transaction
 def assign_stations(*, user: User, station_codes: list[str], actor: User | None) -> list[Station]:
     """Let the identity work at each named station (guardian `mes.work_at_station`). Already assigned
     is fine."""
@@ -131,7 +131,7 @@ def assign_stations(*, user: User, station_codes: list[str], actor: User | None)
     return stations
 
 
-@transaction.atomic
+@retry_transaction
 def unassign_station(*, user: User, station: Station, actor: User | None) -> None:
     """Take back the identity's right to work at the station."""
     remove_perm(WORK_AT_STATION, user, station)
@@ -145,7 +145,7 @@ def unassign_station(*, user: User, station: Station, actor: User | None) -> Non
     )
 
 
-@transaction.atomic
+@retry_transaction
 def bind_tablet(*, station: Station, name: str, actor: User) -> tuple[TabletBinding, str]:
     """Bind a tablet to the station for good; returns the binding and its key (shown once, stored hashed)."""
     if not station.is_active:
@@ -179,9 +179,9 @@ def tablet_for_key(key: str) -> TabletBinding | None:
     )
 
 
-@transaction.atomic
+@retry_transaction
 def revoke_tablet_binding(*, binding: TabletBinding, actor: User, reason: str) -> TabletBinding:
-    binding = TabletBinding.objects.select_for_update().get(pk=binding.pk)
+    binding = TabletBinding.objects.select_for_update(no_key=True).get(pk=binding.pk)
     if binding.revoked_at is not None:
         raise Conflict("already_revoked", _("This tablet binding was already revoked."), "binding")
     binding.revoked_at = timezone.now()
@@ -196,7 +196,7 @@ def _tablet_label(tablet: TabletBinding) -> str:
     return "tablet:{}".format(tablet.name)[:150]
 
 
-@transaction.atomic
+@retry_transaction
 def call_help(
     *,
     station: Station,
@@ -259,9 +259,9 @@ def call_help(
     return call
 
 
-@transaction.atomic
+@retry_transaction
 def answer_help_call(*, call: HelpCall, actor: User) -> HelpCall:
-    call = HelpCall.objects.select_for_update().select_related("station").get(pk=call.pk)
+    call = HelpCall.objects.select_for_update(no_key=True).select_related("station").get(pk=call.pk)
     if HelpCallStatus.ANSWERED not in HELP_CALL_TRANSITIONS[call.status]:
         raise Conflict("already_answered", _("This call was already answered."), "call")
     call.status = HelpCallStatus.ANSWERED

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instructions.models import Step
 from mes import events
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.models import Station, Tool, ToolScan, Unit
@@ -25,7 +25,7 @@ class _Unchanged:
 UNCHANGED = _Unchanged()
 
 
-@transaction.atomic
+@retry_transaction
 def register_tool(
     *,
     code: str,
@@ -41,7 +41,7 @@ def register_tool(
     if not code:
         raise DomainError("required", _("Give the tool a code."), "code")
     due = None if calibration_due is UNCHANGED else calibration_due
-    tool, created = Tool.objects.select_for_update().get_or_create(
+    tool, created = Tool.objects.select_for_update(no_key=True).get_or_create(
         code=code, defaults={"name": name or "", "kind": kind or "", "calibration_due": due}
     )
     before = {"name": tool.name, "kind": tool.kind, "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None}
@@ -100,7 +100,7 @@ def check_usable(tool: Tool, *, path: str, on: date | None = None, gauge: str = 
     return tool
 
 
-@transaction.atomic
+@retry_transaction
 def record_tool_scan(
     *, unit: Unit, step: Step | int, barcode: str, actor: User, station: Station | None
 ) -> ToolScan:

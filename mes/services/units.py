@@ -7,7 +7,6 @@ the UnitEvent → emit the outbox event, inside the caller's transaction with th
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from mes.choices import (
 )
 from mes.core import audit
 from mes.core.choices import Role
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError, ErrorDetail, Forbidden
 from mes.core.models import User
 from mes.models import Hold, MaterialLot, Station, StepSignOff, Unit, UnitEvent, WorkOrder
@@ -93,9 +93,13 @@ def lock_unit(unit: Unit | int) -> Unit:
     `SELECT ... FOR UPDATE` that waited re-reads the locked row but keeps the joined rows it
     saw before waiting, so a joined `current_step` could be stale. The second statement sees
     everything the previous lock holder committed.
+
+    `FOR NO KEY UPDATE`: the unit's key never changes, and the rows that point at it (consumptions,
+    results, refusals, holds) take `FOR KEY SHARE` on it when inserted, which this lock admits;
+    `FOR UPDATE` would make every such insert wait (docs/architecture.md, "Locks").
     """
     pk = unit.pk if isinstance(unit, Unit) else unit
-    Unit.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+    Unit.objects.select_for_update(no_key=True).filter(pk=pk).values_list("pk", flat=True).get()
     unit = (
         Unit.objects.select_related("revision__product", "work_order", "station")
         .defer("revision__document", "revision__raw_document")
@@ -163,9 +167,10 @@ def _check_station(*, station: Station, actor: User, work_center: str) -> None:
 
 
 def _check_wip_limit(station: Station, *, serial: str) -> None:
-    """Refuse one more unit at a full station (invariant 11). The station row is locked to serialise
-    starts."""
-    locked = Station.objects.select_for_update().get(pk=station.pk)
+    """Refuse one more unit at a full station (invariant 11). The station row is locked (FOR NO KEY
+    UPDATE: consumptions and refusals naming the station still insert) to serialise arrivals; in the
+    lock order it comes after the unit and before any lot."""
+    locked = Station.objects.select_for_update(no_key=True).get(pk=station.pk)
     if locked.wip_limit is None:
         return
     count = Unit.objects.in_progress_at(locked).count()
@@ -241,7 +246,7 @@ def lock_unit_for_step(
     return unit, step, station
 
 
-@transaction.atomic
+@retry_transaction
 def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
     """Start a planned unit at a station: bind its revision (invariant 2), open its first step.
 
@@ -434,7 +439,7 @@ def sign_off_step(
         raise
 
 
-@transaction.atomic
+@retry_transaction
 def _sign_off_step(
     *,
     unit: Unit,
@@ -561,7 +566,7 @@ def _sign_off_step(
     return next_step
 
 
-@transaction.atomic
+@retry_transaction
 def place_hold(
     *,
     unit: Unit,
@@ -618,11 +623,11 @@ def place_hold(
     return hold
 
 
-@transaction.atomic
+@retry_transaction
 def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Station | None = None) -> Hold:
     """Release one hold; the unit resumes work when no other hold stays open."""
     unit = lock_unit(hold.unit_id)
-    hold = Hold.objects.select_for_update().get(pk=hold.pk)
+    hold = Hold.objects.select_for_update(no_key=True).get(pk=hold.pk)
     if HoldStatus.RELEASED not in HOLD_TRANSITIONS[hold.status]:
         raise Conflict("hold_not_open", _("This hold was already released."), "hold")
     hold.status = HoldStatus.RELEASED
@@ -659,13 +664,13 @@ def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Statio
     return hold
 
 
-@transaction.atomic
+@retry_transaction
 def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station | None = None) -> Unit:
     """Scrap a unit (a disposition or an engineering decision); its open holds are released with it."""
     unit = lock_unit(unit)
     _move(unit, UnitStatus.SCRAPPED, actor=actor, station=station, reason=reason)
     now = timezone.now()
-    open_holds = list(Hold.objects.select_for_update().filter(unit=unit, status=HoldStatus.OPEN))
+    open_holds = list(Hold.objects.select_for_update(no_key=True).filter(unit=unit, status=HoldStatus.OPEN))
     Hold.objects.filter(pk__in=[hold.pk for hold in open_holds]).update(
         status=HoldStatus.RELEASED, released_at=now, released_by=actor, release_reason=reason
     )
@@ -696,7 +701,7 @@ def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station 
     return unit
 
 
-@transaction.atomic
+@retry_transaction
 def reopen_step(
     *, unit: Unit, step: Step, actor: User | None, reason: str, station: Station | None = None
 ) -> Unit:

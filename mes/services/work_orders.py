@@ -2,7 +2,6 @@
 
 import re
 
-from django.db import transaction
 from django.db.models import BigIntegerField, Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -15,6 +14,7 @@ from instructions.selectors import effective_revision
 from mes import events
 from mes.choices import UnitEventKind
 from mes.core import audit
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError, NotFound, unique_or_conflict
 from mes.core.models import User
 from mes.models import Unit, UnitEvent, WorkOrder
@@ -81,7 +81,7 @@ def _generated_serials(*, revision: Revision, number: str, quantity: int) -> lis
     return ["{}{}".format(prefix, str(next_number + offset).zfill(width)) for offset in range(quantity)]
 
 
-@transaction.atomic
+@retry_transaction
 def create_work_order(
     *,
     number: str,
@@ -110,7 +110,7 @@ def create_work_order(
             "part_number",
         )
     # One work order of a product at a time: generated serials never race each other.
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
     if WorkOrder.objects.filter(number=number).exists():
         raise Conflict(
             "work_order_exists", _("Work order {number} already exists.").format(number=number), "number"

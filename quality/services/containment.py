@@ -9,10 +9,10 @@ still gets its own NCR, its own disposition and its own signature. Containing ne
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mes.choices import LotStatus
+from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.core.signatures import SignatureRefused, SignatureRequest, record_refusal
@@ -30,7 +30,7 @@ class ContainmentOutcome:
     held_units: list[Unit] = field(default_factory=list)
 
 
-@transaction.atomic
+@retry_transaction
 def contain_lot(*, lot: MaterialLot, description: str, actor: User, station: Station | None = None) -> ContainmentOutcome:
     """Raise a lot-level NCR, quarantine the lot and hold every unfinished unit that consumed it.
 
@@ -41,6 +41,7 @@ def contain_lot(*, lot: MaterialLot, description: str, actor: User, station: Sta
     ncr = ncr_services.raise_ncr(unit=None, lot=lot, description=description, actor=actor, station=station, hold=False,
                                  quantity=lot.quantity_received)
     reason = "{}: {}".format(ncr.number, description)
+    lot_services.lock_units_consuming(lot)  # units before the lot (docs/architecture.md, "Locks")
     locked = lot_services.lock_lot(lot)
     if locked.status == LotStatus.QUARANTINED:
         held = lot_services.contain_units(lot=locked, actor=actor, reason=reason, station=station)
@@ -72,7 +73,7 @@ def disposition_contained_units(
         raise
 
 
-@transaction.atomic
+@retry_transaction
 def _disposition_contained(*, ncr, serials, decision, reason, signatures, actor, rework_steps, repair_note, station):
     if ncr.lot_id is None:
         raise DomainError("ncr_has_no_lot", _("This NCR names no lot: there is no containment to act on."), "ncr")

@@ -25,6 +25,7 @@ from instructions.models import Step
 from mes.choices import HoldKind, HoldStatus, LotStatus
 from mes.core import audit, signatures
 from mes.core.choices import Role
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError
 from mes.core.models import User
 from mes.core.signatures import SignatureRefused, SignatureRequest, record_refusal
@@ -182,7 +183,7 @@ def other_unresolved_ncrs(ncr: Ncr) -> list[str]:
     return list(Ncr.objects.unresolved().filter(unit_id=ncr.unit_id).exclude(pk=ncr.pk).order_by("pk").values_list("number", flat=True))
 
 
-@transaction.atomic
+@retry_transaction
 def release_unit_holds(*, ncr: Ncr, actor: User, reason: str, station: Station | None = None) -> list[Hold]:
     """Release the unit's NCR holds (and its containment hold for this NCR's lot) once the NCR is decided.
 
@@ -211,7 +212,7 @@ def release_unit_holds(*, ncr: Ncr, actor: User, reason: str, station: Station |
     return released
 
 
-@transaction.atomic
+@retry_transaction
 def _disposition(
     *, ncr: Ncr, reason: str, signature_requests: list[SignatureRequest], actor: User, decision, lines, rework_steps,
     repair_note, rtv_reference, station: Station | None,
@@ -302,6 +303,7 @@ def _act_on_unit(ncr: Ncr, line: DecisionLine, *, rework: list[Step], actor: Use
 def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str, station) -> None:
     label = "{}: {}".format(ncr.number, reason)
     if all(line.decision == Decision.USE_AS_IS for line in lines):
+        lot_services.lock_units_consuming(ncr.lot_id)  # units before the lot: release_lot releases their holds
         lot = lot_services.lock_lot(ncr.lot_id)
         if lot.status != LotStatus.QUARANTINED:
             return

@@ -6,13 +6,13 @@ called from here inside the same transaction.
 
 import uuid
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mes.choices import HoldKind
 from mes.core import audit, outbox
 from mes.core.choices import Role
+from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError, Forbidden, NotFound
 from quality.choices import NcrEventKind, NcrSource, NcrStatus
 from quality.models import Ncr, NcrEvent
@@ -59,7 +59,7 @@ def evidence_for(*, unit, step, characteristic, result, actor, station) -> dict:
     }
 
 
-@transaction.atomic
+@retry_transaction
 def raise_ncr(
     *, unit, description: str, actor, station=None, step=None, characteristic=None, result=None, lot=None,
     hold: bool = True, quantity=None, parent: Ncr | None = None,
@@ -119,7 +119,7 @@ def check_may_raise_on_unit(*, unit, actor) -> None:
         )
 
 
-@transaction.atomic
+@retry_transaction
 def raise_by_hand(*, description: str, actor, unit: str | None = None, step: int | None = None, lot: str | None = None,
                   contain: bool = False, station=None) -> Ncr:
     """Raise an NCR by hand (the inspector's screen, `POST /api/v1/ncrs`) on a unit (and step), a lot, or both.
@@ -172,7 +172,8 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 def lock_ncr(ncr: Ncr | int) -> Ncr:
     pk = ncr.pk if isinstance(ncr, Ncr) else ncr
-    return Ncr.objects.select_for_update(of=("self",)).select_related("unit", "lot", "step", "hold").get(pk=pk)
+    locked = Ncr.objects.select_for_update(no_key=True, of=("self",))
+    return locked.select_related("unit", "lot", "step", "hold").get(pk=pk)
 
 
 def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "", data: dict | None = None) -> NcrEvent:
@@ -198,7 +199,7 @@ def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "",
     return event
 
 
-@transaction.atomic
+@retry_transaction
 def start_review(*, ncr: Ncr, actor, station=None) -> Ncr:
     """An inspector takes an open NCR into review (it stays unresolved and keeps the unit held)."""
     ncr = lock_ncr(ncr)
@@ -208,7 +209,7 @@ def start_review(*, ncr: Ncr, actor, station=None) -> Ncr:
     return ncr
 
 
-@transaction.atomic
+@retry_transaction
 def close_ncr(*, ncr: Ncr, actor, reason: str, station=None) -> Ncr:
     """Close a dispositioned NCR once its outcome is verified (rework redone, RTV shipped)."""
     if not (reason or "").strip():
@@ -242,7 +243,7 @@ def check_photo(photo) -> str:
     raise DomainError("photo_not_an_image", _("The photo must be a JPEG, PNG, WebP or HEIC image."), "photo")
 
 
-@transaction.atomic
+@retry_transaction
 def report_problem(*, unit, step, description: str, actor, station=None, photo=None) -> Ncr:
     """An operator reports a problem from the step screen: an NCR that holds the unit, with an optional photo."""
     from django.core.files.base import ContentFile

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from instructions.services.releases import accept_release
 from mes.core import audit
 from mes.core.choices import IdentityKind, Role
+from mes.core.contention import run_in_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
 
@@ -37,11 +37,13 @@ class Command(BaseCommand):
     def handle(self, *args, path: str, username: str, **options) -> None:
         try:
             payload = _read(Path(path))
-            with transaction.atomic():  # a refused import leaves no trace, not even the command's identity
-                actor = _actor(username)
-                result = accept_release(
-                    payload=payload, content_type=_content_type(payload), actor=actor, station=""
+            # One transaction, run again whole if PostgreSQL ends it for a deadlock: a refused
+            # import leaves no trace, not even the command's identity.
+            result = run_in_transaction(
+                lambda: accept_release(
+                    payload=payload, content_type=_content_type(payload), actor=_actor(username), station=""
                 )
+            )
         except DomainError as error:
             for problem in error.errors:
                 self.stderr.write("{}: {}".format(problem.path or "/", problem.message))

@@ -1,9 +1,9 @@
 """create_api_token NAME --role ROLE [--station CODE ...]: prints the new key as the last line."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from mes.core.choices import Role
+from mes.core.contention import run_in_transaction
 from mes.core.errors import DomainError
 from mes.core.identities import create_api_token
 
@@ -16,14 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--station", action="append", default=[], help="A station the identity may work at (repeatable).")
 
+    @staticmethod
+    def _create(*, name: str, role: str, station: list[str]):
+        token, key = create_api_token(name=name, role=role, actor=None)
+        if station:
+            from mes.services.stations import assign_stations
+
+            assign_stations(user=token.identity, station_codes=station, actor=None)
+        return token, key
+
     def handle(self, *args, name: str, role: str, station: list[str], **options) -> None:
         try:
-            with transaction.atomic():
-                token, key = create_api_token(name=name, role=role, actor=None)
-                if station:
-                    from mes.services.stations import assign_stations
-
-                    assign_stations(user=token.identity, station_codes=station, actor=None)
+            token, key = run_in_transaction(self._create, name=name, role=role, station=station)
         except DomainError as error:
             raise CommandError("; ".join("{}: {}".format(item.path or item.code, item.message) for item in error.errors)) from None
         self.stdout.write("Identity {} ({}); token {}… created. Store the key now: it is not shown again.".format(name, role, token.prefix))

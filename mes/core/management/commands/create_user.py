@@ -28,15 +28,18 @@ class Command(BaseCommand):
             password = getpass.getpass("Password for {}: ".format(username))
             if password != getpass.getpass("Again: "):
                 raise CommandError("The two passwords differ; nothing was created.")
-        from django.db import transaction
+        from mes.core.contention import run_in_transaction
+
+        def create():
+            user = create_person(username=username, role=role, password=password, actor=None, full_name=name, badge_code=badge)
+            if station:
+                from mes.services.stations import assign_stations
+
+                assign_stations(user=user, station_codes=station, actor=None)
+            return user
 
         try:
-            with transaction.atomic():
-                user = create_person(username=username, role=role, password=password, actor=None, full_name=name, badge_code=badge)
-                if station:
-                    from mes.services.stations import assign_stations
-
-                    assign_stations(user=user, station_codes=station, actor=None)
+            user = run_in_transaction(create)
         except DomainError as error:
             raise CommandError("; ".join("{}: {}".format(item.path or item.code, item.message) for item in error.errors)) from None
         self.stdout.write("Created {} ({}){}".format(user.username, role, " at " + ", ".join(station) if station else ""))
