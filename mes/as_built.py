@@ -362,12 +362,20 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
         )
         .order_by("decided_at", "id")
     )
-    endings = {
-        event.after: event
-        for event in UnitEvent.objects.filter(
-            unit=unit, kind=UnitEventKind.STATUS, after__in=[UnitStatus.COMPLETED, UnitStatus.SCRAPPED]
-        ).select_related("actor", "station")
-    }
+    # The recorded acts: the first move into work is the start (who, when, where it happened;
+    # the unit's `station` is where it is now), the last completion or scrap its end.
+    endings: dict[str, UnitEvent] = {}
+    for event in (
+        UnitEvent.objects.filter(
+            unit=unit,
+            kind=UnitEventKind.STATUS,
+            after__in=[UnitStatus.IN_PROGRESS, UnitStatus.COMPLETED, UnitStatus.SCRAPPED],
+        )
+        .select_related("actor", "station")
+        .order_by("id")
+    ):
+        if event.after != UnitStatus.IN_PROGRESS or event.after not in endings:
+            endings[event.after] = event
     bound_steps = list(
         Step.objects.filter(revision_id=unit.revision_id).select_related("operation", "revision")
     )
@@ -426,9 +434,7 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
         revision=_revision_ref(unit.revision),
         revision_bound_at=unit.revision_bound_at,
         eco_decisions=[_eco_decision(decision) for decision in decisions],
-        started=Milestone(at=unit.started_at, by=_person(unit.started_by), station=_code(unit.station))
-        if unit.started_at is not None
-        else None,
+        started=_started(unit, endings.get(UnitStatus.IN_PROGRESS)),
         completed=_milestone(endings.get(UnitStatus.COMPLETED)),
         scrapped=_milestone(endings.get(UnitStatus.SCRAPPED), with_reason=True),
         steps=steps,
@@ -437,6 +443,15 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
     )
     record.record_hash = record_hash_of(record.content())
     return record
+
+
+def _started(unit: Unit, event: UnitEvent | None) -> Milestone | None:
+    """When, by whom and where the unit was started: its recorded start act."""
+    if unit.started_at is None:
+        return None
+    if event is None:  # pragma: no cover - start_unit always records the move into work
+        return Milestone(at=unit.started_at, by=_person(unit.started_by), station=None)
+    return Milestone(at=unit.started_at, by=_person(unit.started_by), station=_code(event.station))
 
 
 def _milestone(event: UnitEvent | None, *, with_reason: bool = False) -> Milestone | None:
@@ -496,11 +511,26 @@ def _attempt(step: StepEntry, number: int) -> Attempt:
     return attempt
 
 
+def _attempt_numbers(rows) -> dict[tuple[int, int], int]:
+    """(step, stored attempt) → the attempt's number in that step's own history: its first
+    recorded attempt is 1, the next one 2, ... (rows written before attempts were counted per
+    step carry unit-wide numbers: a step done once after a rework elsewhere is still attempt 1)."""
+    stored: dict[int, set[int]] = {}
+    for row in rows:
+        stored.setdefault(row.step_id, set()).add(row.attempt)
+    return {
+        (step_id, attempt): number
+        for step_id, attempts in stored.items()
+        for number, attempt in enumerate(sorted(attempts), start=1)
+    }
+
+
 def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans, sign_offs) -> None:
     by_id = {step.id: step for step in steps}
+    numbers = _attempt_numbers([*consumptions, *results, *tool_scans, *sign_offs])
     replaced_by = {result.replaces_id: result.pk for result in results if result.replaces_id is not None}
     for item in consumptions:
-        _attempt(by_id[item.step_id], item.attempt).consumptions.append(
+        _attempt(by_id[item.step_id], numbers[item.step_id, item.attempt]).consumptions.append(
             ConsumptionEntry(
                 id=item.pk,
                 lot=item.lot.code,
@@ -516,7 +546,7 @@ def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans,
         )
     for result in results:
         characteristic = result.characteristic
-        _attempt(by_id[result.step_id], result.attempt).results.append(
+        _attempt(by_id[result.step_id], numbers[result.step_id, result.attempt]).results.append(
             ResultEntry(
                 id=result.pk,
                 characteristic=characteristic.code,
@@ -539,7 +569,7 @@ def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans,
             )
         )
     for scan in tool_scans:
-        _attempt(by_id[scan.step_id], scan.attempt).tool_scans.append(
+        _attempt(by_id[scan.step_id], numbers[scan.step_id, scan.attempt]).tool_scans.append(
             ToolScanEntry(
                 id=scan.pk,
                 tool=scan.tool.code,
@@ -550,7 +580,8 @@ def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans,
             )
         )
     for sign_off in sign_offs:
-        _attempt(by_id[sign_off.step_id], sign_off.attempt).sign_off = SignOffEntry(
+        attempt = _attempt(by_id[sign_off.step_id], numbers[sign_off.step_id, sign_off.attempt])
+        attempt.sign_off = SignOffEntry(
             by=_person(sign_off.actor),
             countersigned_by=_person(sign_off.countersigned_by),
             at=sign_off.occurred_at,

@@ -24,7 +24,7 @@ from mes.core.choices import Role
 from mes.core.errors import Conflict, DomainError
 from mes.core.models import User
 from mes.models import EcoDecision, EcoDecisionKind, Hold, Unit, UnitEvent
-from mes.services.units import lock_unit, place_hold, release_hold, scrap_unit
+from mes.services.units import lock_unit, next_attempt, place_hold, release_hold, scrap_unit
 
 ECO_SIGNERS = frozenset({Role.ENGINEER})
 
@@ -235,7 +235,7 @@ def _rebind(unit: Unit, *, new: Revision, resume: Step | None, actor: User, reas
     unit.revision = new
     unit.revision_bound_at = timezone.now()
     unit.current_step = resume
-    unit.current_attempt = unit.current_attempt + 1
+    unit.current_attempt = next_attempt(unit, resume)
     unit.save(
         update_fields=["revision", "revision_bound_at", "current_step", "current_attempt", "updated_at"]
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -550,13 +550,11 @@ def _sign_off_step(
         )
         _complete_work_order_if_done(unit.work_order, actor=actor)
         return None
-    previous_attempts = (
-        StepSignOff.objects.filter(unit=unit, step=next_step).aggregate(latest=Max("attempt"))["latest"] or 0
-    )
     unit.current_step = next_step
-    # Attempts never go back: after a rework the following steps are executed again as new
-    # entries, even those never signed off before (their earlier records stay as they were).
-    unit.current_attempt = max(previous_attempts + 1, unit.current_attempt)
+    # A step's attempt counts the times this step was worked on this unit: 1 for a step never
+    # touched (even after an earlier step was reworked), one more than its last recorded attempt
+    # for a step that was (its earlier records stay as they were and do not count).
+    unit.current_attempt = next_attempt(unit, next_step)
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
     return next_step
 
@@ -696,6 +694,21 @@ def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station 
     return unit
 
 
+def next_attempt(unit: Unit, step: Step) -> int:
+    """The attempt number of the next time `step` is worked on `unit`: one more than the highest
+    attempt any recorded act of that step on that unit carries (scan, result, tool, sign-off), so
+    attempts are counted per step from the step's own history (one query)."""
+    from mes.models import Consumption, StepResult, ToolScan
+
+    def attempts(model):
+        return model.objects.filter(unit=unit, step=step).order_by().values_list("attempt", flat=True)
+
+    recorded = attempts(StepSignOff).union(
+        attempts(Consumption), attempts(StepResult), attempts(ToolScan)
+    ).order_by("-attempt")[:1]
+    return max(recorded, default=0) + 1
+
+
 @transaction.atomic
 def reopen_step(
     *, unit: Unit, step: Step, actor: User | None, reason: str, station: Station | None = None
@@ -722,9 +735,8 @@ def reopen_step(
             _("Step '{step}' has not been done yet: nothing to reopen.").format(step=step.title),
             "step",
         )
-    latest = StepSignOff.objects.filter(unit=unit, step=step).aggregate(latest=Max("attempt"))["latest"] or 0
     unit.current_step = step
-    unit.current_attempt = max(latest, unit.current_attempt) + 1
+    unit.current_attempt = next_attempt(unit, step)
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
     UnitEvent.objects.create(
         unit=unit,
