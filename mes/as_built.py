@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 
 from instructions.models import Revision, Step
 from mes.access import can_work_at, get_unit_for_user
-from mes.choices import UnitEventKind, UnitStatus
+from mes.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
 from mes.core.choices import Role
 from mes.core.errors import NotFound
 from mes.core.models import Signature, User
 from mes.core.signatures import canonical_json, normalised
+from mes.core.texts import label_of, render
 from mes.models import (
     Consumption,
     EcoDecision,
@@ -41,6 +42,7 @@ from mes.models import (
     Unit,
     UnitEvent,
 )
+from quality.choices import Decision, NcrSource, NcrStatus
 from quality.models import Disposition, DispositionLine, Ncr
 
 FORMAT = "threadline.as-built/1"
@@ -121,6 +123,10 @@ class EcoDecisionEntry:
     decided_at: datetime
     decided_by: Person
     signature: SignatureEntry
+
+    @property
+    def decision_label(self) -> str:
+        return label_of(EcoDecisionKind, self.decision)
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,29 @@ class HoldEntry:
     released_at: datetime | None
     released_by: Person | None
     release_reason: str
+    # What the system wrote, as code and params (`mes.core.texts`): rendered for each reader.
+    reason_code: str = ""
+    reason_params: dict | None = None
+    release_code: str = ""
+    release_params: dict | None = None
+    released_by_ncr: str | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return label_of(HoldKind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return label_of(HoldStatus, self.status)
+
+    @property
+    def reason_text(self) -> str:
+        return render(self.reason_code, self.reason_params, self.reason)
+
+    @property
+    def release_text(self) -> str:
+        """Why it was released, in the reader's language (the inspector's reason as typed)."""
+        return render(self.release_code, self.release_params, self.release_reason)
 
 
 @dataclass(frozen=True)
@@ -231,6 +260,10 @@ class DispositionLineEntry:
     rework_steps: list[int]
     repair_note: str
     rtv_reference: str
+
+    @property
+    def decision_label(self) -> str:
+        return label_of(Decision, self.decision)
 
 
 @dataclass(frozen=True)
@@ -259,6 +292,21 @@ class NcrEntry:
     station: str
     decision: str
     disposition: DispositionEntry | None
+    description_code: str = ""
+    description_params: dict | None = None
+
+    @property
+    def status_label(self) -> str:
+        return label_of(NcrStatus, self.status)
+
+    @property
+    def source_label(self) -> str:
+        return label_of(NcrSource, self.source)
+
+    @property
+    def description_text(self) -> str:
+        """The description in the reader's language (as typed, when a person wrote it)."""
+        return render(self.description_code, self.description_params, self.description)
 
 
 @dataclass(frozen=True)
@@ -291,6 +339,21 @@ class AsBuiltRecord:
     holds: list[HoldEntry]
     ncrs: list[NcrEntry]
     record_hash: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return label_of(UnitStatus, self.status)
+
+    @property
+    def repair_notes(self) -> list[tuple[str, str]]:
+        """(NCR number, note) of every repair disposition that wrote one, in the order raised."""
+        return [
+            (ncr.number, line.repair_note)
+            for ncr in self.ncrs
+            if ncr.disposition is not None
+            for line in ncr.disposition.lines
+            if line.repair_note
+        ]
 
     def content(self) -> dict[str, Any]:
         """Everything but the hash, as plain data (the hashed content)."""
@@ -609,6 +672,11 @@ def _holds(holds: list[Hold], ncrs: list[Ncr]) -> list[HoldEntry]:
             released_at=hold.released_at,
             released_by=_person(hold.released_by),
             release_reason=hold.release_reason,
+            reason_code=hold.reason_code or "",
+            reason_params=hold.reason_params,
+            release_code=hold.release_code or "",
+            release_params=hold.release_params,
+            released_by_ncr=(hold.release_params or {}).get("ncr") if hold.release_code else None,
         )
         for hold in holds
     ]
@@ -647,6 +715,8 @@ def _ncrs(ncrs: list[Ncr], *, lines: list[DispositionLine], signatures: list[Sig
                 raised_by=_person(ncr.raised_by),
                 station=ncr.station_code,
                 decision=ncr.decision,
+                description_code=ncr.description_code or "",
+                description_params=ncr.description_params,
                 disposition=DispositionEntry(
                     reason=disposition.reason,
                     decided_at=disposition.decided_at,

@@ -569,8 +569,14 @@ def place_hold(
     station: Station | None = None,
     lot: MaterialLot | None = None,
     step: Step | None = None,
+    reason_code: str = "",
+    reason_params: dict | None = None,
 ) -> Hold:
-    """Hold a unit (invariant 5): a started unit moves to on_hold; one already held gets another reason."""
+    """Hold a unit (invariant 5): a started unit moves to on_hold; one already held gets another reason.
+
+    A reason the system wrote also gives its `reason_code` and `reason_params` (`mes.core.texts`),
+    so each reader sees it in their language; `reason` is the text as written.
+    """
     if kind not in HoldKind.values:
         raise DomainError("invalid_hold_kind", _("Unknown kind of hold '{kind}'.").format(kind=kind), "kind")
     unit = lock_unit(unit)
@@ -583,7 +589,15 @@ def place_hold(
             "unit",
         )
     hold = Hold.objects.create(
-        unit=unit, kind=kind, reason=reason, lot=lot, step=step, placed_by=actor, station=station
+        unit=unit,
+        kind=kind,
+        reason=reason,
+        reason_code=reason_code or None,
+        reason_params=reason_params if reason_code else None,
+        lot=lot,
+        step=step,
+        placed_by=actor,
+        station=station,
     )
     UnitEvent.objects.create(
         unit=unit,
@@ -617,8 +631,17 @@ def place_hold(
 
 
 @transaction.atomic
-def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Station | None = None) -> Hold:
-    """Release one hold; the unit resumes work when no other hold stays open."""
+def release_hold(
+    *,
+    hold: Hold,
+    actor: User | None,
+    reason: str,
+    station: Station | None = None,
+    release_code: str = "",
+    release_params: dict | None = None,
+) -> Hold:
+    """Release one hold; the unit resumes work when no other hold stays open. A release the system
+    words (a disposition's) also gives `release_code` and `release_params` (`mes.core.texts`)."""
     unit = lock_unit(hold.unit_id)
     hold = Hold.objects.select_for_update().get(pk=hold.pk)
     if HoldStatus.RELEASED not in HOLD_TRANSITIONS[hold.status]:
@@ -627,7 +650,11 @@ def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Statio
     hold.released_at = timezone.now()
     hold.released_by = actor
     hold.release_reason = reason
-    hold.save(update_fields=["status", "released_at", "released_by", "release_reason"])
+    hold.release_code = release_code or None
+    hold.release_params = release_params if release_code else None
+    hold.save(
+        update_fields=["status", "released_at", "released_by", "release_reason", "release_code", "release_params"]
+    )
     UnitEvent.objects.create(
         unit=unit,
         kind=UnitEventKind.HOLD_RELEASED,
@@ -658,14 +685,28 @@ def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Statio
 
 
 @transaction.atomic
-def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station | None = None) -> Unit:
-    """Scrap a unit (a disposition or an engineering decision); its open holds are released with it."""
+def scrap_unit(
+    *,
+    unit: Unit,
+    actor: User | None,
+    reason: str,
+    station: Station | None = None,
+    release_code: str = "",
+    release_params: dict | None = None,
+) -> Unit:
+    """Scrap a unit (a disposition or an engineering decision); its open holds are released with it
+    (worded by `release_code` and `release_params` when the system words the release)."""
     unit = lock_unit(unit)
     _move(unit, UnitStatus.SCRAPPED, actor=actor, station=station, reason=reason)
     now = timezone.now()
     open_holds = list(Hold.objects.select_for_update().filter(unit=unit, status=HoldStatus.OPEN))
     Hold.objects.filter(pk__in=[hold.pk for hold in open_holds]).update(
-        status=HoldStatus.RELEASED, released_at=now, released_by=actor, release_reason=reason
+        status=HoldStatus.RELEASED,
+        released_at=now,
+        released_by=actor,
+        release_reason=reason,
+        release_code=release_code or None,
+        release_params=release_params if release_code else None,
     )
     # Each released hold gets its history row, as a release by hand would.
     UnitEvent.objects.bulk_create(

@@ -36,8 +36,8 @@ def six_step_document(document: dict) -> dict:
         }
 
     document["operations"] = [
-        {"sequence": 10, "code": "OP10", "title": "Assemble", "work_center": "ASSY-1", "standard_minutes": 3.0,
-         "steps": [step(n) for n in (1, 2, 3)]},
+        {"sequence": 10, "code": "OP10", "title": "Assemble", "work_center": "ASSY-1",
+         "standard_minutes": 3.0, "steps": [step(n) for n in (1, 2, 3)]},
         {"sequence": 20, "code": "OP20", "title": "Test", "work_center": "TEST-1", "standard_minutes": 3.0,
          "steps": [step(n) for n in (4, 5, 6)]},
     ]

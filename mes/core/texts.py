@@ -1,0 +1,96 @@
+"""Texts the system writes, stored as a code and parameters and rendered in the reader's language.
+
+A record written by the system (an NCR raised by an out-of-tolerance result, the release of a
+hold by a disposition, a note in an NCR's history) stores `code` + JSON `params`; screens, PDFs
+and the API render it with `render()` at display time, in the language active for the reader.
+An NCR raised automatically by a German operator's result reads in English for an English
+inspector. Free text typed by a person is stored as typed (it is that person's words) and is
+never translated; a parameter may carry such text (`reason`), shown as it was typed.
+
+Rows written before codes were stored have an empty code: `render()` shows their stored text.
+A parameter whose name is listed in a template's `choices` holds a choice code (a decision, a
+kind) and is shown by its translated label.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Template:
+    text: Promise
+    choices: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _decision_choices():
+    from quality.choices import Decision
+
+    return Decision
+
+
+def _hold_kind_choices():
+    from mes.choices import HoldKind
+
+    return HoldKind
+
+
+# code → translatable template with `.format()` placeholders named after the params.
+TEMPLATES: dict[str, Template] = {
+    "ncr.out_of_tolerance": Template(_("{code} {name} out of tolerance on unit {serial}.")),
+    "ncr.lot_contained": Template(_("Contains lot {lot} under {number}: {description}")),
+    "ncr.hold_kept": Template(_("Hold kept: the unit still has open NCRs ({numbers}).")),
+    "ncr.lot_stays_quarantined": Template(
+        _("Lot {lot} stays quarantined: NCRs naming it are still open ({numbers}).")
+    ),
+    "ncr.taken_into_review": Template(_("Taken into review")),
+    "ncr.photo_attached": Template(_("Photo attached")),
+    "hold.released_by_disposition": Template(
+        _("Released by the disposition of {ncr} ({decision}): {reason}"), {"decision": _decision_choices}
+    ),
+    "unit.bound_at_start": Template(_("Bound at start")),
+    "unit.started": Template(_("Started")),
+    "unit.last_step_signed_off": Template(_("Last step signed off")),
+}
+
+
+def _label(choices, value: Any) -> str:
+    try:
+        return str(choices()(value).label)
+    except ValueError:
+        return str(value)
+
+
+def render(code: str, params: Mapping[str, Any] | None, stored: str = "") -> str:
+    """The text of `code` with `params` in the active language; `stored` when there is no code
+    (a legacy row, or free text a person typed) or the code is not (any more) registered."""
+    template = TEMPLATES.get(code or "")
+    if template is None:
+        return stored
+    values = dict(params or {})
+    for name, choices in template.choices.items():
+        if name in values:
+            values[name] = _label(choices, values[name])
+    try:
+        return str(template.text).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return stored
+
+
+def text(code: str, /, **params: Any) -> tuple[str, str, dict[str, Any]]:
+    """(text in the active language, code, params): what a write stores — the code and params to
+    render for each reader, and the text as written (kept for search and for older readers)."""
+    if code not in TEMPLATES:
+        raise KeyError("Unknown text code '{}': register it in mes.core.texts.TEMPLATES.".format(code))
+    return render(code, params), code, params
+
+
+def label_of(choices, value: str) -> str:
+    """The translated label of a choice code (`value` itself when it is not one of them)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
