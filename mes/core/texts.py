@@ -12,8 +12,10 @@ A parameter whose name is listed in a template's `choices` holds a choice code (
 kind) and is shown by its translated label.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.utils.functional import Promise
@@ -51,9 +53,6 @@ TEMPLATES: dict[str, Template] = {
     "hold.released_by_disposition": Template(
         _("Released by the disposition of {ncr} ({decision}): {reason}"), {"decision": _decision_choices}
     ),
-    "unit.bound_at_start": Template(_("Bound at start")),
-    "unit.started": Template(_("Started")),
-    "unit.last_step_signed_off": Template(_("Last step signed off")),
 }
 
 
@@ -94,3 +93,37 @@ def label_of(choices, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+# Choice codes that are not words (`out_of_tolerance`, `operator+inspector`): a summary written
+# with one (the audit trail's "NCR-000001 open → in_review") shows its label instead.
+CHOICE_MODULES = ("mes.choices", "quality.choices", "instructions.choices", "mes.core.choices")
+CODE_TOKEN = re.compile(r"(?<![\w.+-])[a-z]+(?:[_+][a-z]+)+(?![\w+])")
+
+
+@cache
+def _coded_choices() -> dict[str, Any]:
+    from importlib import import_module
+
+    from django.db import models
+
+    found: dict[str, Any] = {}
+    for module in CHOICE_MODULES:
+        for item in vars(import_module(module)).values():
+            if isinstance(item, type) and issubclass(item, models.TextChoices) and item is not models.TextChoices:  # noqa: E501
+                for value in item.values:
+                    found.setdefault(value, item)
+    return found
+
+
+def words_for_codes(text: str) -> str:
+    """`text` with every choice code that is not a word replaced by its label in the reader's language."""
+    if not text:
+        return text
+    choices = _coded_choices()
+
+    def word(match: re.Match) -> str:
+        code = match[0]
+        return label_of(choices[code], code) if code in choices else code
+
+    return CODE_TOKEN.sub(word, text)
