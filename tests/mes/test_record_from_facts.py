@@ -135,3 +135,40 @@ def test_the_start_station_is_where_the_unit_was_started(reworked_at_step3, api)
     assert record.started.station == "ST-1"
     assert answer.json()["started"]["station"] == "ST-1"
     assert record.completed.station == "TEST-1-T1"
+
+
+def test_the_as_built_and_feedback_screens_take_the_same_queries_whatever_the_data(
+    reworked_at_step3, rev_s, line, operator, engineer, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+    from tests.mes.test_as_built import RECORD_QUERIES
+
+    revision, steps, reworked, clean = reworked_at_step3
+    _revision, _steps, _units, test_station = rev_s
+    client = client_for(engineer)
+    feedback_url = reverse("quality:revision-feedback", args=[revision.pk])
+    client.get(feedback_url)  # session and language settle on the first request
+    # the as-built screen: a unit reworked (8 attempts, an NCR, a hold) and one done once
+    for unit in (reworked, clean):
+        with django_assert_num_queries(3 + RECORD_QUERIES):
+            assert client.get(reverse("mes:unit-as-built", args=[unit.serial])).status_code == 200
+    # the feedback screen with two units, then with five more of them done
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(feedback_url).status_code == 200
+    more = work_order_services.create_work_order(
+        number="WO-S2", part_number="100-200", quantity=5, revision="S", actor=engineer
+    )
+    for unit in more.units.order_by("serial"):
+        unit_services.start_unit(unit=unit, actor=operator, station=line.station)
+        for step in steps:
+            do_step(unit, step, operator, station_for(step, line, test_station))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(feedback_url)
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+    figures = {item.step.position: item for item in revision_feedback(revision).steps}
+    assert (figures[3].units_done, figures[3].units_first_pass, figures[4].first_pass_yield) == (7, 6, 100.0)
