@@ -50,6 +50,10 @@ TEMPLATES: dict[str, Template] = {
     ),
     "ncr.taken_into_review": Template(_("Taken into review")),
     "ncr.photo_attached": Template(_("Photo attached")),
+    "hold.eco_review": Template(
+        _("Revision {new} supersedes {old} with 'stop and review': an engineer decides how this unit goes on.")  # noqa: E501
+    ),
+    "hold.lot_contained": Template(_("Contains quarantined lot {lot}: {reason}")),
     "hold.released_by_disposition": Template(
         _("Released by the disposition of {ncr} ({decision}): {reason}"), {"decision": _decision_choices}
     ),

@@ -123,3 +123,17 @@ def test_no_raw_code_reaches_a_main_screen(
         )
         assert found == [], "{} shows {}".format(name, found)
     assert NcrEvent.objects.filter(ncr__unit=unit, reason_code="ncr.out_of_tolerance").count() == 2
+
+
+def test_a_containment_hold_reads_in_the_readers_language_with_the_reason_as_typed(at_step2, inspector):
+    from mes.services import lots as lot_services
+
+    # given a German inspector quarantines the PCB lot unit 1 consumed, with containment
+    with translation.override("de"):
+        lot_services.quarantine_lot(lot=at_step2.pcb_serials[0], reason="Lötstellen kalt", actor=inspector,
+                                    contain=True)
+    hold = Hold.objects.get(unit=at_step2.unit, kind="lot_containment")
+    assert hold.reason == "Enthält die Charge PCB-0001 in Quarantäne: Lötstellen kalt"
+    # then an English reader reads the system's words in English, the inspector's as typed
+    with translation.override("en"):
+        assert hold.reason_text == "Contains quarantined lot PCB-0001: Lötstellen kalt"
