@@ -91,6 +91,30 @@ def text(code: str, /, **params: Any) -> tuple[str, str, dict[str, Any]]:
     return render(code, params), code, params
 
 
+def coded(prefix: str, code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What an audit entry's `data` carries so the audit trail renders a system text for its
+    reader: `{prefix}_code` and `{prefix}_params` (nothing when the text was typed by a person)."""
+    return {"{}_code".format(prefix): code, "{}_params".format(prefix): dict(params or {})} if code else {}
+
+
+def audit_reason(entry) -> str:
+    """An audit entry's reason in the reader's language when the system wrote it; else as stored."""
+    data = entry.data or {}
+    return words_for_codes(render(data.get("reason_code", ""), data.get("reason_params"), entry.reason))
+
+
+def audit_summary(entry) -> str:
+    """An audit entry's summary; an NCR raised by the system reads "<number> <description>" in
+    the reader's language."""
+    data = entry.data or {}
+    if data.get("description_code") and entry.summary:
+        number = entry.summary.split(" ", 1)[0]
+        described = render(data["description_code"], data.get("description_params"), "")
+        if described:
+            return "{} {}".format(number, described)[:300]
+    return words_for_codes(entry.summary)
+
+
 def label_of(choices, value: str) -> str:
     """The translated label of a choice code (`value` itself when it is not one of them)."""
     try:

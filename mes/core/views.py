@@ -115,8 +115,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     entries = list(page.object_list)
     for entry in entries:
         entry.action_label = audit_labels.action_label(entry.action)
-        entry.summary = texts.words_for_codes(entry.summary)
-        entry.reason = texts.words_for_codes(entry.reason)
+        entry.summary = texts.audit_summary(entry)
+        entry.reason = texts.audit_reason(entry)
     _subject_links(entries)
     actions = sorted(((code, str(label)) for code, label in audit_labels.ACTION_LABELS.items()), key=lambda item: item[1])
     return render_page(request, "core/audit_trail.html", {

@@ -28,7 +28,7 @@ from mes.choices import (
     UnitStatus,
     WorkOrderStatus,
 )
-from mes.core import audit
+from mes.core import audit, texts
 from mes.core.choices import Role
 from mes.core.errors import Conflict, DomainError, ErrorDetail, Forbidden
 from mes.core.models import User
@@ -617,7 +617,7 @@ def place_hold(
         station=station.code if station else "",
         summary="{} {}".format(unit.serial, kind),
         reason=reason,
-        data={"hold": hold.pk},
+        data={"hold": hold.pk, **texts.coded("reason", reason_code, reason_params)},
     )
     events.emit(
         events.UNIT_HELD,
@@ -673,7 +673,7 @@ def release_hold(
         station=station.code if station else "",
         summary="{} {}".format(unit.serial, hold.kind),
         reason=reason,
-        data={"hold": hold.pk},
+        data={"hold": hold.pk, **texts.coded("reason", release_code, release_params)},
     )
     events.emit(
         events.UNIT_HOLD_RELEASED,

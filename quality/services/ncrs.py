@@ -97,7 +97,9 @@ def raise_ncr(
     NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.RAISED, after=NcrStatus.OPEN, actor=actor,
                             station_code=ncr.station_code, reason=description, reason_code=ncr.description_code,
                             reason_params=ncr.description_params)
-    audit.record(actor=actor, action="ncr.raised", subject=ncr, station=ncr.station_code, summary="{} {}".format(ncr.number, description)[:300])
+    audit.record(actor=actor, action="ncr.raised", subject=ncr, station=ncr.station_code,
+                 summary="{} {}".format(ncr.number, description)[:300],
+                 data=texts.coded("description", ncr.description_code, ncr.description_params))
     outbox.emit(
         NCR_RAISED, subject="ncr:{}".format(ncr.number), actor=actor,
         data={"id": ncr.pk, "number": ncr.number, "status": ncr.status, "source": source,
@@ -201,7 +203,8 @@ def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "",
     ncr.status = to
     ncr.save(update_fields=["status"])
     audit.record(actor=actor, action=events.NCR_STATUS_EVENTS[to], subject=ncr, station=station_code,
-                 summary="{} {} → {}".format(ncr.number, before, to), reason=reason, data=data or {})
+                 summary="{} {} → {}".format(ncr.number, before, to), reason=reason,
+                 data={**(data or {}), **texts.coded("reason", reason_code, {})})
     events.emit(events.NCR_STATUS_EVENTS[to], ncr=ncr, actor=actor, before=before, reason=reason, **(data or {}))
     return event
 

@@ -137,3 +137,13 @@ def test_a_containment_hold_reads_in_the_readers_language_with_the_reason_as_typ
     # then an English reader reads the system's words in English, the inspector's as typed
     with translation.override("en"):
         assert hold.reason_text == "Contains quarantined lot PCB-0001: Lötstellen kalt"
+
+
+def test_the_audit_trail_reads_system_texts_in_the_readers_language(at_step2, operator, admin_user):
+    # given an NCR raised (and its unit held) while a German operator worked
+    ncr = raised_in_german(at_step2, operator)
+    # when an English administrator reads the audit trail
+    text = visible_text(client_for(admin_user).get(reverse("audit-trail")).text)
+    # then the NCR's summary and the hold's reason read in English
+    assert "{} {}".format(ncr.number, ENGLISH) in text
+    assert "außerhalb" not in text
