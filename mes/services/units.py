@@ -653,7 +653,9 @@ def release_hold(
     hold.release_code = release_code or None
     hold.release_params = release_params if release_code else None
     hold.save(
-        update_fields=["status", "released_at", "released_by", "release_reason", "release_code", "release_params"]
+        update_fields=[
+            "status", "released_at", "released_by", "release_reason", "release_code", "release_params"
+        ]
     )
     UnitEvent.objects.create(
         unit=unit,

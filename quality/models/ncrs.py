@@ -126,13 +126,13 @@ class NcrEvent(models.Model):
     def __str__(self) -> str:
         return "{} {}".format(self.ncr_id, self.kind)
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("NCR events are append-only: write a new event.")
+        super().save(*args, **kwargs)
+
     @property
     def reason_text(self) -> str:
         from mes.core.texts import render
 
         return render(self.reason_code, self.reason_params, self.reason)
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("NCR events are append-only: write a new event.")
-        super().save(*args, **kwargs)

@@ -303,7 +303,8 @@ def _act_on_unit(ncr: Ncr, line: DecisionLine, *, rework: list[Step], actor: Use
         NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=note, reason_code=code,
                                 reason_params=params)
         return
-    outcome.released_holds = release_unit_holds(ncr=ncr, actor=actor, reason=label, station=station, **release)
+    outcome.released_holds = release_unit_holds(
+        ncr=ncr, actor=actor, reason=label, station=station, **release)
 
 
 def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str, station) -> None:
@@ -315,9 +316,10 @@ def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str
         others = lot_services.unresolved_ncrs_naming(lot, besides=ncr)
         if others:
             # The lot stays quarantined (and its units contained) until those are dispositioned too.
-            note, code, params = texts.text("ncr.lot_stays_quarantined", lot=lot.code, numbers=", ".join(others))
-            NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=note, reason_code=code,
-                                    reason_params=params)
+            note, code, params = texts.text(
+                "ncr.lot_stays_quarantined", lot=lot.code, numbers=", ".join(others))
+            NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=note,
+                                    reason_code=code, reason_params=params)
             return
         lot_services.release_lot(lot=lot, reason=label, actor=actor, station=station, by_disposition=ncr)
         return

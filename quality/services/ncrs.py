@@ -89,14 +89,15 @@ def raise_ncr(
         number=_provisional_number(), status=NcrStatus.OPEN, source=source, unit=unit, step=step,
         revision=unit.revision if unit is not None else None, characteristic=characteristic, result=result, lot=lot,
         hold=unit_hold, description=description, value=result.value if result is not None else None,
-        description_code=description_code or None, description_params=description_params if description_code else None,
+        description_code=description_code or None,
+        description_params=description_params if description_code else None,
         evidence=evidence, station_code=station.code if station is not None else "", raised_by=actor,
         quantity=quantity, parent=parent,
     )
     _assign_number(ncr)
     NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.RAISED, after=NcrStatus.OPEN, actor=actor,
-                            station_code=ncr.station_code, reason=description, reason_code=ncr.description_code,
-                            reason_params=ncr.description_params)
+                            station_code=ncr.station_code, reason=description,
+                            reason_code=ncr.description_code, reason_params=ncr.description_params)
     audit.record(actor=actor, action="ncr.raised", subject=ncr, station=ncr.station_code,
                  summary="{} {}".format(ncr.number, description)[:300],
                  data=texts.coded("description", ncr.description_code, ncr.description_params))
@@ -199,7 +200,8 @@ def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "",
     before = ncr.status
     event = NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.STATUS, before=before, after=to, actor=actor,
                                     station_code=station_code, reason=reason, data=data or {},
-                                    reason_code=reason_code or None, reason_params={} if reason_code else None)
+                                    reason_code=reason_code or None,
+                                    reason_params={} if reason_code else None)
     ncr.status = to
     ncr.save(update_fields=["status"])
     audit.record(actor=actor, action=events.NCR_STATUS_EVENTS[to], subject=ncr, station=station_code,
@@ -213,8 +215,8 @@ def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "",
 def start_review(*, ncr: Ncr, actor, station=None) -> Ncr:
     """An inspector takes an open NCR into review (it stays unresolved and keeps the unit held)."""
     ncr = lock_ncr(ncr)
-    _move(ncr, NcrStatus.IN_REVIEW, actor=actor, station_code=station.code if station else "", reason=texts.text("ncr.taken_into_review")[0],
-          reason_code="ncr.taken_into_review")
+    _move(ncr, NcrStatus.IN_REVIEW, actor=actor, station_code=station.code if station else "",
+          reason=texts.text("ncr.taken_into_review")[0], reason_code="ncr.taken_into_review")
     ncr.assigned_to = actor
     ncr.save(update_fields=["assigned_to"])
     return ncr
@@ -271,5 +273,6 @@ def report_problem(*, unit, step, description: str, actor, station=None, photo=N
         ncr.save(update_fields=["photo", "photo_content_type"])
         NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, station_code=ncr.station_code,
                                 reason=texts.text("ncr.photo_attached")[0], reason_code="ncr.photo_attached",
-                                reason_params={}, data={"photo": ncr.photo.name, "content_type": content_type})
+                                reason_params={},
+                                data={"photo": ncr.photo.name, "content_type": content_type})
     return ncr
