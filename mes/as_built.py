@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 
 from instructions.models import Revision, Step
 from mes.access import can_work_at, get_unit_for_user
-from mes.choices import UnitEventKind, UnitStatus
+from mes.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
 from mes.core.choices import Role
 from mes.core.errors import NotFound
 from mes.core.models import Signature, User
 from mes.core.signatures import canonical_json, normalised
+from mes.core.texts import label_of, render
 from mes.models import (
     Consumption,
     EcoDecision,
@@ -41,6 +42,7 @@ from mes.models import (
     Unit,
     UnitEvent,
 )
+from quality.choices import Decision, NcrSource, NcrStatus
 from quality.models import Disposition, DispositionLine, Ncr
 
 FORMAT = "threadline.as-built/1"
@@ -121,6 +123,10 @@ class EcoDecisionEntry:
     decided_at: datetime
     decided_by: Person
     signature: SignatureEntry
+
+    @property
+    def decision_label(self) -> str:
+        return label_of(EcoDecisionKind, self.decision)
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,29 @@ class HoldEntry:
     released_at: datetime | None
     released_by: Person | None
     release_reason: str
+    # What the system wrote, as code and params (`mes.core.texts`): rendered for each reader.
+    reason_code: str = ""
+    reason_params: dict | None = None
+    release_code: str = ""
+    release_params: dict | None = None
+    released_by_ncr: str | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return label_of(HoldKind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return label_of(HoldStatus, self.status)
+
+    @property
+    def reason_text(self) -> str:
+        return render(self.reason_code, self.reason_params, self.reason)
+
+    @property
+    def release_text(self) -> str:
+        """Why it was released, in the reader's language (the inspector's reason as typed)."""
+        return render(self.release_code, self.release_params, self.release_reason)
 
 
 @dataclass(frozen=True)
@@ -231,6 +260,10 @@ class DispositionLineEntry:
     rework_steps: list[int]
     repair_note: str
     rtv_reference: str
+
+    @property
+    def decision_label(self) -> str:
+        return label_of(Decision, self.decision)
 
 
 @dataclass(frozen=True)
@@ -259,6 +292,21 @@ class NcrEntry:
     station: str
     decision: str
     disposition: DispositionEntry | None
+    description_code: str = ""
+    description_params: dict | None = None
+
+    @property
+    def status_label(self) -> str:
+        return label_of(NcrStatus, self.status)
+
+    @property
+    def source_label(self) -> str:
+        return label_of(NcrSource, self.source)
+
+    @property
+    def description_text(self) -> str:
+        """The description in the reader's language (as typed, when a person wrote it)."""
+        return render(self.description_code, self.description_params, self.description)
 
 
 @dataclass(frozen=True)
@@ -291,6 +339,21 @@ class AsBuiltRecord:
     holds: list[HoldEntry]
     ncrs: list[NcrEntry]
     record_hash: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return label_of(UnitStatus, self.status)
+
+    @property
+    def repair_notes(self) -> list[tuple[str, str]]:
+        """(NCR number, note) of every repair disposition that wrote one, in the order raised."""
+        return [
+            (ncr.number, line.repair_note)
+            for ncr in self.ncrs
+            if ncr.disposition is not None
+            for line in ncr.disposition.lines
+            if line.repair_note
+        ]
 
     def content(self) -> dict[str, Any]:
         """Everything but the hash, as plain data (the hashed content)."""
@@ -362,12 +425,20 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
         )
         .order_by("decided_at", "id")
     )
-    endings = {
-        event.after: event
-        for event in UnitEvent.objects.filter(
-            unit=unit, kind=UnitEventKind.STATUS, after__in=[UnitStatus.COMPLETED, UnitStatus.SCRAPPED]
-        ).select_related("actor", "station")
-    }
+    # The recorded acts: the first move into work is the start (who, when, where it happened;
+    # the unit's `station` is where it is now), the last completion or scrap its end.
+    endings: dict[str, UnitEvent] = {}
+    for event in (
+        UnitEvent.objects.filter(
+            unit=unit,
+            kind=UnitEventKind.STATUS,
+            after__in=[UnitStatus.IN_PROGRESS, UnitStatus.COMPLETED, UnitStatus.SCRAPPED],
+        )
+        .select_related("actor", "station")
+        .order_by("id")
+    ):
+        if event.after != UnitStatus.IN_PROGRESS or event.after not in endings:
+            endings[event.after] = event
     bound_steps = list(
         Step.objects.filter(revision_id=unit.revision_id).select_related("operation", "revision")
     )
@@ -426,9 +497,7 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
         revision=_revision_ref(unit.revision),
         revision_bound_at=unit.revision_bound_at,
         eco_decisions=[_eco_decision(decision) for decision in decisions],
-        started=Milestone(at=unit.started_at, by=_person(unit.started_by), station=_code(unit.station))
-        if unit.started_at is not None
-        else None,
+        started=_started(unit, endings.get(UnitStatus.IN_PROGRESS)),
         completed=_milestone(endings.get(UnitStatus.COMPLETED)),
         scrapped=_milestone(endings.get(UnitStatus.SCRAPPED), with_reason=True),
         steps=steps,
@@ -437,6 +506,15 @@ def as_built_record(unit: Unit) -> AsBuiltRecord:
     )
     record.record_hash = record_hash_of(record.content())
     return record
+
+
+def _started(unit: Unit, event: UnitEvent | None) -> Milestone | None:
+    """When, by whom and where the unit was started: its recorded start act."""
+    if unit.started_at is None:
+        return None
+    if event is None:  # pragma: no cover - start_unit always records the move into work
+        return Milestone(at=unit.started_at, by=_person(unit.started_by), station=None)
+    return Milestone(at=unit.started_at, by=_person(unit.started_by), station=_code(event.station))
 
 
 def _milestone(event: UnitEvent | None, *, with_reason: bool = False) -> Milestone | None:
@@ -496,11 +574,26 @@ def _attempt(step: StepEntry, number: int) -> Attempt:
     return attempt
 
 
+def _attempt_numbers(rows) -> dict[tuple[int, int], int]:
+    """(step, stored attempt) → the attempt's number in that step's own history: its first
+    recorded attempt is 1, the next one 2, ... (rows written before attempts were counted per
+    step carry unit-wide numbers: a step done once after a rework elsewhere is still attempt 1)."""
+    stored: dict[int, set[int]] = {}
+    for row in rows:
+        stored.setdefault(row.step_id, set()).add(row.attempt)
+    return {
+        (step_id, attempt): number
+        for step_id, attempts in stored.items()
+        for number, attempt in enumerate(sorted(attempts), start=1)
+    }
+
+
 def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans, sign_offs) -> None:
     by_id = {step.id: step for step in steps}
+    numbers = _attempt_numbers([*consumptions, *results, *tool_scans, *sign_offs])
     replaced_by = {result.replaces_id: result.pk for result in results if result.replaces_id is not None}
     for item in consumptions:
-        _attempt(by_id[item.step_id], item.attempt).consumptions.append(
+        _attempt(by_id[item.step_id], numbers[item.step_id, item.attempt]).consumptions.append(
             ConsumptionEntry(
                 id=item.pk,
                 lot=item.lot.code,
@@ -516,7 +609,7 @@ def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans,
         )
     for result in results:
         characteristic = result.characteristic
-        _attempt(by_id[result.step_id], result.attempt).results.append(
+        _attempt(by_id[result.step_id], numbers[result.step_id, result.attempt]).results.append(
             ResultEntry(
                 id=result.pk,
                 characteristic=characteristic.code,
@@ -539,7 +632,7 @@ def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans,
             )
         )
     for scan in tool_scans:
-        _attempt(by_id[scan.step_id], scan.attempt).tool_scans.append(
+        _attempt(by_id[scan.step_id], numbers[scan.step_id, scan.attempt]).tool_scans.append(
             ToolScanEntry(
                 id=scan.pk,
                 tool=scan.tool.code,
@@ -550,7 +643,8 @@ def _fill_attempts(steps: list[StepEntry], *, consumptions, results, tool_scans,
             )
         )
     for sign_off in sign_offs:
-        _attempt(by_id[sign_off.step_id], sign_off.attempt).sign_off = SignOffEntry(
+        attempt = _attempt(by_id[sign_off.step_id], numbers[sign_off.step_id, sign_off.attempt])
+        attempt.sign_off = SignOffEntry(
             by=_person(sign_off.actor),
             countersigned_by=_person(sign_off.countersigned_by),
             at=sign_off.occurred_at,
@@ -578,6 +672,11 @@ def _holds(holds: list[Hold], ncrs: list[Ncr]) -> list[HoldEntry]:
             released_at=hold.released_at,
             released_by=_person(hold.released_by),
             release_reason=hold.release_reason,
+            reason_code=hold.reason_code or "",
+            reason_params=hold.reason_params,
+            release_code=hold.release_code or "",
+            release_params=hold.release_params,
+            released_by_ncr=(hold.release_params or {}).get("ncr") if hold.release_code else None,
         )
         for hold in holds
     ]
@@ -616,6 +715,8 @@ def _ncrs(ncrs: list[Ncr], *, lines: list[DispositionLine], signatures: list[Sig
                 raised_by=_person(ncr.raised_by),
                 station=ncr.station_code,
                 decision=ncr.decision,
+                description_code=ncr.description_code or "",
+                description_params=ncr.description_params,
                 disposition=DispositionEntry(
                     reason=disposition.reason,
                     decided_at=disposition.decided_at,

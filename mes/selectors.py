@@ -293,7 +293,7 @@ def unit_state(unit: Unit, *, user=None) -> UnitState:
         HoldView(
             id=hold.pk,
             kind=hold.kind,
-            reason=hold.reason,
+            reason=hold.reason_text,
             ncr=(hold.ncrs.all()[0].pk if hold.ncrs.all() else None),
             lot=hold.lot.code if hold.lot_id else None,
             placed_at=hold.placed_at,

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mes.core import audit_labels, documents
+from mes.core import audit_labels, documents, texts
 from mes.core.choices import DocumentStatus, Role
 from mes.core.errors import error_response
 from mes.core.htmx import render_page
@@ -115,6 +115,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     entries = list(page.object_list)
     for entry in entries:
         entry.action_label = audit_labels.action_label(entry.action)
+        entry.summary = texts.audit_summary(entry)
+        entry.reason = texts.audit_reason(entry)
     _subject_links(entries)
     actions = sorted(((code, str(label)) for code, label in audit_labels.ACTION_LABELS.items()), key=lambda item: item[1])
     return render_page(request, "core/audit_trail.html", {

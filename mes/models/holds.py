@@ -19,6 +19,10 @@ class Hold(models.Model):
     unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, related_name="holds")
     kind = models.CharField(_("kind"), max_length=20, choices=HoldKind.choices)
     reason = models.TextField(_("reason"))
+    # Reasons the system wrote are rendered from a code and params in the reader's language
+    # (`mes.core.texts`); a reason typed by a person is kept as typed (empty code).
+    reason_code = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001 - NULL: a column SQLite adds in place (history triggers kept)
+    reason_params = models.JSONField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.OPEN)
     lot = models.ForeignKey(
         "mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="holds"
@@ -38,6 +42,8 @@ class Hold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     release_reason = models.TextField(blank=True)
+    release_code = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001 - NULL: a column SQLite adds in place (history triggers kept)
+    release_params = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["placed_at", "id"]
@@ -56,6 +62,18 @@ class Hold(models.Model):
 
     def __str__(self) -> str:
         return "{} {} ({})".format(self.unit_id, self.kind, self.status)
+
+    @property
+    def reason_text(self) -> str:
+        from mes.core.texts import render
+
+        return render(self.reason_code, self.reason_params, self.reason)
+
+    @property
+    def release_text(self) -> str:
+        from mes.core.texts import render
+
+        return render(self.release_code, self.release_params, self.release_reason)
 
     @property
     def is_open(self) -> bool:

@@ -18,13 +18,13 @@ from instructions.models import Revision, Step
 from instructions.selectors import revision_in_full
 from mes import events
 from mes.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
-from mes.core import audit, signatures
+from mes.core import audit, signatures, texts
 from mes.core.choices import Role
 from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError
 from mes.core.models import User
 from mes.models import EcoDecision, EcoDecisionKind, Hold, Unit, UnitEvent
-from mes.services.units import lock_unit, place_hold, release_hold, scrap_unit
+from mes.services.units import lock_unit, next_attempt, place_hold, release_hold, scrap_unit
 
 ECO_SIGNERS = frozenset({Role.ENGINEER})
 
@@ -35,11 +35,18 @@ def hold_units_for_review(*, superseded: Revision, revision: Revision, actor: Us
     units = Unit.objects.filter(
         revision=superseded, status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD]
     ).order_by("pk")
-    reason = _(
-        "Revision {new} supersedes {old} with 'stop and review': an engineer decides how this unit goes on."
-    ).format(new=revision.revision, old=superseded.revision)
+    reason, code, params = texts.text("hold.eco_review", new=revision.revision, old=superseded.revision)
     for unit in units:
-        holds.append(place_hold(unit=unit, kind=HoldKind.ECO_REVIEW, reason=reason, actor=actor))
+        holds.append(
+            place_hold(
+                unit=unit,
+                kind=HoldKind.ECO_REVIEW,
+                reason=reason,
+                actor=actor,
+                reason_code=code,
+                reason_params=params,
+            )
+        )
     return holds
 
 
@@ -235,7 +242,7 @@ def _rebind(unit: Unit, *, new: Revision, resume: Step | None, actor: User, reas
     unit.revision = new
     unit.revision_bound_at = timezone.now()
     unit.current_step = resume
-    unit.current_attempt = unit.current_attempt + 1
+    unit.current_attempt = next_attempt(unit, resume)
     unit.save(
         update_fields=["revision", "revision_bound_at", "current_step", "current_attempt", "updated_at"]
     )

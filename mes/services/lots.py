@@ -319,6 +319,8 @@ def contain_units(
             actor=actor,
             station=station,
             reason=_("Contains quarantined lot {lot}: {reason}").format(lot=lot.code, reason=reason),
+            reason_code="hold.lot_contained",
+            reason_params={"lot": lot.code, "reason": reason},
         )
         held.append(unit)
     return held

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from instructions import content
 from instructions.models import Step
 from mes import events
-from mes.core import audit
+from mes.core import audit, texts
 from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
@@ -186,6 +186,9 @@ def record_result(
     )
     ncr = hold = None
     if not in_tolerance:
+        description, code, params = texts.text(
+            "ncr.out_of_tolerance", code=characteristic.code, name=characteristic.name, serial=unit.serial
+        )
         ncr = ncr_services.raise_ncr(
             unit=unit,
             step=step,
@@ -193,9 +196,9 @@ def record_result(
             result=result,
             actor=actor,
             station=station,
-            description=_("{code} {name} out of tolerance on unit {serial}.").format(
-                code=characteristic.code, name=characteristic.name, serial=unit.serial
-            ),
+            description=description,
+            description_code=code,
+            description_params=params,
         )
         hold = ncr.hold
     return RecordedResult(result=result, ncr=ncr, hold=hold)

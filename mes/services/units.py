@@ -7,7 +7,7 @@ the UnitEvent → emit the outbox event, inside the caller's transaction with th
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from mes.choices import (
     UnitStatus,
     WorkOrderStatus,
 )
-from mes.core import audit
+from mes.core import audit, texts
 from mes.core.choices import Role
 from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError, ErrorDetail, Forbidden
@@ -555,13 +555,11 @@ def _sign_off_step(
         )
         _complete_work_order_if_done(unit.work_order, actor=actor)
         return None
-    previous_attempts = (
-        StepSignOff.objects.filter(unit=unit, step=next_step).aggregate(latest=Max("attempt"))["latest"] or 0
-    )
     unit.current_step = next_step
-    # Attempts never go back: after a rework the following steps are executed again as new
-    # entries, even those never signed off before (their earlier records stay as they were).
-    unit.current_attempt = max(previous_attempts + 1, unit.current_attempt)
+    # A step's attempt counts the times this step was worked on this unit: 1 for a step never
+    # touched (even after an earlier step was reworked), one more than its last recorded attempt
+    # for a step that was (its earlier records stay as they were and do not count).
+    unit.current_attempt = next_attempt(unit, next_step)
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
     return next_step
 
@@ -576,8 +574,14 @@ def place_hold(
     station: Station | None = None,
     lot: MaterialLot | None = None,
     step: Step | None = None,
+    reason_code: str = "",
+    reason_params: dict | None = None,
 ) -> Hold:
-    """Hold a unit (invariant 5): a started unit moves to on_hold; one already held gets another reason."""
+    """Hold a unit (invariant 5): a started unit moves to on_hold; one already held gets another reason.
+
+    A reason the system wrote also gives its `reason_code` and `reason_params` (`mes.core.texts`),
+    so each reader sees it in their language; `reason` is the text as written.
+    """
     if kind not in HoldKind.values:
         raise DomainError("invalid_hold_kind", _("Unknown kind of hold '{kind}'.").format(kind=kind), "kind")
     unit = lock_unit(unit)
@@ -590,7 +594,15 @@ def place_hold(
             "unit",
         )
     hold = Hold.objects.create(
-        unit=unit, kind=kind, reason=reason, lot=lot, step=step, placed_by=actor, station=station
+        unit=unit,
+        kind=kind,
+        reason=reason,
+        reason_code=reason_code or None,
+        reason_params=reason_params if reason_code else None,
+        lot=lot,
+        step=step,
+        placed_by=actor,
+        station=station,
     )
     UnitEvent.objects.create(
         unit=unit,
@@ -610,7 +622,7 @@ def place_hold(
         station=station.code if station else "",
         summary="{} {}".format(unit.serial, kind),
         reason=reason,
-        data={"hold": hold.pk},
+        data={"hold": hold.pk, **texts.coded("reason", reason_code, reason_params)},
     )
     events.emit(
         events.UNIT_HELD,
@@ -624,8 +636,17 @@ def place_hold(
 
 
 @retry_transaction
-def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Station | None = None) -> Hold:
-    """Release one hold; the unit resumes work when no other hold stays open."""
+def release_hold(
+    *,
+    hold: Hold,
+    actor: User | None,
+    reason: str,
+    station: Station | None = None,
+    release_code: str = "",
+    release_params: dict | None = None,
+) -> Hold:
+    """Release one hold; the unit resumes work when no other hold stays open. A release the system
+    words (a disposition's) also gives `release_code` and `release_params` (`mes.core.texts`)."""
     unit = lock_unit(hold.unit_id)
     hold = Hold.objects.select_for_update(no_key=True).get(pk=hold.pk)
     if HoldStatus.RELEASED not in HOLD_TRANSITIONS[hold.status]:
@@ -634,7 +655,13 @@ def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Statio
     hold.released_at = timezone.now()
     hold.released_by = actor
     hold.release_reason = reason
-    hold.save(update_fields=["status", "released_at", "released_by", "release_reason"])
+    hold.release_code = release_code or None
+    hold.release_params = release_params if release_code else None
+    hold.save(
+        update_fields=[
+            "status", "released_at", "released_by", "release_reason", "release_code", "release_params"
+        ]
+    )
     UnitEvent.objects.create(
         unit=unit,
         kind=UnitEventKind.HOLD_RELEASED,
@@ -653,7 +680,7 @@ def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Statio
         station=station.code if station else "",
         summary="{} {}".format(unit.serial, hold.kind),
         reason=reason,
-        data={"hold": hold.pk},
+        data={"hold": hold.pk, **texts.coded("reason", release_code, release_params)},
     )
     events.emit(
         events.UNIT_HOLD_RELEASED,
@@ -665,14 +692,28 @@ def release_hold(*, hold: Hold, actor: User | None, reason: str, station: Statio
 
 
 @retry_transaction
-def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station | None = None) -> Unit:
-    """Scrap a unit (a disposition or an engineering decision); its open holds are released with it."""
+def scrap_unit(
+    *,
+    unit: Unit,
+    actor: User | None,
+    reason: str,
+    station: Station | None = None,
+    release_code: str = "",
+    release_params: dict | None = None,
+) -> Unit:
+    """Scrap a unit (a disposition or an engineering decision); its open holds are released with it
+    (worded by `release_code` and `release_params` when the system words the release)."""
     unit = lock_unit(unit)
     _move(unit, UnitStatus.SCRAPPED, actor=actor, station=station, reason=reason)
     now = timezone.now()
     open_holds = list(Hold.objects.select_for_update(no_key=True).filter(unit=unit, status=HoldStatus.OPEN))
     Hold.objects.filter(pk__in=[hold.pk for hold in open_holds]).update(
-        status=HoldStatus.RELEASED, released_at=now, released_by=actor, release_reason=reason
+        status=HoldStatus.RELEASED,
+        released_at=now,
+        released_by=actor,
+        release_reason=reason,
+        release_code=release_code or None,
+        release_params=release_params if release_code else None,
     )
     # Each released hold gets its history row, as a release by hand would.
     UnitEvent.objects.bulk_create(
@@ -701,6 +742,21 @@ def scrap_unit(*, unit: Unit, actor: User | None, reason: str, station: Station 
     return unit
 
 
+def next_attempt(unit: Unit, step: Step) -> int:
+    """The attempt number of the next time `step` is worked on `unit`: one more than the highest
+    attempt any recorded act of that step on that unit carries (scan, result, tool, sign-off), so
+    attempts are counted per step from the step's own history (one query)."""
+    from mes.models import Consumption, StepResult, ToolScan
+
+    def attempts(model):
+        return model.objects.filter(unit=unit, step=step).order_by().values_list("attempt", flat=True)
+
+    recorded = attempts(StepSignOff).union(
+        attempts(Consumption), attempts(StepResult), attempts(ToolScan)
+    ).order_by("-attempt")[:1]
+    return max(recorded, default=0) + 1
+
+
 @retry_transaction
 def reopen_step(
     *, unit: Unit, step: Step, actor: User | None, reason: str, station: Station | None = None
@@ -727,9 +783,8 @@ def reopen_step(
             _("Step '{step}' has not been done yet: nothing to reopen.").format(step=step.title),
             "step",
         )
-    latest = StepSignOff.objects.filter(unit=unit, step=step).aggregate(latest=Max("attempt"))["latest"] or 0
     unit.current_step = step
-    unit.current_attempt = max(latest, unit.current_attempt) + 1
+    unit.current_attempt = next_attempt(unit, step)
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
     UnitEvent.objects.create(
         unit=unit,

@@ -32,6 +32,11 @@ class Ncr(models.Model):
     lot = models.ForeignKey("mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
     hold = models.ForeignKey("mes.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
     description = models.TextField(_("description"))
+    # Written by the system (an out-of-tolerance result, a containment): the code and params the
+    # description is rendered from in the reader's language (`mes.core.texts`); empty when a
+    # person typed the description (their words, shown as typed) and on rows older than codes.
+    description_code = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001 - NULL: a column SQLite adds in place (history triggers kept)
+    description_params = models.JSONField(null=True, blank=True)
     value = models.DecimalField(max_digits=20, decimal_places=8, null=True, blank=True)
     evidence = models.JSONField(default=dict, blank=True)
     station_code = models.CharField(max_length=64, blank=True)
@@ -82,6 +87,13 @@ class Ncr(models.Model):
         return NCR_TRANSITIONS[self.status]
 
     @property
+    def description_text(self) -> str:
+        """The description in the reader's language (as typed, when a person wrote it)."""
+        from mes.core.texts import render
+
+        return render(self.description_code, self.description_params, self.description)
+
+    @property
     def is_lot_level(self) -> bool:
         return self.unit_id is None and self.lot_id is not None
 
@@ -100,6 +112,9 @@ class NcrEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     station_code = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
+    # A reason the system wrote: rendered from code and params in the reader's language.
+    reason_code = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001 - NULL: a column SQLite adds in place (history triggers kept)
+    reason_params = models.JSONField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
 
@@ -115,3 +130,9 @@ class NcrEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("NCR events are append-only: write a new event.")
         super().save(*args, **kwargs)
+
+    @property
+    def reason_text(self) -> str:
+        from mes.core.texts import render
+
+        return render(self.reason_code, self.reason_params, self.reason)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from mes.choices import LotStatus
+from mes.core import texts
 from mes.core.contention import retry_transaction
 from mes.core.errors import DomainError
 from mes.core.models import User
@@ -86,10 +87,14 @@ def _disposition_contained(*, ncr, serials, decision, reason, signatures, actor,
     outcomes = []
     for serial in serials:
         unit = held[serial]
-        child = (Ncr.objects.unresolved().filter(unit=unit, parent=ncr).first()
-                 or ncr_services.raise_ncr(unit=unit, lot=ncr.lot, parent=ncr, hold=False, actor=actor, station=station,
-                                           description=_("Contains lot {lot} under {number}: {description}").format(
-                                               lot=ncr.lot.code, number=ncr.number, description=ncr.description)))
+        child = Ncr.objects.unresolved().filter(unit=unit, parent=ncr).first()
+        if child is None:
+            # The lot NCR's description is rendered in the language of whoever reads it: its text
+            # as the reader sees it now is kept beside the code for older readers.
+            description, code, params = texts.text(
+                "ncr.lot_contained", lot=ncr.lot.code, number=ncr.number, description=ncr.description_text)
+            child = ncr_services.raise_ncr(unit=unit, lot=ncr.lot, parent=ncr, hold=False, actor=actor, station=station,
+                                           description=description, description_code=code, description_params=params)
         outcomes.append(disposition_services.disposition_ncr(
             ncr=child, decision=decision, reason=reason, signatures=signatures, actor=actor,
             rework_steps=rework_steps, repair_note=repair_note, station=station,

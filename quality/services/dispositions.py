@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from instructions.models import Step
 from mes.choices import HoldKind, HoldStatus, LotStatus
-from mes.core import audit, signatures
+from mes.core import audit, signatures, texts
 from mes.core.choices import Role
 from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError
@@ -184,7 +184,8 @@ def other_unresolved_ncrs(ncr: Ncr) -> list[str]:
 
 
 @retry_transaction
-def release_unit_holds(*, ncr: Ncr, actor: User, reason: str, station: Station | None = None) -> list[Hold]:
+def release_unit_holds(*, ncr: Ncr, actor: User, reason: str, station: Station | None = None,
+                       release_code: str = "", release_params: dict | None = None) -> list[Hold]:
     """Release the unit's NCR holds (and its containment hold for this NCR's lot) once the NCR is decided.
 
     Refused (`other_ncr_open`) while another NCR of the unit is unresolved: a hold is released
@@ -206,7 +207,8 @@ def release_unit_holds(*, ncr: Ncr, actor: User, reason: str, station: Station |
     if ncr.lot_id is not None and ncr.parent_id is not None:
         holds = holds | Hold.objects.filter(unit_id=ncr.unit_id, status=HoldStatus.OPEN, kind=HoldKind.LOT_CONTAINMENT, lot_id=ncr.lot_id)
     released = [
-        unit_services.release_hold(hold=hold, actor=actor, reason=reason, station=station)
+        unit_services.release_hold(hold=hold, actor=actor, reason=reason, station=station,
+                                   release_code=release_code, release_params=release_params)
         for hold in holds.order_by("pk")
     ]
     return released
@@ -276,12 +278,15 @@ def _quarantine_if_needed(ncr: Ncr, *, actor: User, reason: str, station: Statio
 
 def _act_on_unit(ncr: Ncr, line: DecisionLine, *, rework: list[Step], actor: User, reason: str, station, outcome: DispositionOutcome) -> None:
     label = "{}: {}".format(ncr.number, reason)
+    # Each hold released here names this NCR, its decision and the inspector's reason as typed.
+    release = {"release_code": "hold.released_by_disposition",
+               "release_params": {"ncr": ncr.number, "decision": line.decision, "reason": reason}}
     # The unit's row lock first, then the question "does another NCR still hold it?": an NCR
     # raised on the unit meanwhile waits for this transaction (place_hold locks the unit too), so
     # the answer cannot change before the holds are released.
     unit_services.lock_unit(ncr.unit_id)
     if line.decision == Decision.SCRAP:
-        unit_services.scrap_unit(unit=ncr.unit, actor=actor, reason=label, station=station)
+        unit_services.scrap_unit(unit=ncr.unit, actor=actor, reason=label, station=station, **release)
         return
     if line.decision == Decision.REWORK:
         # The earliest named step reopens as a new attempt; every step after it is done again in
@@ -295,9 +300,12 @@ def _act_on_unit(ncr: Ncr, line: DecisionLine, *, rework: list[Step], actor: Use
     others = other_unresolved_ncrs(ncr)
     if others:
         outcome.kept_on_hold_by = others
-        NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=_("Hold kept: the unit still has open NCRs ({numbers}).").format(numbers=", ".join(others)))
+        note, code, params = texts.text("ncr.hold_kept", numbers=", ".join(others))
+        NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=note, reason_code=code,
+                                reason_params=params)
         return
-    outcome.released_holds = release_unit_holds(ncr=ncr, actor=actor, reason=label, station=station)
+    outcome.released_holds = release_unit_holds(
+        ncr=ncr, actor=actor, reason=label, station=station, **release)
 
 
 def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str, station) -> None:
@@ -310,9 +318,10 @@ def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str
         others = lot_services.unresolved_ncrs_naming(lot, besides=ncr)
         if others:
             # The lot stays quarantined (and its units contained) until those are dispositioned too.
-            NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=_(
-                "Lot {lot} stays quarantined: NCRs naming it are still open ({numbers}).").format(
-                    lot=lot.code, numbers=", ".join(others)))
+            note, code, params = texts.text(
+                "ncr.lot_stays_quarantined", lot=lot.code, numbers=", ".join(others))
+            NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, reason=note,
+                                    reason_code=code, reason_params=params)
             return
         lot_services.release_lot(lot=lot, reason=label, actor=actor, station=station, by_disposition=ncr)
         return

@@ -1,8 +1,8 @@
 """Feedback to engineering, per revision: what the line found (reads only; nothing is written here).
 
 - NCRs by step, characteristic, part and supplier, as Pareto tables and server-drawn SVG charts.
-- First-pass yield per step: units that passed the step on the first attempt, with no NCR at
-  that step and no out-of-tolerance result, over units that did the step.
+- First-pass yield per step: units that signed the step off once (never done again at that
+  step), with no NCR at that step and no out-of-tolerance result, over units that did the step.
 - Actual step times against standard minutes. A step's actual time is the time between the
   unit's previous sign-off (or its start, for the first step done) and this step's sign-off.
   The release gives standard minutes per operation; a step's standard is the operation's
@@ -126,12 +126,14 @@ def revision_feedback(revision: Revision) -> RevisionFeedback:
     done: dict[int, set[int]] = defaultdict(set)
     reworked: dict[int, set[int]] = defaultdict(set)
     previous_unit, previous_time = None, None
-    for unit_id, step_id, attempt, occurred_at, started_at in sign_offs:
+    for unit_id, step_id, _attempt, occurred_at, started_at in sign_offs:
         if unit_id != previous_unit:
             previous_unit, previous_time = unit_id, started_at
-        done[step_id].add(unit_id)
-        if attempt > 1:
+        # Reworked at this step: this unit signed this step off before (the step's own history,
+        # not the stored attempt number, which older rows counted per unit).
+        if unit_id in done[step_id]:
             reworked[step_id].add(unit_id)
+        done[step_id].add(unit_id)
         if previous_time is not None and step_id in figures:
             figures[step_id].times_minutes.append((occurred_at - previous_time).total_seconds() / 60.0)
         previous_time = occurred_at

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mes.choices import HoldKind
-from mes.core import audit, outbox
+from mes.core import audit, outbox, texts
 from mes.core.choices import Role
 from mes.core.contention import retry_transaction
 from mes.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -63,10 +63,13 @@ def evidence_for(*, unit, step, characteristic, result, actor, station) -> dict:
 def raise_ncr(
     *, unit, description: str, actor, station=None, step=None, characteristic=None, result=None, lot=None,
     hold: bool = True, quantity=None, parent: Ncr | None = None,
+    description_code: str = "", description_params: dict | None = None,
 ) -> Ncr:
     """Raise an NCR with its evidence and (by default) hold the unit until it is dispositioned (invariant 5).
 
     Automatic when `result` is out of tolerance (source `out_of_tolerance`); by hand otherwise.
+    A description the system wrote also gives `description_code` and `description_params`
+    (`mes.core.texts`): every reader sees it in their own language. A person's is kept as typed.
     """
     from mes.services import units as unit_services
 
@@ -77,6 +80,7 @@ def raise_ncr(
     if hold and unit is not None:
         unit_hold = unit_services.place_hold(
             unit=unit, kind=HoldKind.NCR, reason=description, actor=actor, station=station, lot=lot, step=step,
+            reason_code=description_code, reason_params=description_params,
         )
     evidence = evidence_for(unit=unit, step=step, characteristic=characteristic, result=result, actor=actor, station=station) if unit else {}
     if lot is not None:
@@ -85,13 +89,18 @@ def raise_ncr(
         number=_provisional_number(), status=NcrStatus.OPEN, source=source, unit=unit, step=step,
         revision=unit.revision if unit is not None else None, characteristic=characteristic, result=result, lot=lot,
         hold=unit_hold, description=description, value=result.value if result is not None else None,
+        description_code=description_code or None,
+        description_params=description_params if description_code else None,
         evidence=evidence, station_code=station.code if station is not None else "", raised_by=actor,
         quantity=quantity, parent=parent,
     )
     _assign_number(ncr)
     NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.RAISED, after=NcrStatus.OPEN, actor=actor,
-                            station_code=ncr.station_code, reason=description)
-    audit.record(actor=actor, action="ncr.raised", subject=ncr, station=ncr.station_code, summary="{} {}".format(ncr.number, description)[:300])
+                            station_code=ncr.station_code, reason=description,
+                            reason_code=ncr.description_code, reason_params=ncr.description_params)
+    audit.record(actor=actor, action="ncr.raised", subject=ncr, station=ncr.station_code,
+                 summary="{} {}".format(ncr.number, description)[:300],
+                 data=texts.coded("description", ncr.description_code, ncr.description_params))
     outbox.emit(
         NCR_RAISED, subject="ncr:{}".format(ncr.number), actor=actor,
         data={"id": ncr.pk, "number": ncr.number, "status": ncr.status, "source": source,
@@ -176,7 +185,8 @@ def lock_ncr(ncr: Ncr | int) -> Ncr:
     return locked.select_related("unit", "lot", "step", "hold").get(pk=pk)
 
 
-def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "", data: dict | None = None) -> NcrEvent:
+def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "", data: dict | None = None,
+          reason_code: str = "") -> NcrEvent:
     """The one way an NCR's status changes: table → status → NcrEvent → audit → outbox. The caller holds the lock."""
     from quality import events
     from quality.choices import NCR_TRANSITIONS
@@ -190,11 +200,14 @@ def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "",
         )
     before = ncr.status
     event = NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.STATUS, before=before, after=to, actor=actor,
-                                    station_code=station_code, reason=reason, data=data or {})
+                                    station_code=station_code, reason=reason, data=data or {},
+                                    reason_code=reason_code or None,
+                                    reason_params={} if reason_code else None)
     ncr.status = to
     ncr.save(update_fields=["status"])
     audit.record(actor=actor, action=events.NCR_STATUS_EVENTS[to], subject=ncr, station=station_code,
-                 summary="{} {} → {}".format(ncr.number, before, to), reason=reason, data=data or {})
+                 summary="{} {} → {}".format(ncr.number, before, to), reason=reason,
+                 data={**(data or {}), **texts.coded("reason", reason_code, {})})
     events.emit(events.NCR_STATUS_EVENTS[to], ncr=ncr, actor=actor, before=before, reason=reason, **(data or {}))
     return event
 
@@ -203,7 +216,8 @@ def _move(ncr: Ncr, to: str, *, actor, station_code: str = "", reason: str = "",
 def start_review(*, ncr: Ncr, actor, station=None) -> Ncr:
     """An inspector takes an open NCR into review (it stays unresolved and keeps the unit held)."""
     ncr = lock_ncr(ncr)
-    _move(ncr, NcrStatus.IN_REVIEW, actor=actor, station_code=station.code if station else "", reason=_("Taken into review"))
+    _move(ncr, NcrStatus.IN_REVIEW, actor=actor, station_code=station.code if station else "",
+          reason=texts.text("ncr.taken_into_review")[0], reason_code="ncr.taken_into_review")
     ncr.assigned_to = actor
     ncr.save(update_fields=["assigned_to"])
     return ncr
@@ -259,5 +273,7 @@ def report_problem(*, unit, step, description: str, actor, station=None, photo=N
         ncr.photo_content_type = content_type
         ncr.save(update_fields=["photo", "photo_content_type"])
         NcrEvent.objects.create(ncr=ncr, kind=NcrEventKind.NOTE, actor=actor, station_code=ncr.station_code,
-                                reason=_("Photo attached"), data={"photo": ncr.photo.name, "content_type": content_type})
+                                reason=texts.text("ncr.photo_attached")[0], reason_code="ncr.photo_attached",
+                                reason_params={},
+                                data={"photo": ncr.photo.name, "content_type": content_type})
     return ncr

@@ -320,6 +320,15 @@ def test_a_built_unit_record_is_exactly_what_happened(built, operator, inspector
                 "released_at": at(hold.released_at),
                 "released_by": who(inspector),
                 "release_reason": "{}: Torque far beyond limit".format(disposition.ncr.number),
+                "reason_code": "ncr.out_of_tolerance",
+                "reason_params": {"code": "TQ1", "name": "Screw torque", "serial": "PC-01000"},
+                "release_code": "hold.released_by_disposition",
+                "release_params": {
+                    "ncr": disposition.ncr.number,
+                    "decision": "rework",
+                    "reason": "Torque far beyond limit",
+                },
+                "released_by_ncr": disposition.ncr.number,
             }
         ],
         "ncrs": [
@@ -337,6 +346,8 @@ def test_a_built_unit_record_is_exactly_what_happened(built, operator, inspector
                 "raised_by": who(operator),
                 "station": station,
                 "decision": "rework",
+                "description_code": "ncr.out_of_tolerance",
+                "description_params": {"code": "TQ1", "name": "Screw torque", "serial": "PC-01000"},
                 "disposition": {
                     "reason": "Torque far beyond limit",
                     "decided_at": at(disposition.decided_at),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mes', '0003_eco_decision'),
+        ('mes', '0004_stored_text_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
