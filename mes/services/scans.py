@@ -145,6 +145,15 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
         raise ScanRefused(
             "invalid_barcode", _("This label names no lot (10) or serial (21): scan the lot label.")
         )
+    if scanned.quantity is not None and scanned.quantity <= 0:
+        # GS1 allows (30)0 and (37)0; nothing can be consumed from such a label.
+        raise ScanRefused(
+            "invalid_quantity",
+            _(
+                "The label's quantity ({ai}) is 0: nothing can be taken from it. Check the label, or "
+                "enter the quantity and scan again."
+            ).format(ai=scanned.quantity_ai),
+        )
     lot = (
         MaterialLot.objects.select_for_update(of=("self",))
         .select_related("part")
