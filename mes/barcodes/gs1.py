@@ -165,9 +165,9 @@ def _refusal(problem: Violation, *, unbracketed: bool = False) -> BarcodeRefused
             ai=problem.ai, length=problem.detail, allowed=_allowed_length(rule)
         )
         if unbracketed:
-            message += " " + _(
-                "The scanner may have left out a separator (FNC1): {hint}."
-            ).format(hint=_rescan_hint())
+            message += " " + _("The scanner may have left out a separator (FNC1): {hint}.").format(
+                hint=_rescan_hint()
+            )
         else:
             message += " " + _("Check the label, or call material if it is misprinted.")
         return invalid_barcode(message, BAD_LENGTH)
@@ -509,7 +509,9 @@ def parse_scan(raw: str) -> ScannedCode:
         if not text:
             raise invalid_barcode(_("The scan held no data: scan the label again."), EMPTY)
     if _URI.match(text):
-        return _scanned(raw, _from_digital_link(text), symbology)
+        pairs = _from_digital_link(text)
+        _validate(pairs)
+        return _scanned(raw, pairs, symbology)
     if symbology in EAN_SYMBOLOGIES:
         return _ean(raw, text, symbology, separators)
     if symbology is not None and symbology not in GS1_SYMBOLOGIES:

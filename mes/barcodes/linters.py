@@ -222,8 +222,10 @@ def iso3166alpha2(text: str) -> bool:
 
 def iso3166list(text: str) -> bool:
     """One to five ISO 3166 numeric country codes, one after the other."""
-    return 3 <= len(text) <= 15 and len(text) % 3 == 0 and all(
-        iso3166(text[start : start + 3]) for start in range(0, len(text), 3)
+    return (
+        3 <= len(text) <= 15
+        and len(text) % 3 == 0
+        and all(iso3166(text[start : start + 3]) for start in range(0, len(text), 3))
     )
 
 
