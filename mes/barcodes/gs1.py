@@ -332,7 +332,8 @@ def _split_bracketed(text: str) -> list[tuple[str, str]]:
 def _other_reading(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
     """With no separator in the message, the last variable-length value may hide more element
     strings (a wedge scanner that drops FNC1 makes '(10)ABC(17)271231' into '10ABC17271231').
-    Return a second reading that GS1 accepts, if there is one."""
+    Return a second reading that GS1 accepts and that hides an element of fixed length 6 or more,
+    if there is one."""
     table = syntax_dictionary.rules()
     ai, value = pairs[-1]
     rule = table.get(ai)
@@ -345,6 +346,11 @@ def _other_reading(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None
         try:
             rest = _split_unbracketed(tail, [])
         except BarcodeRefused:
+            continue
+        # Only a hidden element with a firm shape (fixed length of 6 or more: a date, a measure,
+        # a key with its check digit) makes a second reading credible; otherwise every lot ending
+        # in "2024" or "9999" would read as (20)24 or (99)99.
+        if not any((table[hidden].fixed_length or 0) >= 6 for hidden, _value in rest):
             continue
         reading = [*pairs[:-1], (ai, head), *rest]
         if len({a for a, _v in reading}) != len(reading):

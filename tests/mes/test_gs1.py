@@ -417,8 +417,9 @@ def test_bad_digital_link_uris_are_refused(raw, reason):
     "raw",
     [
         pytest.param("]C101" + GTIN + "10ABC17271231", id="lot_then_expiry"),
-        pytest.param("]C101" + GTIN + "10LOT3012", id="lot_then_count"),
-        pytest.param("01" + GTIN + "21SN1" + "10L7", id="serial_then_lot"),
+        pytest.param("]C101" + GTIN + "10LOT3103000500", id="lot_then_net_weight"),
+        pytest.param("01" + GTIN + "21SN1" + "17271231" + "10L7", id="serial_then_expiry_and_lot"),
+        pytest.param("]d201" + GTIN + "240L1" + "00" + "095060001343520000", id="additional_id_then_sscc"),
     ],
 )
 def test_a_label_whose_separator_was_dropped_is_refused_as_ambiguous(raw):
@@ -434,6 +435,10 @@ def test_a_label_whose_separator_was_dropped_is_refused_as_ambiguous(raw):
         pytest.param("(01)" + GTIN + "(10)ABC17271231", id="bracketed_says_what_it_means"),
         pytest.param("]C101" + GTIN + "10ABC1727", id="tail_is_not_gs1_data"),
         pytest.param("]C101" + GTIN + "17271231" + "10ABC", id="fixed_lengths_then_lot"),
+        pytest.param("]d201" + GTIN + "21PCB-9999", id="tail_99_is_too_weak_to_be_internal_data"),
+        pytest.param("]C101" + GTIN + "10LOT2024", id="tail_2024_is_too_weak_to_be_a_variant"),
+        pytest.param("]C101" + GTIN + "10LOT-2101", id="tail_2101_is_too_weak_to_be_a_serial"),
+        pytest.param("]C101" + GTIN + "10LOT3012", id="tail_3012_is_too_weak_to_be_a_count"),
     ],
 )
 def test_a_label_that_reads_one_way_is_not_ambiguous(raw):
