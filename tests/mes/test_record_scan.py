@@ -274,7 +274,9 @@ def test_a_label_with_quantity_zero_is_refused_with_a_code(at_step2, operator):
 @pytest.mark.parametrize(
     ("barcode", "code"),
     [
-        pytest.param("]C101" + PCB_GTIN + "10SCR-1" + "17271231", "ambiguous_barcode", id="dropped_separator"),
+        pytest.param(
+            "]C101" + PCB_GTIN + "10SCR-1" + "17271231", "ambiguous_barcode", id="dropped_separator"
+        ),
         pytest.param("https://id.gs1.org/01/09506000134353/10/SCR-1", "invalid_barcode", id="digital_link"),
         pytest.param("]E04006381333932", "invalid_barcode", id="ean13_check_digit"),
     ],
