@@ -29,6 +29,8 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import unquote, urlsplit
 
+import biip
+from biip.upc import Upc
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -457,7 +459,7 @@ def _from_digital_link(text: str) -> list[tuple[str, str]]:
         rule = table[name]
         if not rule.dl_attribute or rule.dl_primary_key is not None or name in path_ais:
             raise _bad_link(text, _("({ai}) may not be given in the query string").format(ai=name))
-        pairs.append((name, unquote(value.replace("+", "%20"))))
+        pairs.append((name, unquote(value)))
     return pairs
 
 
@@ -524,7 +526,9 @@ def parse_scan(raw: str) -> ScannedCode:
         return _plain(raw, text, symbology)
     if symbology is None:
         composite = _EAN_WITH_COMPOSITE.match(text)
-        if composite is not None and linters.csum(composite.group(1)):
+        if composite is not None and (
+            linters.csum(composite.group(1)) or composite.group(2).startswith(("(", COMPOSITE_IDENTIFIER))
+        ):
             gtin = _ean_gtin(composite.group(1), raw)
             pairs = [("01", gtin), *_component_pairs(composite.group(2), separators)]
             _validate(pairs)
@@ -544,11 +548,27 @@ def _component_pairs(text: str, separators: list[str]) -> list[tuple[str, str]]:
 
 
 def _ean(raw: str, text: str, symbology: str, separators: list[str]) -> ScannedCode:
-    """EAN-13/UPC-A (`]E0`), EAN-8 (`]E4`), EAN-13 with add-on (`]E3`), maybe with a composite
-    component after `|]e0` (or `]e0`): the check digit is verified, the code becomes (01)."""
+    """EAN-13/UPC-A (`]E0`), UPC-E (`]E0` with 8 digits), EAN-8 (`]E4`), EAN-13 with add-on (`]E3`),
+    maybe with a composite component after `|]e0` (or `]e0`): the check digit is verified, the
+    code becomes (01)."""
     length = EAN_SYMBOLOGIES[symbology]
-    linear, component = text[:length], text[length:]
-    gtin = _ean_gtin(linear if len(linear) == length else "", raw)
+    if symbology == "]E0" and re.match(r"^\d{8}(\||\]e0|$)", text):
+        # UPC-E, sent as its 8 digits: biip expands it to the UPC-A it stands for.
+        length = 8
+        linear, component = text[:length], text[length:]
+        try:
+            gtin = Upc.parse(linear).as_gtin_14()
+        except biip.ParseError:
+            raise invalid_barcode(
+                _(
+                    "The product barcode {code} has a wrong check digit: the label is damaged or "
+                    "misprinted; call material."
+                ).format(code=linear),
+                CHECK_DIGIT,
+            ) from None
+    else:
+        linear, component = text[:length], text[length:]
+        gtin = _ean_gtin(linear if len(linear) == length else "", raw)
     pairs = [("01", gtin)]
     if symbology == "]E3":  # the add-on (2 or 5 digits) is not GS1 data
         if not (component.isdigit() and len(component) in (2, 5)):

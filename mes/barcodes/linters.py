@@ -108,9 +108,9 @@ def hasnondigit(text: str) -> bool:
 
 
 def _year_from_yy(yy: int) -> int:
-    # Only 29 February depends on the year: within GS1's window (1951-2149 at most) a YY year is
-    # a leap year exactly when YY is divisible by 4 (2000 was one, 2100 is not but only 2100 itself
-    # could differ, and its YY 00 is read as 2000 for the next decades), so read YY as 20YY.
+    # A YY year only matters for 29 February. GS1 places YY within a window around today; in
+    # every such year this century's rule applies (YY divisible by 4 is a leap year, 2000 was
+    # one), so 20YY answers the calendar question.
     return 2000 + yy
 
 

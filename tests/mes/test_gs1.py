@@ -322,6 +322,10 @@ def test_the_expiry_day_00_means_the_last_day_of_the_month():
         pytest.param("]E04006381333931]e010ABC", "04006381333931", "ABC", id="composite_without_bar"),
         pytest.param("4006381333931|(10)ABC(17)271231", "04006381333931", "ABC", id="text_composite"),
         pytest.param("036000291452|10ABC", "00036000291452", "ABC", id="upca_text_composite"),
+        pytest.param("]E004252614", "00042100005264", None, id="upce_expanded_by_biip"),
+        pytest.param(
+            "https://id.gs1.org/01/09520123456788?10=L%2B1+2", "09520123456788", "L+1+2", id="dl_plus"
+        ),
     ],
 )
 def test_ean_upc_and_their_composites_are_read(raw, gtin, batch):
@@ -338,6 +342,8 @@ def test_ean_upc_and_their_composites_are_read(raw, gtin, batch):
         pytest.param("]E04006381333931|]e0(250)X", "missing_companion", id="composite_needs_serial_too"),
         pytest.param("]E04006381333931|]e037" + "5", "forbidden_pair", id="composite_rules_over_both_parts"),
         pytest.param("]E04006381333931XYZ", "bad_syntax", id="trailing_junk"),
+        pytest.param("]E004252615", "check_digit", id="upce_check_digit"),
+        pytest.param("4006381333932|(10)ABC", "check_digit", id="text_composite_check_digit"),
     ],
 )
 def test_bad_ean_upc_is_refused(raw, reason):
