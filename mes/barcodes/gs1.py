@@ -80,6 +80,13 @@ class ScannedCode:
     quantity_ai: str | None = None
     symbology: str | None = None
     element_strings: dict[str, str] = field(default_factory=dict)
+    # Other readings GS1 accepts when the scanner may have dropped a separator, too weak to refuse
+    # the label on their own (see `_other_readings`).
+    other_readings: tuple[dict[str, str], ...] = ()
+
+    @property
+    def ai_of_lot(self) -> str:
+        return "21" if self.serial else "10"
 
 
 class BarcodeRefused(DomainError):
@@ -331,16 +338,19 @@ def _split_bracketed(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _other_reading(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+def _other_readings(pairs: list[tuple[str, str]]) -> list[tuple[list[tuple[str, str]], bool]]:
     """With no separator in the message, the last variable-length value may hide more element
     strings (a wedge scanner that drops FNC1 makes '(10)ABC(17)271231' into '10ABC17271231').
-    Return a second reading that GS1 accepts and that hides an element of fixed length 6 or more,
-    if there is one."""
+    Every other reading GS1 accepts, each with whether it is credible on its own: it hides an
+    element of fixed length 6 or more (a date, a measure, a key with its check digit). A lot
+    merely ending in "2024" or "9999" could read as (20)24 or (99)99: such weak readings only
+    count when they name a lot the plant has (`mes.services.scans`)."""
     table = syntax_dictionary.rules()
     ai, value = pairs[-1]
     rule = table.get(ai)
     if rule is None or (rule.predefined_length and rule.fixed_length is not None):
-        return None
+        return []
+    readings = []
     for cut in range(max(rule.min_length, 1), len(value)):
         head, tail = value[:cut], value[cut:]
         if syntax_dictionary.check_value(rule, head) is not None:
@@ -349,53 +359,54 @@ def _other_reading(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None
             rest = _split_unbracketed(tail, [])
         except BarcodeRefused:
             continue
-        # Only a hidden element with a firm shape (fixed length of 6 or more: a date, a measure,
-        # a key with its check digit) makes a second reading credible; otherwise every lot ending
-        # in "2024" or "9999" would read as (20)24 or (99)99.
-        if not any((table[hidden].fixed_length or 0) >= 6 for hidden, _value in rest):
-            continue
         reading = [*pairs[:-1], (ai, head), *rest]
-        if len({a for a, _v in reading}) != len(reading):
+        if len({a for a, _v in reading}) != len(reading) or syntax_dictionary.violations(reading):
             continue
-        if not syntax_dictionary.violations(reading):
-            return reading
-    return None
+        credible = any((table[hidden].fixed_length or 0) >= 6 for hidden, _value in rest)
+        readings.append((reading, credible))
+    return readings
 
 
-def _from_element_strings(text: str, separators: list[str]) -> list[tuple[str, str]]:
+def ambiguous(ai: str) -> BarcodeRefused:
+    return BarcodeRefused(
+        MISSING_SEPARATOR,
+        _(
+            "This label reads two ways: the scanner may have left out the separator (FNC1) "
+            "after ({ai}). Set the scanner to send it and scan again, or type the label with "
+            "each AI in brackets, e.g. (01)…(10)…."
+        ).format(ai=ai),
+        code="ambiguous_barcode",
+    )
+
+
+def _from_element_strings(
+    text: str, separators: list[str]
+) -> tuple[list[tuple[str, str]], tuple[dict[str, str], ...]]:
+    """The element strings, and the weak other readings of a message without separators."""
     if text.startswith("("):
         pairs = _split_bracketed(text)
         _validate(pairs)
-        return pairs
+        return pairs, ()
     # A scanner may end a message with FNC1: a trailing separator carries no data.
     text = text.rstrip("".join(separators))
     pairs = _split_unbracketed(text, separators)
-    if not any(separator in text for separator in separators):
-        other = _other_reading(pairs)
-        if other is not None:
-            ai = pairs[-1][0]
-            try:
-                _validate(pairs, unbracketed=True)
-            except BarcodeRefused:
-                raise invalid_barcode(
-                    _(
-                        "The label's ({ai}) runs into the next data: the scanner left out the separator "
-                        "(FNC1) after it. Set the scanner to send it and scan again, or type the label "
-                        "with each AI in brackets, e.g. (01)…(10)…."
-                    ).format(ai=ai),
-                    MISSING_SEPARATOR,
-                ) from None
-            raise BarcodeRefused(
-                MISSING_SEPARATOR,
+    others = [] if any(separator in text for separator in separators) else _other_readings(pairs)
+    if any(credible for _reading, credible in others):
+        ai = pairs[-1][0]
+        try:
+            _validate(pairs, unbracketed=True)
+        except BarcodeRefused:
+            raise invalid_barcode(
                 _(
-                    "This label reads two ways: the scanner may have left out the separator (FNC1) "
-                    "after ({ai}). Set the scanner to send it and scan again, or type the label with "
-                    "each AI in brackets, e.g. (01)…(10)…."
+                    "The label's ({ai}) runs into the next data: the scanner left out the separator "
+                    "(FNC1) after it. Set the scanner to send it and scan again, or type the label "
+                    "with each AI in brackets, e.g. (01)…(10)…."
                 ).format(ai=ai),
-                code="ambiguous_barcode",
-            )
+                MISSING_SEPARATOR,
+            ) from None
+        raise ambiguous(ai)
     _validate(pairs, unbracketed=True)
-    return pairs
+    return pairs, tuple(dict(reading) for reading, _credible in others)
 
 
 def _bad_link(text: str, why: str) -> BarcodeRefused:
@@ -535,7 +546,8 @@ def parse_scan(raw: str) -> ScannedCode:
             return _scanned(raw, pairs, symbology)
         if not _looks_like_gs1(text, separators):
             return _plain(raw, text, None)
-    return _scanned(raw, _from_element_strings(text, separators), symbology)
+    pairs, others = _from_element_strings(text, separators)
+    return _scanned(raw, pairs, symbology, others)
 
 
 def _component_pairs(text: str, separators: list[str]) -> list[tuple[str, str]]:
@@ -614,7 +626,9 @@ def _expiry(value: str | None) -> date | None:
     return date(year, month, day)
 
 
-def _scanned(raw: str, pairs: list[tuple[str, str]], symbology: str | None) -> ScannedCode:
+def _scanned(
+    raw: str, pairs: list[tuple[str, str]], symbology: str | None, others: tuple[dict[str, str], ...] = ()
+) -> ScannedCode:
     values = dict(pairs)
     quantity, quantity_ai = None, None
     for ai in ("30", "37"):
@@ -635,6 +649,7 @@ def _scanned(raw: str, pairs: list[tuple[str, str]], symbology: str | None) -> S
         quantity_ai=quantity_ai,
         symbology=symbology,
         element_strings=values,
+        other_readings=others,
     )
 
 

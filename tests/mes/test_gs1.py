@@ -466,3 +466,10 @@ def test_the_refusal_reason_reaches_the_api_body():
     assert body["errors"][0]["code"] == "ambiguous_barcode"
     assert body["errors"][0]["reason"] == "missing_separator"
     assert body["errors"][0]["path"] == "barcode"
+
+
+def test_weak_other_readings_are_kept_for_the_scan_to_weigh():
+    scanned = parse_scan("]C101" + GTIN + "10LOT3012")
+    assert scanned.lot == "LOT3012"
+    assert {"01": GTIN, "10": "LOT", "30": "12"} in scanned.other_readings
+    assert parse_scan("]C101" + GTIN + "10LOT" + GS + "3012").other_readings == ()

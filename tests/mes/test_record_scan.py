@@ -295,3 +295,13 @@ def test_a_digital_link_consumes_the_lot_it_names(at_step2, operator):
         station=at_step2.station,
     )
     assert (consumption.lot.code, consumption.quantity) == ("SCR-1", Decimal("2"))
+
+
+@pytest.mark.invariant(4)
+def test_a_dropped_separator_that_hides_a_known_lot_is_refused_as_ambiguous(at_step2, operator):
+    # (01)…(10)SCR-1(30)4 from a scanner that sends no FNC1 reads as lot 'SCR-1304', which is
+    # unknown; read the other way it names SCR-1, so the label is ambiguous, not an unknown lot.
+    refused = refuse(at_step2, operator, barcode="]C101" + PCB_GTIN + "10SCR-1" + "304")
+    assert refused.code == "ambiguous_barcode"
+    assert "separator" in refused.message
+    assert refuse(at_step2, operator, barcode="]C101" + PCB_GTIN + "10XYZ-1" + "304").code == "unknown_lot"
