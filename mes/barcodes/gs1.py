@@ -63,6 +63,7 @@ FORBIDDEN_PAIR = "forbidden_pair"
 DUPLICATE_AI = "duplicate_ai"
 BAD_DIGITAL_LINK = "bad_digital_link"
 MISSING_SEPARATOR = "missing_separator"  # code `ambiguous_barcode` when both readings are valid
+PRODUCT_CODE_ONLY = "product_code_only"
 
 
 @dataclass(frozen=True)
@@ -499,6 +500,28 @@ def _ean_gtin(digits: str, raw: str) -> str:
             CHECK_DIGIT,
         )
     return digits.zfill(14)
+
+
+def unknown_plain_digits(code: ScannedCode) -> BarcodeRefused | None:
+    """A plain scan of 8, 12, 13 or 14 digits that is no known lot is most likely a product code
+    (EAN-8, UPC-A, EAN-13, ITF-14) from a scanner that sends no identifier: say so, and check its
+    check digit, rather than call it an unknown lot. (It is looked up as a lot first: a supplier's
+    lot code may be all digits.)"""
+    text = code.lot or ""
+    if code.is_gs1 or code.symbology is not None or not (text.isdigit() and len(text) in (8, 12, 13, 14)):
+        return None
+    if not linters.csum(text):
+        return invalid_barcode(
+            _(
+                "{code} is no known lot, and as a product barcode its check digit is wrong: scan the "
+                "lot label, or call material if the label is damaged."
+            ).format(code=text),
+            CHECK_DIGIT,
+        )
+    return invalid_barcode(
+        _("{code} is a product barcode (GTIN), which names no lot: scan the lot label.").format(code=text),
+        PRODUCT_CODE_ONLY,
+    )
 
 
 # -- the scan -------------------------------------------------------------------------------------------

@@ -173,6 +173,9 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
     )
     if lot is None:
         _refuse_if_another_reading_names_a_lot(scanned)
+        product_code = gs1.unknown_plain_digits(scanned)
+        if product_code is not None:
+            raise product_code
         if scanned.serial:
             message = _(
                 "Serial {lot} was never received: check the part's label, or have material receive it."

@@ -305,3 +305,14 @@ def test_a_dropped_separator_that_hides_a_known_lot_is_refused_as_ambiguous(at_s
     assert refused.code == "ambiguous_barcode"
     assert "separator" in refused.message
     assert refuse(at_step2, operator, barcode="]C101" + PCB_GTIN + "10XYZ-1" + "304").code == "unknown_lot"
+
+
+@pytest.mark.invariant(4)
+def test_a_plain_product_code_is_checked_when_it_is_no_lot(at_step2, operator):
+    # A scanner without identifiers sends EAN-13 4006381333931 as its digits: no known lot, so it
+    # is named for what it is, and a wrong check digit is said.
+    product = refuse(at_step2, operator, barcode="4006381333931")
+    assert (product.code, product.reason) == ("invalid_barcode", "product_code_only")
+    damaged = refuse(at_step2, operator, barcode="4006381333932")
+    assert (damaged.code, damaged.reason) == ("invalid_barcode", "check_digit")
+    assert refuse(at_step2, operator, barcode="40063813").code == "invalid_barcode"  # EAN-8, bad check digit
