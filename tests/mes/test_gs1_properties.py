@@ -52,7 +52,7 @@ def _text(draw, kind, length, *, first=None):
 def component_value(draw, component):
     """A value for one component that its type and every one of its linters accept."""
     names = set(component.linters)
-    length = draw(st.integers(component.min_length, min(component.max_length, 24)))
+    length = draw(st.integers(component.min_length, max(component.min_length, min(component.max_length, 24))))
     kind = component.kind
     day = draw(st.dates(date(2000, 1, 1), date(2049, 12, 31)))
     for name in ("iban", "couponcode", "couponposoffer", "packagetype", "iso3166alpha2", "importeridx",
