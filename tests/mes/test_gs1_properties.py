@@ -18,7 +18,7 @@ from mes.barcodes import linters, parse_scan, syntax_dictionary
 from mes.barcodes.gs1 import GROUP_SEPARATOR, BarcodeRefused, to_bracketed, to_unbracketed
 
 RULES = syntax_dictionary.rules()
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CHARSETS = {"N": string.digits, "X": linters.CSET82, "Y": linters.CSET39, "Z": linters.CSET64}
 # Values GS1's reference linters accept, for the few linters whose rules are a grammar of their own.
 EXAMPLES = {
@@ -164,7 +164,7 @@ def test_every_ais_generated_value_passes_its_own_rules(data, ai):
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
 )
 @given(pairs=valid_message())
 def test_a_valid_message_reads_the_same_bracketed_and_unbracketed(pairs):
