@@ -1,13 +1,19 @@
-"""GS1's rules that biip does not check, loaded from the GS1 Barcode Syntax Dictionary.
+"""GS1's rules for element strings, read from the GS1 Barcode Syntax Dictionary.
 
 `gs1-syntax-dictionary.txt` beside this module is GS1's file, unchanged (Apache License 2.0,
 see `LICENSE_gs1_Apache-2.0.txt` and the file's own header). From it this module reads, per AI:
 
+- its flags: `*` pre-defined length (no FNC1 separator needed after it), `?` allowed as a GS1
+  Digital Link data attribute (query string);
+- its components: type (`N` digits, `X` CSET 82, `Y` CSET 39, `Z` base64url), fixed or
+  variable length, optional or not, and the linters (content rules, `linters.py`) applied to each;
 - `req=` attributes: each must be satisfied by one of its comma-separated alternatives, an
   alternative being AIs joined by `+` that must all be present (patterns like `31nn` allowed);
 - `ex=` attributes: none of the listed AIs or patterns may be present (an AI never excludes itself);
-- components with the `csum` linter (GS1 mod-10 check digit) and `csumalpha` (check character pair):
-  check digits inside the message beyond the GTIN, SSCC and GLN that biip already checks.
+- `dlpkey`: the AI is a GS1 Digital Link primary key, with its ordered qualifier sequences.
+
+`check_value` applies one AI's components to its value; `violations` checks a whole message
+(values, then pairings, over everything scanned from one item).
 """
 
 import re
@@ -15,39 +21,61 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from mes.barcodes import linters
+
 DICTIONARY_PATH = Path(__file__).resolve().parent / "gs1-syntax-dictionary.txt"
 
-_COMPONENT = re.compile(r"^\[?([NXYZ])(\d*)(?:\.\.(\d+))?\]?$")
+_COMPONENT = re.compile(r"^(\[)?([NXYZ])(\d+)?(?:\.\.(\d+))?(\])?$")
 _FLAG_CHARACTERS = set("*!?\"$%&'()+,-./:;<=>@[\\]^_`{|}~")
 
 
 @dataclass(frozen=True)
 class Component:
-    """One part of an AI's data field: its type, its length (fixed, or up to `max_length`), its linters."""
+    """One part of an AI's data field: its type, its length bounds, its linters."""
 
     kind: str
-    length: int | None  # None: variable length, the last component
-    max_length: int | None
+    min_length: int
+    max_length: int
     linters: tuple[str, ...]
     optional: bool
+
+    @property
+    def fixed(self) -> bool:
+        return self.min_length == self.max_length and not self.optional
 
 
 @dataclass(frozen=True)
 class AiRule:
     ai: str
     components: tuple[Component, ...]
-    requires: tuple[
-        tuple[tuple[str, ...], ...], ...
-    ] = ()  # each req=: alternatives, each a tuple of patterns
+    requires: tuple[tuple[tuple[str, ...], ...], ...] = ()  # each req=: alternatives of pattern groups
     excludes: tuple[str, ...] = ()
     title: str = ""
+    predefined_length: bool = False  # flag "*": no FNC1 separator after it
+    dl_attribute: bool = False  # flag "?": allowed in a Digital Link query string
+    dl_primary_key: tuple[tuple[str, ...], ...] | None = None  # qualifier sequences; None: not a key
+
+    @property
+    def min_length(self) -> int:
+        return sum(component.min_length for component in self.components if not component.optional)
+
+    @property
+    def max_length(self) -> int:
+        return sum(component.max_length for component in self.components)
+
+    @property
+    def fixed_length(self) -> int | None:
+        return self.max_length if self.min_length == self.max_length else None
 
 
 @dataclass(frozen=True)
 class Violation:
+    """One broken rule. `kind`: bad_length, bad_character, check_digit, bad_content (with
+    `detail` the linter), requires, excludes."""
+
     ai: str
-    kind: str  # "requires", "excludes", "check_digit"
-    detail: str
+    kind: str
+    detail: str = ""
     related: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -60,15 +88,16 @@ def _expand(ai_field: str) -> list[str]:
 
 
 def _parse_component(token: str) -> Component:
-    type_part, *linters = token.split(",")
-    optional = type_part.startswith("[")
+    type_part, *linter_names = token.split(",")
     match = _COMPONENT.match(type_part)
-    if match is None:
+    if match is None or bool(match.group(1)) != bool(match.group(5)):
         raise ValueError("unreadable component {!r} in the GS1 syntax dictionary".format(token))
-    kind, fixed, maximum = match.groups()
+    opening, kind, first, maximum, _closing = match.groups()
     if maximum is not None:
-        return Component(kind, None, int(maximum), tuple(linters), optional)
-    return Component(kind, int(fixed), int(fixed), tuple(linters), optional)
+        minimum, maximum_length = (int(first) if first else 1), int(maximum)
+    else:
+        minimum = maximum_length = int(first)
+    return Component(kind, minimum, maximum_length, tuple(linter_names), bool(opening))
 
 
 def _parse_line(line: str) -> list[AiRule]:
@@ -77,17 +106,23 @@ def _parse_line(line: str) -> list[AiRule]:
     if not tokens:
         return []
     ai_field, rest = tokens[0], tokens[1:]
+    flags = ""
     if rest and all(character in _FLAG_CHARACTERS for character in rest[0]):
-        rest = rest[1:]
+        flags, rest = rest[0], rest[1:]
     components: list[Component] = []
     requires: list[tuple[tuple[str, ...], ...]] = []
     excludes: list[str] = []
+    dl_primary_key = None
     for token in rest:
         if token.startswith("req="):
             requires.append(tuple(tuple(group.split("+")) for group in token[4:].split(",")))
         elif token.startswith("ex="):
             excludes.extend(token[3:].split(","))
-        elif "=" in token or token == "dlpkey" or token.startswith("dlattr"):
+        elif token == "dlpkey":
+            dl_primary_key = ((),)
+        elif token.startswith("dlpkey="):
+            dl_primary_key = tuple(tuple(sequence.split(",")) for sequence in token[7:].split("|"))
+        elif "=" in token or token.startswith("dlattr"):
             continue
         else:
             components.append(_parse_component(token))
@@ -98,6 +133,9 @@ def _parse_line(line: str) -> list[AiRule]:
             requires=tuple(requires),
             excludes=tuple(excludes),
             title=title.strip(),
+            predefined_length="*" in flags,
+            dl_attribute="?" in flags,
+            dl_primary_key=dl_primary_key,
         )
         for ai in _expand(ai_field)
     ]
@@ -115,6 +153,25 @@ def rules() -> dict[str, AiRule]:
     return table
 
 
+@cache
+def linter_names() -> frozenset[str]:
+    """Every linter the dictionary names (the character sets of the component types included)."""
+    names = {linter.__name__ for linter in linters.TYPE_LINTERS.values()}
+    for rule in rules().values():
+        for component in rule.components:
+            names.update(component.linters)
+    return frozenset(names)
+
+
+def match_ai(text: str) -> str | None:
+    """The AI at the start of `text`: AIs are prefix-free, so at most one of 2, 3 or 4 digits matches."""
+    table = rules()
+    for length in (2, 3, 4):
+        if text[:length] in table and text[:length].isdigit() and len(text[:length]) == length:
+            return text[:length]
+    return None
+
+
 def _matches(pattern: str, ai: str) -> bool:
     """`31nn` matches 3100..3199; `394n` matches 3940..3949; a plain AI matches itself."""
     if len(pattern) != len(ai):
@@ -126,97 +183,61 @@ def _present(pattern: str, ais: list[str]) -> list[str]:
     return [ai for ai in ais if _matches(pattern, ai)]
 
 
-CSET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
-CSET32 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-_PRIMES = (
-    2,
-    3,
-    5,
-    7,
-    11,
-    13,
-    17,
-    19,
-    23,
-    29,
-    31,
-    37,
-    41,
-    43,
-    47,
-    53,
-    59,
-    61,
-    67,
-    71,
-    73,
-    79,
-    83,
-    89,
-    97,
-    101,
-    103,
-    107,
-    109,
-    113,
-)
-
-
 def mod10_is_valid(digits: str) -> bool:
     """GS1 mod-10 check digit: weights 3 and 1 alternating from the right, excluding the check digit."""
-    if not digits.isdigit() or len(digits) < 2:
-        return False
-    body, check = digits[:-1], int(digits[-1])
-    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
+    return linters.csum(digits)
 
 
 def check_pair_is_valid(value: str) -> bool:
     """GS1 check character pair (csumalpha) over CSET 82 data, as in AIs (8013) and (8014)."""
-    if len(value) < 3 or any(character not in CSET82 for character in value[:-2]):
-        return False
-    total = (
-        sum(CSET82.index(character) * _PRIMES[index] for index, character in enumerate(reversed(value[:-2])))
-        % 1021
-    )
-    return value[-2:] == CSET32[total >> 5] + CSET32[total & 31]
+    return linters.csumalpha(value)
 
 
-def _check_digits(rule: AiRule, value: str) -> list[Violation]:
-    problems: list[Violation] = []
+def check_value(rule: AiRule, value: str) -> Violation | None:
+    """Apply the AI's components to its value in order, as GS1's syntax engine does.
+
+    Each component consumes its length (a variable one: the rest); optional components may be
+    left out once the data is exhausted. The first problem found is returned.
+    """
+    if not rule.min_length <= len(value) <= rule.max_length:
+        return Violation(rule.ai, "bad_length", str(len(value)))
     offset = 0
     for component in rule.components:
         if offset >= len(value) and component.optional:
             break
-        part = value[offset:] if component.length is None else value[offset : offset + component.length]
-        offset += len(part)
-        if "csum" in component.linters and not mod10_is_valid(part):
-            problems.append(Violation(rule.ai, "check_digit", part))
-        if "csumalpha" in component.linters and not check_pair_is_valid(part):
-            problems.append(Violation(rule.ai, "check_digit", part))
-    return problems
+        remaining = len(value) - offset
+        length = min(component.max_length, remaining)
+        if length < component.min_length:
+            return Violation(rule.ai, "bad_length", str(len(value)))
+        part = value[offset : offset + length]
+        offset += length
+        if not linters.TYPE_LINTERS[component.kind](part):
+            return Violation(rule.ai, "bad_character", component.kind)
+        for name in component.linters:
+            if not linters.LINTERS[name](part):
+                kind = "check_digit" if name in ("csum", "csumalpha") else "bad_content"
+                return Violation(rule.ai, kind, name)
+    if offset != len(value):
+        return Violation(rule.ai, "bad_length", str(len(value)))
+    return None
 
 
-def violations(element_strings: list[tuple[str, str]]) -> list[Violation]:
-    """Every broken rule of the message: pairings (`req=`, `ex=`) and check digits.
-
-    `element_strings` are the (AI, value) pairs of everything scanned from one item.
-    """
+def pairing_violations(ais: list[str]) -> list[Violation]:
+    """The `req=` and `ex=` rules broken by a message made of these AIs (GS1: over every carrier
+    of one item, so a composite's linear and 2D parts together)."""
     table = rules()
-    ais = [ai for ai, _value in element_strings]
     problems: list[Violation] = []
-    for ai, value in element_strings:
+    for ai in dict.fromkeys(ais):
         rule = table.get(ai)
         if rule is None:
             continue
-        problems.extend(_check_digits(rule, value))
         for alternatives in rule.requires:
             if not any(all(_present(pattern, ais) for pattern in group) for group in alternatives):
                 problems.append(
                     Violation(
                         ai,
                         "requires",
-                        " or ".join("+".join(group) for group in alternatives),
+                        ",".join("+".join(group) for group in alternatives),
                         tuple("+".join(group) for group in alternatives),
                     )
                 )
@@ -224,4 +245,23 @@ def violations(element_strings: list[tuple[str, str]]) -> list[Violation]:
             clashing = [other for other in _present(pattern, ais) if other != ai]
             if clashing:
                 problems.append(Violation(ai, "excludes", clashing[0], tuple(clashing)))
+    return problems
+
+
+def violations(element_strings: list[tuple[str, str]]) -> list[Violation]:
+    """Every broken rule of the message: each value against its AI, then pairings (`req=`, `ex=`).
+
+    `element_strings` are the (AI, value) pairs of everything scanned from one item.
+    """
+    table = rules()
+    problems: list[Violation] = []
+    for ai, value in element_strings:
+        rule = table.get(ai)
+        if rule is None:
+            problems.append(Violation(ai, "unknown_ai"))
+            continue
+        problem = check_value(rule, value)
+        if problem is not None:
+            problems.append(problem)
+    problems.extend(pairing_violations([ai for ai, _value in element_strings]))
     return problems

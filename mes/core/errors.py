@@ -15,9 +15,13 @@ class ErrorDetail:
     code: str
     message: str
     path: str = ""
+    reason: str = ""  # a finer stable code under `code`, where one helps (e.g. why a barcode was refused)
 
     def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": str(self.message), "path": self.path}
+        body = {"code": self.code, "message": str(self.message), "path": self.path}
+        if self.reason:
+            body["reason"] = self.reason
+        return body
 
 
 class DomainError(Exception):

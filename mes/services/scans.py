@@ -15,7 +15,7 @@ from instructions import content
 from instructions.choices import Tracking
 from instructions.models import MaterialRequirement, RevisionPart, Step
 from mes import events
-from mes.barcodes import ScannedCode, parse_scan
+from mes.barcodes import ScannedCode, gs1, parse_scan
 from mes.choices import LotStatus
 from mes.core import audit
 from mes.core.contention import retry_transaction
@@ -133,6 +133,17 @@ def _requirement_for(
     )
 
 
+def _refuse_if_another_reading_names_a_lot(scanned: ScannedCode) -> None:
+    """A label read without separators whose lot is unknown, but which read another way GS1
+    accepts names a lot the plant has ('10H2611-01073040' = (10)H2611-0107 (30)40 with the
+    separator dropped): refused as ambiguous rather than as an unknown lot."""
+    candidates = {
+        reading.get("21") or reading.get("10") for reading in scanned.other_readings
+    } - {None, scanned.lot}
+    if candidates and MaterialLot.objects.filter(code__in=candidates).exists():
+        raise gs1.ambiguous(scanned.ai_of_lot)
+
+
 @retry_transaction
 def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumption:
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
@@ -146,6 +157,15 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
         raise ScanRefused(
             "invalid_barcode", _("This label names no lot (10) or serial (21): scan the lot label.")
         )
+    if scanned.quantity is not None and scanned.quantity <= 0:
+        # GS1 allows (30)0 and (37)0; nothing can be consumed from such a label.
+        raise ScanRefused(
+            "invalid_quantity",
+            _(
+                "The label's quantity ({ai}) is 0: nothing can be taken from it. Check the label, or "
+                "enter the quantity and scan again."
+            ).format(ai=scanned.quantity_ai),
+        )
     lot = (
         MaterialLot.objects.select_for_update(no_key=True, of=("self",))
         .select_related("part")
@@ -153,6 +173,10 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
         .first()
     )
     if lot is None:
+        _refuse_if_another_reading_names_a_lot(scanned)
+        product_code = gs1.unknown_plain_digits(scanned)
+        if product_code is not None:
+            raise product_code
         if scanned.serial:
             message = _(
                 "Serial {lot} was never received: check the part's label, or have material receive it."

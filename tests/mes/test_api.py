@@ -211,6 +211,36 @@ def test_a_refused_scan_answers_422_and_is_logged(bot, at_step2, barcode, code):
     assert ScanRefusal.objects.filter(code=code).count() == 1
 
 
+@pytest.mark.invariant(4)
+@pytest.mark.parametrize(
+    ("barcode", "code", "reason"),
+    [
+        ("]C101" + PCB_GTIN + "10SCR-1" + "17271231", "ambiguous_barcode", "missing_separator"),
+        ("https://id.gs1.org/01/" + PCB_GTIN + "/10/SCR-1?17=271340", "invalid_barcode", "bad_content"),
+        ("(01)" + PCB_GTIN + "(10)SCR-1(30)0", "invalid_quantity", None),
+    ],
+)
+def test_a_refused_gs1_scan_answers_its_code_and_reason(bot, at_step2, barcode, code, reason):
+    answer = bot.post(
+        url(at_step2.unit.serial, "scans"), {"step": at_step2.step2.pk, "barcode": barcode}, format="json"
+    )
+    assert answer.status_code == 422
+    error = answer.json()["errors"][0]
+    assert (error["code"], error.get("reason"), error["path"]) == (code, reason, "barcode")
+    assert MaterialLot.objects.get(code="SCR-1").quantity_remaining == 100
+
+
+@pytest.mark.invariant(4)
+def test_a_digital_link_scan_consumes_through_the_api(bot, at_step2):
+    answer = bot.post(
+        url(at_step2.unit.serial, "scans"),
+        {"step": at_step2.step2.pk, "barcode": "https://example.com/01/" + PCB_GTIN + "/10/SCR-1?30=3"},
+        format="json",
+    )
+    assert answer.status_code == 201
+    assert MaterialLot.objects.get(code="SCR-1").quantity_remaining == 97
+
+
 @pytest.mark.invariant(5)
 def test_an_out_of_tolerance_result_answers_with_the_ncr_and_the_hold(bot, at_step2):
     serial = at_step2.unit.serial

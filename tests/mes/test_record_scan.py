@@ -260,3 +260,59 @@ def test_a_gtin_is_checked_against_every_gtin_a_release_gave_the_part(started, o
         unit=line.unit, step=line.step2, barcode="(01)09506000134376(10)SCR-1(30)4", actor=operator, station=line.station
     )
     assert remaining(line.screws) == before - 4
+
+
+@pytest.mark.invariant(4)
+def test_a_label_with_quantity_zero_is_refused_with_a_code(at_step2, operator):
+    # GS1 allows (30)0; before this, the 0 reached the database's quantity constraint.
+    refused = refuse(at_step2, operator, barcode="(01)" + PCB_GTIN + "(10)SCR-1(30)0")
+    assert refused.code == "invalid_quantity"
+    assert "(30) is 0" in refused.message
+
+
+@pytest.mark.invariant(4)
+@pytest.mark.parametrize(
+    ("barcode", "code"),
+    [
+        pytest.param(
+            "]C101" + PCB_GTIN + "10SCR-1" + "17271231", "ambiguous_barcode", id="dropped_separator"
+        ),
+        pytest.param("https://id.gs1.org/01/09506000134353/10/SCR-1", "invalid_barcode", id="digital_link"),
+        pytest.param("]E04006381333932", "invalid_barcode", id="ean13_check_digit"),
+    ],
+)
+def test_unreadable_gs1_labels_are_refused_and_logged(at_step2, operator, barcode, code):
+    assert refuse(at_step2, operator, barcode=barcode).code == code
+
+
+@pytest.mark.invariant(4)
+def test_a_digital_link_consumes_the_lot_it_names(at_step2, operator):
+    consumption = scans.record_scan(
+        unit=at_step2.unit,
+        step=at_step2.step2,
+        barcode="https://id.gs1.org/01/" + PCB_GTIN + "/10/SCR-1?30=2",
+        actor=operator,
+        station=at_step2.station,
+    )
+    assert (consumption.lot.code, consumption.quantity) == ("SCR-1", Decimal("2"))
+
+
+@pytest.mark.invariant(4)
+def test_a_dropped_separator_that_hides_a_known_lot_is_refused_as_ambiguous(at_step2, operator):
+    # (01)…(10)SCR-1(30)4 from a scanner that sends no FNC1 reads as lot 'SCR-1304', which is
+    # unknown; read the other way it names SCR-1, so the label is ambiguous, not an unknown lot.
+    refused = refuse(at_step2, operator, barcode="]C101" + PCB_GTIN + "10SCR-1" + "304")
+    assert refused.code == "ambiguous_barcode"
+    assert "separator" in refused.message
+    assert refuse(at_step2, operator, barcode="]C101" + PCB_GTIN + "10XYZ-1" + "304").code == "unknown_lot"
+
+
+@pytest.mark.invariant(4)
+def test_a_plain_product_code_is_checked_when_it_is_no_lot(at_step2, operator):
+    # A scanner without identifiers sends EAN-13 4006381333931 as its digits: no known lot, so it
+    # is named for what it is, and a wrong check digit is said.
+    product = refuse(at_step2, operator, barcode="4006381333931")
+    assert (product.code, product.reason) == ("invalid_barcode", "product_code_only")
+    damaged = refuse(at_step2, operator, barcode="4006381333932")
+    assert (damaged.code, damaged.reason) == ("invalid_barcode", "check_digit")
+    assert refuse(at_step2, operator, barcode="40063813").code == "invalid_barcode"  # EAN-8, bad check digit
