@@ -22,6 +22,7 @@ from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.models import Consumption, MaterialLot, ScanRefusal, Station, Unit
 from mes.services import lots as lot_services
+from mes.services import scan_kinds
 from mes.services import units as unit_services
 
 
@@ -132,12 +133,20 @@ def _requirement_for(
     )
 
 
+def _refuse_if_tool(barcode: str, step: Step) -> None:
+    """A registered tool scanned as material: say it is a tool not used here, not "unknown lot"."""
+    refusal = scan_kinds.tool_not_used_here(barcode=barcode, step=step)
+    if refusal is not None:
+        raise ScanRefused(refusal.code, refusal.message, refusal.path)
+
+
 @transaction.atomic
 def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumption:
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
     scanned: ScannedCode = parse_scan(barcode)
     requirements = list(content.step_content(step.pk).requirements)
     if not requirements:
+        _refuse_if_tool(barcode, step)
         raise ScanRefused(
             "not_required_here", _("This step needs no material: nothing to scan here. Go on with the step.")
         )
@@ -152,6 +161,7 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
         .first()
     )
     if lot is None:
+        _refuse_if_tool(barcode, step)
         if scanned.serial:
             message = _(
                 "Serial {lot} was never received: check the part's label, or have material receive it."

@@ -3,10 +3,18 @@
 (function () {
   "use strict";
 
-  // "Signed off" is said once, from the URL the sign-off sent us to: a reload must not say it again.
-  if (/[?&]signed_off=/.test(window.location.search) && window.history.replaceState) {
+  // "Signed off" and "Step moved on" are said once, from the URL that brought us here: a reload
+  // must not say them again.
+  if (/[?&](signed_off|moved_from)=/.test(window.location.search) && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.pathname);
   }
+
+  // A page the browser restores from its back-forward cache is a copy of the past (its step may be
+  // signed off, its keys used): never let it take a scan; ask the server for the page as it is now.
+  // (The server also sends Cache-Control: no-store, which keeps most browsers from caching it at all.)
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
 
   // --- Scans: one request at a time; the next scan waits for the fresh form (and its new key). ---
   var queue = [];
