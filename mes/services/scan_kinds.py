@@ -68,7 +68,5 @@ def tool_not_used_here(*, barcode: str, step: Step) -> DomainError | None:
         return None
     message = _("Tool {code} is not used at this step.").format(code=code)
     if step.tools:
-        message = "{} {}".format(
-            message, _("This step uses {tools}.").format(tools=", ".join(step.tools))
-        )
+        message = "{} {}".format(message, _("This step uses {tools}.").format(tools=", ".join(step.tools)))
     return DomainError("not_required_here", message, "barcode")
