@@ -39,7 +39,9 @@ def _lot_for(requirement) -> MaterialLot:
         part_revision__in=requirement.allowed_revisions,
     ).order_by("code")
     for lot in lots:
-        if lot.quantity_remaining >= requirement.quantity and (lot.expires_on is None or lot.expires_on >= today):
+        if lot.quantity_remaining >= requirement.quantity and (
+            lot.expires_on is None or lot.expires_on >= today
+        ):
             return lot
     return lot_services.receive_lot(
         part_number=requirement.part_number,
@@ -62,7 +64,9 @@ def complete_step(unit: Unit, *, operator: User, station: Station) -> None:
     for characteristic in released.characteristics:
         gauge = None
         if characteristic.gauge:
-            gauge = next(tool.code for tool in Tool.objects.order_by("code") if tool.fits_gauge(characteristic.gauge))
+            gauge = next(
+                tool.code for tool in Tool.objects.order_by("code") if tool.fits_gauge(characteristic.gauge)
+            )
         if characteristic.kind == CharacteristicKind.VARIABLE:
             value = characteristic.nominal
             if value is None:
@@ -89,14 +93,19 @@ def complete_step(unit: Unit, *, operator: User, station: Station) -> None:
     countersigner = None
     if step.needs_inspector:
         countersigner = unit_services.Countersignature(username="ines", password=DEMO_PASSWORD)
-    unit_services.sign_off_step(unit=unit, step=step, actor=operator, station=station, countersigner=countersigner)
+    unit_services.sign_off_step(
+        unit=unit, step=step, actor=operator, station=station, countersigner=countersigner
+    )
 
 
 @pytest.mark.browser
 def test_every_step_of_every_demo_revision_fits_a_tablet_in_both_orientations(page, live_server, sign_in):
     call_command("seed_demo", stdout=StringIO())
     operator, engineer = User.objects.get(username="olga"), User.objects.get(username="erik")
-    stations = {"ASSY-1": Station.objects.get(code="ASSY-1-T1"), "TEST-1": Station.objects.get(code="TEST-1-T1")}
+    stations = {
+        "ASSY-1": Station.objects.get(code="ASSY-1-T1"),
+        "TEST-1": Station.objects.get(code="TEST-1-T1"),
+    }
     sign_in(page, operator, password=DEMO_PASSWORD)
     bound = None
     problems, seen = [], []
@@ -126,7 +135,9 @@ def test_every_step_of_every_demo_revision_fits_a_tablet_in_both_orientations(pa
                     if fit[key]:
                         problems.append("{}: {} {}".format(where, key, fit[key]))
                 if fit["step"] < 28 or not fit["instructionShown"]:
-                    problems.append("{}: step text {} px, shown {}".format(where, fit["step"], fit["instructionShown"]))
+                    problems.append(
+                        "{}: step text {} px, shown {}".format(where, fit["step"], fit["instructionShown"])
+                    )
                 if fit["sideways"]:
                     problems.append("{}: scrolls sideways".format(where))
             complete_step(unit, operator=operator, station=station)
