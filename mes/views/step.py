@@ -7,6 +7,11 @@ scan or result, which is what a busy line's tablets cost the server. A replayed 
 (`Idempotent-Replayed`) is followed by a GET of `step-work` (line.js), since the line may have
 moved on since the first answer. A sign-off moves to another screen (the next step, or the
 station when the unit is complete). Without htmx, every POST answers the whole screen.
+
+One truth per act: every POST (and every refresh or poll) names the step its screen showed. When
+the unit is no longer at that step, nothing is recorded and the whole screen is loaded again at
+the current step (`moved_on`), saying so (`step_not_current`); a region of the old screen is never
+replaced with another step's needs and actions.
 """
 
 from django.http import Http404, HttpResponse
