@@ -62,6 +62,8 @@ class ResultForm(forms.Form):
         empty_value=None,
     )
     gauge = forms.CharField(label=_("Gauge"), max_length=64, required=False)
+    # Fail holds the unit: the screen asks once, and only an answered question records it.
+    confirmed = forms.BooleanField(required=False)
 
 
 class SignOffForm(forms.Form):

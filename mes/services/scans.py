@@ -23,6 +23,7 @@ from mes.core.errors import DomainError
 from mes.core.models import User
 from mes.models import Consumption, MaterialLot, ScanRefusal, Station, Unit
 from mes.services import lots as lot_services
+from mes.services import scan_kinds
 from mes.services import units as unit_services
 
 
@@ -144,12 +145,20 @@ def _refuse_if_another_reading_names_a_lot(scanned: ScannedCode) -> None:
         raise gs1.ambiguous(scanned.ai_of_lot)
 
 
+def _refuse_if_tool(barcode: str, step: Step) -> None:
+    """A registered tool scanned as material: say it is a tool not used here, not "unknown lot"."""
+    refusal = scan_kinds.tool_not_used_here(barcode=barcode, step=step)
+    if refusal is not None:
+        raise ScanRefused(refusal.code, refusal.message, refusal.path)
+
+
 @retry_transaction
 def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumption:
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
     scanned: ScannedCode = parse_scan(barcode)
     requirements = list(content.step_content(step.pk).requirements)
     if not requirements:
+        _refuse_if_tool(barcode, step)
         raise ScanRefused(
             "not_required_here", _("This step needs no material: nothing to scan here. Go on with the step.")
         )
@@ -173,6 +182,7 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
         .first()
     )
     if lot is None:
+        _refuse_if_tool(barcode, step)
         _refuse_if_another_reading_names_a_lot(scanned)
         product_code = gs1.unknown_plain_digits(scanned)
         if product_code is not None:

@@ -108,12 +108,10 @@ def record_tool_scan(
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
     code = (barcode or "").strip()
     if not step.tools or code not in step.tools:
-        if not step.tools:
-            message = _("This step needs no tool: nothing to scan here.")
-        else:
-            message = _("Tool {code} is not used at this step; it needs {tools}.").format(
-                code=code, tools=", ".join(step.tools)
-            )
+        message = _("Tool {code} is not used at this step.").format(code=code)
+        if step.tools:
+            uses = _("This step uses {tools}.").format(tools=", ".join(step.tools))
+            message = "{} {}".format(message, uses)
         raise DomainError("not_required_here", message, "barcode")
     tool = usable_tool(code, path="barcode")
     scan = ToolScan.objects.create(

@@ -81,6 +81,7 @@ class LiveStep:
     results: list[ResultEntry] = field(default_factory=list)
     gauge: str = ""
     keys: dict[str, str] = field(default_factory=dict)
+    confirm_fail: str = ""  # the pass/fail characteristic whose Fail the screen asks to confirm
 
     @property
     def missing(self) -> list[Need]:
@@ -139,7 +140,13 @@ def _recorded_value(progress_item) -> str:
 
 
 def live_step_screen(
-    unit: Unit, *, user, with_media: bool = True, gauge: str = "", qualified: bool = False
+    unit: Unit,
+    *,
+    user,
+    with_media: bool = True,
+    gauge: str = "",
+    qualified: bool = False,
+    confirm_fail: str = "",
 ) -> tuple[StepScreen | None, LiveStep]:
     """The unit's current step as the tablet shows it, with what is recorded and what is missing."""
     holds: list[Hold] = []
@@ -241,6 +248,7 @@ def live_step_screen(
         results=results,
         gauge=gauge,
         keys={"scan": new_key(), "sign_off": new_key()},
+        confirm_fail=confirm_fail,
     )
     return screen, live
 

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mes.choices import UnitStatus
@@ -81,6 +82,7 @@ def root(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @public
+@never_cache  # a tablet page: never from the back-forward cache (see tablet.no_store)
 def station_home(request: HtmxHttpRequest) -> HttpResponse:
     """The station screen of this tablet; sign-in when nobody is signed in; a notice on an unbound device."""
     if binding_of(request) is None:
@@ -109,6 +111,7 @@ def _sign_in_page(
 
 
 @public
+@never_cache
 def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
     """Operators sign in at a bound tablet: a badge scan (+ PIN) or user name and password."""
     binding = binding_of(request)

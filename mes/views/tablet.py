@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -138,6 +139,13 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
 POLL_HEADER = "X-Threadline-Poll"
 
 
+def no_store(response: HttpResponse) -> HttpResponse:
+    """A tablet page is never kept by the browser (nor its back-forward cache): Back must not show a
+    dead copy that still takes scans. line.js reloads a page restored from that cache anyway."""
+    add_never_cache_headers(response)
+    return response
+
+
 def on_tablet(view: Callable) -> Callable:
     """Run the view only on a bound tablet, its identity signed in there; sets `request.tablet`."""
 
@@ -145,23 +153,23 @@ def on_tablet(view: Callable) -> Callable:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         binding = binding_of(request)
         if binding is None:
-            return go(request, reverse("mes:station-home"))
+            return no_store(go(request, reverse("mes:station-home")))
         if station_sessions.is_idle(request.session):
             sign_everyone_out(request, binding, reason=_("Idle"))
             flash(request, idle_outcome())
-            return go(request, reverse("mes:station-sign-in"))
+            return no_store(go(request, reverse("mes:station-sign-in")))
         tablet = tablet_of(request)
         assert tablet is not None
         if tablet.active_id is None:
             # Signed in at the desk login on this tablet: join the station, if assigned to it.
             if not can_work_at(request.user, binding.station):
-                return go(request, reverse("mes:station-sign-in"))
+                return no_store(go(request, reverse("mes:station-sign-in")))
             activate(request, binding.station, request.user, tablet.operators)
             tablet = tablet_of(request)
         if request.headers.get(POLL_HEADER) != "1":  # a screen asking by itself is not someone at the tablet
             station_sessions.touch(request.session)
         request.tablet = tablet  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        return no_store(view(request, *args, **kwargs))
 
     wrapped.required_permissions = getattr(view, "required_permissions", ())  # type: ignore[attr-defined]
     return wrapped

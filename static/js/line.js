@@ -3,10 +3,49 @@
 (function () {
   "use strict";
 
-  // "Signed off" is said once, from the URL the sign-off sent us to: a reload must not say it again.
-  if (/[?&]signed_off=/.test(window.location.search) && window.history.replaceState) {
+  // "Signed off" and "Step moved on" are said once, from the URL that brought us here: a reload
+  // must not say them again.
+  if (/[?&](signed_off|moved_from)=/.test(window.location.search) && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.pathname);
   }
+
+  // A page the browser restores from its back-forward cache is a copy of the past (its step may be
+  // signed off, its keys used): never let it take a scan; ask the server for the page as it is now.
+  // (The server also sends Cache-Control: no-store, which keeps most browsers from caching it at all.)
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
+
+  // --- Every step fits: stacked (portrait), a step whose instruction and controls do not fit the
+  // screen keeps the first lines of its instruction, with a button to read the rest. The controls are
+  // never collapsed; side by side (landscape) the instruction has its own column and stays whole. ---
+  var SIDE_BY_SIDE = "(min-width: 1000px) and (min-aspect-ratio: 1/1)";
+  function fitInstruction() {
+    var instruction = document.getElementById("step-instruction");
+    var toggle = document.querySelector("[data-instruction-toggle]");
+    if (!instruction || !toggle || toggle.dataset.chosen) { return; }  // the operator's choice stands
+    instruction.classList.remove("is-collapsed");
+    var lines = instruction.getBoundingClientRect().height / (parseFloat(getComputedStyle(instruction).lineHeight) || 40);
+    var tooMuch = !window.matchMedia(SIDE_BY_SIDE).matches && lines > 3.5 &&
+      document.documentElement.scrollHeight > window.innerHeight;
+    instruction.classList.toggle("is-collapsed", tooMuch);
+    toggle.hidden = !tooMuch;
+    toggle.setAttribute("aria-expanded", tooMuch ? "false" : "true");
+    toggle.textContent = tooMuch ? toggle.dataset.more : toggle.dataset.less;
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest ? event.target.closest("[data-instruction-toggle]") : null;
+    var instruction = document.getElementById("step-instruction");
+    if (!toggle || !instruction) { return; }
+    toggle.dataset.chosen = "1";
+    var collapsed = instruction.classList.toggle("is-collapsed");
+    toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
+    toggle.textContent = collapsed ? toggle.dataset.more : toggle.dataset.less;
+  });
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fitInstruction); }
+  else { fitInstruction(); }
+  window.addEventListener("resize", fitInstruction);
+  window.addEventListener("load", fitInstruction);  // pictures change the height of the page
 
   // --- Scans: one request at a time; the next scan waits for the fresh form (and its new key). ---
   var queue = [];
