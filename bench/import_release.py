@@ -41,8 +41,8 @@ def main() -> int:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from instructions.services.releases import accept_release
-        from mes.core.choices import Role
-        from mes.core.identities import create_api_token
+        from core.choices import Role
+        from core.identities import create_api_token
 
         actor = create_api_token(name="bench", role=Role.INTEGRATION, actor=None)[0].identity
         document = generate_release(steps=arguments.steps)

@@ -56,11 +56,11 @@ def seed(tablets: int, units: int):
     from django.http import HttpResponse
     from django.utils import timezone
 
-    from mes.core.choices import Role
-    from mes.core.models import User
-    from mes.models import Station
-    from mes.services import lots, qualifications, stations, tools, work_orders
-    from mes.views.tablet import COOKIE, set_tablet_cookie
+    from core.choices import Role
+    from core.models import User
+    from line.models import Station
+    from line.services import lots, qualifications, stations, tools, work_orders
+    from line.views.tablet import COOKIE, set_tablet_cookie
     from tests.conftest import DATA
 
     call_command("migrate", verbosity=0)
@@ -374,8 +374,8 @@ def main() -> int:
 
     import django  # noqa: F401 - already set up by seed()
 
-    from mes.core.models import OutboxEvent
-    from mes.models import Unit
+    from core.models import OutboxEvent
+    from line.models import Unit
 
     completed = Unit.objects.filter(status="completed").count()
     events = OutboxEvent.objects.count()

@@ -1,6 +1,6 @@
 """Who may see which revision: drafts only those who may preview (not-visible answers as not-found)."""
 
-from mes.core.permissions import PREVIEW_REVISION
+from core.permissions import PREVIEW_REVISION
 
 
 def may_see(user, revision) -> bool:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from instructions.choices import RevisionStatus
 from instructions.selectors import revision_detail
-from mes.core.documents import name_downloads, offline_url_fetcher
-from mes.core.models import RenderedDocument
+from core.documents import name_downloads, offline_url_fetcher
+from core.models import RenderedDocument
 
 KIND = "revision-instructions"
 

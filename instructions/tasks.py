@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from instructions.printing import revision_pdf
-from mes.core.documents import render_document
+from core.documents import render_document
 
 
 # Named explicitly: the name is the queue contract, kept when modules move.

@@ -1,4 +1,4 @@
-"""Threadline project package and the line ("mes") app."""
+"""The Threadline project: settings, root URLconf, the Celery application, WSGI and ASGI."""
 
 from mes.celery import app as celery_app
 

@@ -2,11 +2,11 @@
 
 from django.urls import include, path
 
-from mes.core.api import views as core_api
+from core.api import views as core_api
 
 urlpatterns = [
     path("", include("instructions.api.urls")),
-    path("", include("mes.api.urls")),
+    path("", include("line.api.urls")),
     path("", include("quality.api.urls")),
     path("events", core_api.events, name="api-events"),
     path("whoami", core_api.whoami, name="api-whoami"),

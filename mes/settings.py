@@ -54,8 +54,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "mes.core",
-    "mes",
+    "core",
+    "line",
     "instructions",
     "quality",
 ]
@@ -66,17 +66,17 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "mes.core.middleware.ApiErrorBodyMiddleware",
+    "core.middleware.ApiErrorBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "mes.core.middleware.TokenAuthenticationMiddleware",
-    "mes.core.middleware.PreferredLanguageMiddleware",
+    "core.middleware.TokenAuthenticationMiddleware",
+    "core.middleware.PreferredLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "mes.core.middleware.IdempotencyMiddleware",
+    "core.middleware.IdempotencyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -130,7 +130,7 @@ else:
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
-    "mes.core.permissions.RoleBackend",
+    "core.permissions.RoleBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_HASHERS = [
-    "mes.core.hashers.ShopFloorArgon2PasswordHasher",
+    "core.hashers.ShopFloorArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -209,13 +209,13 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "mes.core.api.authentication.MiddlewareTokenAuthentication",
+        "core.api.authentication.MiddlewareTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "mes.core.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -230,7 +230,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Two different "decision" enums: an engineer's ECO decision and an inspector's NCR disposition.
     "ENUM_NAME_OVERRIDES": {
-        "EcoDecisionEnum": "mes.models.eco.EcoDecisionKind",
+        "EcoDecisionEnum": "line.models.eco.EcoDecisionKind",
         "DispositionDecisionEnum": "quality.choices.Decision",
     },
 }

@@ -8,9 +8,9 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from mes.core import views as core_views
-from mes.core.permissions import public
-from mes.views import station as station_views
+from core import views as core_views
+from core.permissions import public
+from line.views import station as station_views
 
 urlpatterns = [
     path("", station_views.root, name="home"),
@@ -32,13 +32,13 @@ urlpatterns = [
     path("documents/<int:document_id>/download", core_views.document_download, name="document-download"),
     path("instructions/", include("instructions.urls")),
     path("quality/", include("quality.urls")),
-    path("line/", include("mes.line_urls")),
+    path("line/", include("line.urls")),
     path("api/v1/", include("mes.api_urls")),
     path("api/v1/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/v1/docs/", public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "mes.core.views.forbidden"
-handler404 = "mes.core.views.not_found"
-handler500 = "mes.core.views.server_error"
+handler403 = "core.views.forbidden"
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

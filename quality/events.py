@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from mes.core import outbox
+from core import outbox
 
 NCR_RAISED = "ncr.raised"
 NCR_IN_REVIEW = "ncr.in_review"

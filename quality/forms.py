@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mes.core.errors import DomainError
-from mes.core.models import SignatureMeaning
-from mes.core.signatures import SignatureRequest
+from core.errors import DomainError
+from core.models import SignatureMeaning
+from core.signatures import SignatureRequest
 from quality.choices import Decision, NcrStatus
 from quality.selectors import AGE_CHOICES, QueueFilters
 

@@ -11,9 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from instructions.printing import css_string, embedded_image
-from mes.core.documents import offline_url_fetcher
-from mes.core.models import RenderedDocument
-from mes.core.templatetags.threadline_format import when
+from core.documents import offline_url_fetcher
+from core.models import RenderedDocument
+from core.templatetags.threadline_format import when
 from quality.selectors import ncr_context
 from quality.views.presenting import history_rows, name_rework_steps
 

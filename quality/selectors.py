@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from instructions.models import Operation, Product, Revision, Step
-from mes.choices import HoldStatus
-from mes.core.models import Signature
-from mes.models import Consumption, Hold, StepResult
-from mes.selectors import WhereUsed, where_used
+from line.choices import HoldStatus
+from core.models import Signature
+from line.models import Consumption, Hold, StepResult
+from line.selectors import WhereUsed, where_used
 from quality.choices import UNRESOLVED_NCR_STATUSES, Decision, NcrStatus
 from quality.models import Disposition, Ncr, NcrEvent
 
@@ -106,8 +106,8 @@ class NcrContext:
 
 def units_contained_by(ncr: Ncr) -> list:
     """Units held by containment for this NCR's lot (open containment holds), by serial."""
-    from mes.choices import HoldKind
-    from mes.models import Unit
+    from line.choices import HoldKind
+    from line.models import Unit
 
     if ncr.lot_id is None:
         return []

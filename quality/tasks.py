@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from mes.core.documents import render_document
+from core.documents import render_document
 from quality.printing import ncr_pdf
 
 

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from mes.core import append_only
-from mes.core.choices import Role
-from mes.core.identities import create_api_token, create_person
+from core import append_only
+from core.choices import Role
+from core.identities import create_api_token, create_person
 
 DATA = Path(__file__).resolve().parent / "data"
 PASSWORD = "correct-horse-battery-9"
@@ -69,7 +69,7 @@ def _append_only_triggers_survive_flush(request):
         yield
         return
     request.getfixturevalue("transactional_db")
-    from mes.models.append_only import APPEND_ONLY_TABLES as LINE_HISTORY_TABLES
+    from line.models.append_only import APPEND_ONLY_TABLES as LINE_HISTORY_TABLES
     from quality.models import APPEND_ONLY_TABLES as QUALITY_HISTORY_TABLES
 
     LINE_HISTORY_TABLES = [*LINE_HISTORY_TABLES, *QUALITY_HISTORY_TABLES]

@@ -17,9 +17,9 @@ from instructions.selectors import revision_in_full
 from instructions.services.parsing import check_content_type
 from instructions.services.releases import accept_release
 from instructions.services.validation import release_schema
-from mes.core.api.endpoints import api_endpoint
-from mes.core.errors import Malformed, NotFound, too_large
-from mes.core.permissions import IMPORT_RELEASE, VIEW_REVISION, public
+from core.api.endpoints import api_endpoint
+from core.errors import Malformed, NotFound, too_large
+from core.permissions import IMPORT_RELEASE, VIEW_REVISION, public
 
 
 class RawBodyParser(BaseParser):

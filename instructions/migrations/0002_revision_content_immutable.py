@@ -18,13 +18,13 @@ TABLES = [
 
 
 def install(apps, schema_editor):
-    from mes.core import append_only
+    from core import append_only
 
     append_only.install(schema_editor.connection, TABLES, append_only.RELEASED_CONTENT)
 
 
 def drop(apps, schema_editor):
-    from mes.core import append_only
+    from core import append_only
 
     append_only.drop(schema_editor.connection, TABLES, append_only.RELEASED_CONTENT)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from mes.core.errors import ErrorDetail, Malformed
+from core.errors import ErrorDetail, Malformed
 
 JSON_TYPES = {"application/json", "text/json"}
 ZIP_TYPES = {"application/zip", "application/x-zip-compressed"}

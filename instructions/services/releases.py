@@ -33,10 +33,10 @@ from instructions.models import (
 from instructions.services.markdown import render_instruction
 from instructions.services.parsing import ReleaseBundle, parse_release
 from instructions.services.validation import parse_released_at, validate_release
-from mes.core import audit, outbox
-from mes.core.contention import run_in_transaction
-from mes.core.errors import Conflict, DomainError
-from mes.core.models import User
+from core import audit, outbox
+from core.contention import run_in_transaction
+from core.errors import Conflict, DomainError
+from core.models import User
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def accept_release(
         if not draft and revision.supersedes_id and revision.in_flight == InFlight.STOP_AND_REVIEW:
             # The line owns its units: it holds the started ones of the superseded revision,
             # in this same transaction, until an engineer decides for each (invariant 2).
-            from mes.services.eco import hold_units_for_review
+            from line.services.eco import hold_units_for_review
 
             hold_units_for_review(superseded=revision.supersedes, revision=revision, actor=actor)
         audit.record(

@@ -21,7 +21,7 @@ from jsonschema.exceptions import ValidationError
 from instructions.models import Revision
 from instructions.models.revisions import split_serial
 from instructions.services.parsing import ReleaseBundle
-from mes.core.errors import ErrorDetail
+from core.errors import ErrorDetail
 
 SCHEMA_ID = "threadline.mbom-release/1"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "mbom-release-1.schema.json"

@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from instructions.compare import compare, snapshot_of
 from instructions.forms import CompareForm
 from instructions.selectors import revision_choices, revisions_in_full
-from mes.core.htmx import HtmxHttpRequest, render_page
-from mes.core.permissions import VIEW_REVISION, requires
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import VIEW_REVISION, requires
 
 
 @requires(VIEW_REVISION)

@@ -3,8 +3,8 @@
 from django.http import FileResponse, Http404, HttpResponse
 
 from instructions.selectors import step_media as select_step_media
-from mes.core.htmx import HtmxHttpRequest
-from mes.core.permissions import EXECUTE_STEP, PREVIEW_REVISION, VIEW_REVISION, requires
+from core.htmx import HtmxHttpRequest
+from core.permissions import EXECUTE_STEP, PREVIEW_REVISION, VIEW_REVISION, requires
 
 # A release is untrusted input: an SVG may carry script. Served alone it may draw, never run.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"

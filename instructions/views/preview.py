@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from instructions.forms import DraftUploadForm
 from instructions.selectors import preview_screen
 from instructions.services.releases import accept_release
-from mes.core.errors import DomainError
-from mes.core.htmx import HtmxHttpRequest, render_page
-from mes.core.permissions import IMPORT_RELEASE, PREVIEW_REVISION, requires
+from core.errors import DomainError
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import IMPORT_RELEASE, PREVIEW_REVISION, requires
 
 
 @requires(PREVIEW_REVISION)

@@ -12,9 +12,9 @@ from instructions.printing import KIND
 from instructions.selectors import product_detail as select_product_detail
 from instructions.selectors import products_with_revisions, revision_exists
 from instructions.selectors import revision_detail as select_revision_detail
-from mes.core import documents
-from mes.core.htmx import HtmxHttpRequest, render_page
-from mes.core.permissions import VIEW_REVISION, requires
+from core import documents
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import VIEW_REVISION, requires
 
 
 @requires(VIEW_REVISION)

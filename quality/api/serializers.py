@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from mes.core.models import SignatureMeaning
+from core.models import SignatureMeaning
 from quality.choices import Decision
 
 

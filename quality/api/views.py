@@ -6,11 +6,11 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mes.core.api.endpoints import api_endpoint
-from mes.core.errors import Malformed, NotFound
-from mes.core.models import Signature
-from mes.core.permissions import DISPOSITION_NCR, RAISE_NCR, VIEW_NCR
-from mes.core.signatures import SignatureRequest
+from core.api.endpoints import api_endpoint
+from core.errors import Malformed, NotFound
+from core.models import Signature
+from core.permissions import DISPOSITION_NCR, RAISE_NCR, VIEW_NCR
+from core.signatures import SignatureRequest
 from quality.api import serializers as shapes
 from quality.choices import NcrStatus
 from quality.models import Disposition, Ncr

@@ -9,13 +9,13 @@ TABLES = ["quality_ncrevent", "quality_disposition", "quality_dispositionline"]
 
 
 def install_triggers(apps, schema_editor):
-    from mes.core import append_only
+    from core import append_only
 
     append_only.install(schema_editor.connection, TABLES)
 
 
 def drop_triggers(apps, schema_editor):
-    from mes.core import append_only
+    from core import append_only
 
     append_only.drop(schema_editor.connection, TABLES)
 

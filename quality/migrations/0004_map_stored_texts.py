@@ -16,7 +16,7 @@ RELEASED_BY = re.compile(r"^(?P<ncr>\S+): (?P<reason>.*)$", re.DOTALL)
 
 
 def _written_in_some_language(stored: str, code: str, params: dict) -> bool:
-    from mes.core.texts import render
+    from core.texts import render
 
     for language, _name in settings.LANGUAGES:
         with translation.override(language):

@@ -33,7 +33,7 @@ class Ncr(models.Model):
     hold = models.ForeignKey("mes.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
     description = models.TextField(_("description"))
     # Written by the system (an out-of-tolerance result, a containment): the code and params the
-    # description is rendered from in the reader's language (`mes.core.texts`); empty when a
+    # description is rendered from in the reader's language (`core.texts`); empty when a
     # person typed the description (their words, shown as typed) and on rows older than codes.
     description_code = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001 - NULL: a column SQLite adds in place (history triggers kept)
     description_params = models.JSONField(null=True, blank=True)
@@ -89,7 +89,7 @@ class Ncr(models.Model):
     @property
     def description_text(self) -> str:
         """The description in the reader's language (as typed, when a person wrote it)."""
-        from mes.core.texts import render
+        from core.texts import render
 
         return render(self.description_code, self.description_params, self.description)
 
@@ -133,6 +133,6 @@ class NcrEvent(models.Model):
 
     @property
     def reason_text(self) -> str:
-        from mes.core.texts import render
+        from core.texts import render
 
         return render(self.reason_code, self.reason_params, self.reason)

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from mes.choices import LotStatus
-from mes.core import texts
-from mes.core.contention import retry_transaction
-from mes.core.errors import DomainError
-from mes.core.models import User
-from mes.core.signatures import SignatureRefused, SignatureRequest, record_refusal
-from mes.models import MaterialLot, Station, Unit
-from mes.services import lots as lot_services
+from line.choices import LotStatus
+from core import texts
+from core.contention import retry_transaction
+from core.errors import DomainError
+from core.models import User
+from core.signatures import SignatureRefused, SignatureRequest, record_refusal
+from line.models import MaterialLot, Station, Unit
+from line.services import lots as lot_services
 from quality.choices import NcrEventKind
 from quality.models import Ncr, NcrEvent
 from quality.services import dispositions as disposition_services

@@ -1,7 +1,7 @@
 """Dispositioning an NCR: the decision, its electronic signatures, and what it does to the unit or lot.
 
 `disposition_ncr` is the one write path for the screen, the API and any agent. The signer
-re-enters user name and password now (`mes.core.signatures`); only inspectors sign; decisions
+re-enters user name and password now (`core.signatures`); only inspectors sign; decisions
 named in `THREADLINE_REVIEW_BOARD_DECISIONS` (default use-as-is and repair) need a second
 inspector's signature. The signed content (NCR, decisions, reason, time) is hashed and that hash
 is on every signature. Outcomes are the line's own services, inside this transaction:
@@ -22,17 +22,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instructions.models import Step
-from mes.choices import HoldKind, HoldStatus, LotStatus
-from mes.core import audit, signatures, texts
-from mes.core.choices import Role
-from mes.core.contention import retry_transaction
-from mes.core.errors import Conflict, DomainError
-from mes.core.models import User
-from mes.core.signatures import SignatureRefused, SignatureRequest, record_refusal
-from mes.models import Hold, Station
-from mes.services import dispositions as unit_dispositions
-from mes.services import lots as lot_services
-from mes.services import units as unit_services
+from line.choices import HoldKind, HoldStatus, LotStatus
+from core import audit, signatures, texts
+from core.choices import Role
+from core.contention import retry_transaction
+from core.errors import Conflict, DomainError
+from core.models import User
+from core.signatures import SignatureRefused, SignatureRequest, record_refusal
+from line.models import Hold, Station
+from line.services import dispositions as unit_dispositions
+from line.services import lots as lot_services
+from line.services import units as unit_services
 from quality.choices import (
     DEFAULT_REVIEW_BOARD_DECISIONS,
     LOT_DECISIONS,

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from instructions.models import Revision, Step
-from mes.models import StepResult, StepSignOff
+from line.models import StepResult, StepSignOff
 from quality.models import Ncr
 
 

@@ -1,6 +1,6 @@
 """Raising NCRs (the minimum the line needs now; dispositions come with the quality issue).
 
-Whoever owns a state changes it: the unit's hold is placed by `mes.services.units.place_hold`,
+Whoever owns a state changes it: the unit's hold is placed by `line.services.units.place_hold`,
 called from here inside the same transaction.
 """
 
@@ -9,11 +9,11 @@ import uuid
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mes.choices import HoldKind
-from mes.core import audit, outbox, texts
-from mes.core.choices import Role
-from mes.core.contention import retry_transaction
-from mes.core.errors import Conflict, DomainError, Forbidden, NotFound
+from line.choices import HoldKind
+from core import audit, outbox, texts
+from core.choices import Role
+from core.contention import retry_transaction
+from core.errors import Conflict, DomainError, Forbidden, NotFound
 from quality.choices import NcrEventKind, NcrSource, NcrStatus
 from quality.models import Ncr, NcrEvent
 
@@ -69,9 +69,9 @@ def raise_ncr(
 
     Automatic when `result` is out of tolerance (source `out_of_tolerance`); by hand otherwise.
     A description the system wrote also gives `description_code` and `description_params`
-    (`mes.core.texts`): every reader sees it in their own language. A person's is kept as typed.
+    (`core.texts`): every reader sees it in their own language. A person's is kept as typed.
     """
-    from mes.services import units as unit_services
+    from line.services import units as unit_services
 
     if not (description or "").strip():
         raise DomainError("description_required", _("Describe the non-conformance."), "description")
@@ -115,7 +115,7 @@ def raise_ncr(
 def check_may_raise_on_unit(*, unit, actor) -> None:
     """An operator raises an NCR by hand only on a unit at a station they may work at; inspectors,
     engineers, administrators and integrations raise anywhere (403 `station_not_assigned`)."""
-    from mes.access import can_work_at
+    from line.access import can_work_at
 
     if actor is None or getattr(actor, "role", None) != Role.OPERATOR:
         return
@@ -138,8 +138,8 @@ def raise_by_hand(*, description: str, actor, unit: str | None = None, step: int
     an integration raising NCRs does not hold (403 `permission_denied`).
     """
     from instructions.models import Step
-    from mes.models import MaterialLot, Unit
-    from mes.services import lots as lot_services
+    from line.models import MaterialLot, Unit
+    from line.services import lots as lot_services
     from quality.services import containment as containment_services
 
     if contain:

@@ -3,8 +3,8 @@
 from django.http import Http404, HttpResponse
 
 from instructions.models import Revision
-from mes.core.htmx import HtmxHttpRequest, render_page
-from mes.core.permissions import VIEW_FEEDBACK, requires
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import VIEW_FEEDBACK, requires
 from quality.services.feedback import feedback_csv, revision_feedback
 
 

@@ -7,10 +7,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from mes.core import documents
-from mes.core.errors import DomainError
-from mes.core.htmx import HtmxHttpRequest, render_page
-from mes.core.permissions import DISPOSITION_NCR, VIEW_NCR, requires
+from core import documents
+from core.errors import DomainError
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import DISPOSITION_NCR, VIEW_NCR, requires
 from quality import tasks
 from quality.access import get_ncr_for_user
 from quality.forms import CloseForm, ContainedForm, DispositionForm

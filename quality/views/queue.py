@@ -3,9 +3,9 @@
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from mes.core.errors import DomainError
-from mes.core.htmx import HtmxHttpRequest, render_page
-from mes.core.permissions import RAISE_NCR, VIEW_NCR, requires
+from core.errors import DomainError
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import RAISE_NCR, VIEW_NCR, requires
 from quality.forms import QueueFilterForm, RaiseNcrForm
 from quality.selectors import ncr_queue
 from quality.services import ncrs as ncr_services

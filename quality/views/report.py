@@ -4,12 +4,12 @@ from django.http import Http404, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from instructions.models import Step
-from mes.access import get_unit_for_user
-from mes.core.errors import DomainError, NotFound
-from mes.core.htmx import HtmxHttpRequest, render_page
-from mes.core.permissions import RAISE_NCR, requires
-from mes.views.station import help_keys
-from mes.views.tablet import tablet_of
+from line.access import get_unit_for_user
+from core.errors import DomainError, NotFound
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import RAISE_NCR, requires
+from line.views.station import help_keys
+from line.views.tablet import tablet_of
 from quality.forms import ReportProblemForm
 from quality.services import ncrs as ncr_services
 

@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from mes.core.choices import Role
+from core.choices import Role
 from tests.conftest import PASSWORD, api_client_for
-from tests.mes.conftest import at_step2, line, started  # noqa: F401  (the line's fixture graph)
+from tests.line.conftest import at_step2, line, started  # noqa: F401  (the line's fixture graph)
 from tests.quality.conftest import ncr_at_step2  # noqa: F401
 
 def cell_agent(engineer):
     """An automated cell working at ST-1 through the API, with the operator role (guardrails bind it too)."""
-    from mes.core.models import User
-    from mes.services import qualifications, stations
+    from core.models import User
+    from line.services import qualifications, stations
 
     client = api_client_for(Role.OPERATOR, "cell-agent")
     identity = User.objects.get(username="cell-agent")

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from tests.browser.test_operator_flow import SIZES_JS, bind, in_viewport
 from tests.conftest import PASSWORD
-from tests.mes.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
+from tests.line.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
 
 # What the step screen says in each language: its sign-off button and its scan prompt.
 # A language added to LANGUAGES without a line here fails, so its screens get measured too.

@@ -10,11 +10,11 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from mes.choices import UnitStatus
-from mes.models import Consumption, ScanRefusal, Unit
-from mes.services import stations as station_services
-from mes.views.tablet import COOKIE, set_tablet_cookie
-from tests.mes.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
+from line.choices import UnitStatus
+from line.models import Consumption, ScanRefusal, Unit
+from line.services import stations as station_services
+from line.views.tablet import COOKIE, set_tablet_cookie
+from tests.line.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 GS1_PCB = "]C10109506000134352\x1d21PCB-0001"  # typed by the scanner as Ctrl+] for GS
@@ -178,7 +178,7 @@ def test_a_dropped_network_shows_the_banner_disables_sign_off_and_resends_once(
 @pytest.mark.browser
 @pytest.mark.invariant(8)
 def test_every_action_made_offline_is_sent_in_order_once_back(page, live_server, at_step2, engineer):
-    from mes.models import StepResult
+    from line.models import StepResult
 
     open_unit(page, live_server, at_step2, engineer)
     page.wait_for_selector("text=Step 2 of 2")
@@ -202,8 +202,8 @@ def test_every_action_made_offline_is_sent_in_order_once_back(page, live_server,
 def test_the_held_screen_comes_back_to_life_when_quality_releases_the_unit(
     page, live_server, at_step2, engineer, inspector
 ):
-    from mes.choices import HoldKind
-    from mes.services import units as unit_services
+    from line.choices import HoldKind
+    from line.services import units as unit_services
 
     hold = unit_services.place_hold(unit=at_step2.unit, kind=HoldKind.MANUAL, actor=inspector, reason="Check it")
     open_unit(page, live_server, at_step2, engineer)
@@ -222,7 +222,7 @@ def test_the_inspector_countersigns_at_the_tablet_with_everything_in_view(
     page, live_server, at_step2, engineer, inspector, operator, viewport
 ):
     from tests.conftest import PASSWORD
-    from tests.mes.test_sign_off_step import complete_step2
+    from tests.line.test_sign_off_step import complete_step2
 
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     complete_step2(at_step2, operator)

@@ -3,9 +3,9 @@
 # ruff: noqa: F811 - the line's fixtures are imported from tests/mes/conftest.py and used by name
 import pytest
 
-from mes.models import HelpCall
+from line.models import HelpCall
 from tests.browser.test_operator_flow import SIZES_JS, bind
-from tests.mes.conftest import line  # noqa: F401 - the line's fixture graph
+from tests.line.conftest import line  # noqa: F401 - the line's fixture graph
 
 
 @pytest.mark.browser

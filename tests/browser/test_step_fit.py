@@ -12,13 +12,13 @@ from django.core.management import call_command
 
 from instructions import content
 from instructions.choices import CharacteristicKind
-from mes.core.models import User
-from mes.management.commands.seed_demo import DEMO_PASSWORD
-from mes.models import MaterialLot, Station, Tool, Unit, WorkOrder
-from mes.services import results as result_services
-from mes.services import scans as scan_services
-from mes.services import tools as tool_services
-from mes.services import units as unit_services
+from core.models import User
+from line.management.commands.seed_demo import DEMO_PASSWORD
+from line.models import MaterialLot, Station, Tool, Unit, WorkOrder
+from line.services import results as result_services
+from line.services import scans as scan_services
+from line.services import tools as tool_services
+from line.services import units as unit_services
 from tests.browser.test_operator_flow import bind
 
 FIT_JS = (Path(__file__).parent / "fit.js").read_text()
@@ -30,7 +30,7 @@ def _lot_for(requirement) -> MaterialLot:
     does not stock) one received here."""
     from django.utils import timezone
 
-    from mes.services import lots as lot_services
+    from line.services import lots as lot_services
 
     today = timezone.localdate()
     lots = MaterialLot.objects.filter(

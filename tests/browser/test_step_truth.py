@@ -5,12 +5,12 @@ shows a dead copy; Fail asks once, in the page; the tab title follows the step."
 # ruff: noqa: F811 - the line's fixtures are imported from tests/mes/conftest.py and used by name
 import pytest
 
-from mes.choices import UnitStatus
-from mes.models import Consumption, StepResult, Unit
-from mes.services import scans as scan_services
-from mes.services import units as unit_services
+from line.choices import UnitStatus
+from line.models import Consumption, StepResult, Unit
+from line.services import scans as scan_services
+from line.services import units as unit_services
 from tests.browser.test_operator_flow import open_unit, wedge_scan
-from tests.mes.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
+from tests.line.conftest import at_step2, line, started  # noqa: F401 - the line's fixture graph
 
 
 @pytest.mark.browser

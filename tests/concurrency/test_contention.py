@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from tests.mes.conftest are parameters here)
+# ruff: noqa: F811  (pytest fixtures imported from tests.line.conftest are parameters here)
 """No 500 under contention (issue 9), on PostgreSQL with real row locks and one connection per thread.
 
 Eight tablets sending at the same moment through the whole request stack (token auth, the
@@ -15,18 +15,18 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from mes import events
-from mes.core import contention
-from mes.core.choices import Role
-from mes.core.identities import create_api_token
-from mes.core.models import AuditEntry, IdempotencyKey, OutboxEvent
-from mes.models import Consumption, MaterialLot, ScanRefusal, Station, Unit
-from mes.services import lots as lot_services
-from mes.services import qualifications as qualification_services
-from mes.services import stations as station_services
-from mes.services import units as unit_services
-from mes.services import work_orders as work_order_services
-from tests.mes.conftest import line  # noqa: F401  (the line's fixture graph)
+from line import events
+from core import contention
+from core.choices import Role
+from core.identities import create_api_token
+from core.models import AuditEntry, IdempotencyKey, OutboxEvent
+from line.models import Consumption, MaterialLot, ScanRefusal, Station, Unit
+from line.services import lots as lot_services
+from line.services import qualifications as qualification_services
+from line.services import stations as station_services
+from line.services import units as unit_services
+from line.services import work_orders as work_order_services
+from tests.line.conftest import line  # noqa: F401  (the line's fixture graph)
 
 THREADS = 8
 

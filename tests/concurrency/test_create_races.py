@@ -2,10 +2,10 @@
 
 import pytest
 
-from mes.models import MaterialLot, Station, Unit, WorkOrder
-from mes.services import lots as lot_services
-from mes.services import stations as station_services
-from mes.services import work_orders as work_order_services
+from line.models import MaterialLot, Station, Unit, WorkOrder
+from line.services import lots as lot_services
+from line.services import stations as station_services
+from line.services import work_orders as work_order_services
 from tests.concurrency.test_line_races import THREADS, run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from mes.core.errors import DomainError
-from mes.models import Consumption, MaterialLot, StepSignOff, Unit
-from mes.services import scans
-from mes.services import stations as station_services
-from mes.services import units as unit_services
-from mes.services import work_orders as work_order_services
-from tests.mes.conftest import line  # noqa: F401  (the line's fixture graph)
+from core.errors import DomainError
+from line.models import Consumption, MaterialLot, StepSignOff, Unit
+from line.services import scans
+from line.services import stations as station_services
+from line.services import units as unit_services
+from line.services import work_orders as work_order_services
+from tests.line.conftest import line  # noqa: F401  (the line's fixture graph)
 
 THREADS = 8
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mes.core.choices import Role
+from core.choices import Role
 from tests.conftest import api_client_for, client_for, make_person
 
 

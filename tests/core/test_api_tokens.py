@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
-from mes.core.choices import IdentityKind, Role
-from mes.core.identities import revoke_api_token
-from mes.core.models import ApiToken, User
+from core.choices import IdentityKind, Role
+from core.identities import revoke_api_token
+from core.models import ApiToken, User
 
 
 def whoami(key: str):

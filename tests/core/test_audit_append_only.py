@@ -1,8 +1,8 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from mes.core import audit
-from mes.core.models import AuditEntry
+from core import audit
+from core.models import AuditEntry
 
 
 @pytest.mark.invariant(6)

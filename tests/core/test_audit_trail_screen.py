@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mes.core import audit
-from tests.mes.conftest import at_step2, line, started  # noqa: F401  (the line's fixture graph)
+from core import audit
+from tests.line.conftest import at_step2, line, started  # noqa: F401  (the line's fixture graph)
 from tests.quality.conftest import ncr_at_step2  # noqa: F401
 
 URL = "/audit/"

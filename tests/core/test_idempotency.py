@@ -5,8 +5,8 @@ import pytest
 from django.http import HttpResponse
 from django.urls import path
 
-from mes.core import audit
-from mes.core.models import AuditEntry, IdempotencyKey
+from core import audit
+from core.models import AuditEntry, IdempotencyKey
 from tests.conftest import client_for
 
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 
 def test_old_idempotency_keys_are_purged_and_recent_ones_kept(operator):
-    from mes.core.models import IdempotencyKey
-    from mes.core.tasks import purge_idempotency_keys
+    from core.models import IdempotencyKey
+    from core.tasks import purge_idempotency_keys
 
     def key(name, age_days):
         return IdempotencyKey.objects.create(

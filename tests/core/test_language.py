@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from mes.core.models import AuditEntry
+from core.models import AuditEntry
 
 
 def test_a_person_chooses_a_language_and_screens_follow_it(engineer):

@@ -3,9 +3,9 @@
 import pytest
 from django.db import transaction
 
-from mes.core import outbox
-from mes.core.choices import Role
-from mes.core.models import OutboxEvent
+from core import outbox
+from core.choices import Role
+from core.models import OutboxEvent
 from tests.conftest import api_client_for
 
 
@@ -101,7 +101,7 @@ def test_a_transaction_wakes_the_relay_once_however_many_events_it_writes(db, dj
     before = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        with mock.patch("mes.core.tasks.relay_outbox.apply_async") as delay:
+        with mock.patch("core.tasks.relay_outbox.apply_async") as delay:
             with django_capture_on_commit_callbacks(execute=True) as callbacks:
                 for n in range(4):
                     outbox.emit("unit.started", subject="unit:{}".format(n), data={})
@@ -116,7 +116,7 @@ def test_a_queued_wake_up_is_not_queued_again_until_the_relay_starts(transaction
     from django.core.cache import cache
 
     from mes.celery import app
-    from mes.core import tasks
+    from core import tasks
 
     def transaction_with_an_event(n):
         with transaction.atomic():  # committed for real: its on-commit wake-up runs
@@ -126,7 +126,7 @@ def test_a_queued_wake_up_is_not_queued_again_until_the_relay_starts(transaction
     before = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        with mock.patch("mes.core.tasks.relay_outbox.apply_async") as delay:
+        with mock.patch("core.tasks.relay_outbox.apply_async") as delay:
             # given a wake-up queued by one transaction, the next ones queue none
             for n in range(3):
                 transaction_with_an_event(n)
@@ -157,7 +157,7 @@ def test_a_committed_change_is_answered_even_when_the_relay_cannot_be_woken(tran
     try:
         # given a broker that cannot be reached
         with mock.patch(
-            "mes.core.tasks.relay_outbox.apply_async", side_effect=OperationalError("Connection refused")
+            "core.tasks.relay_outbox.apply_async", side_effect=OperationalError("Connection refused")
         ):
             # when a transaction with an event commits
             with transaction.atomic():

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from mes.core.choices import Role
-from mes.core.identities import create_api_token
+from core.choices import Role
+from core.identities import create_api_token
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mes.core import outbox, webhooks
-from mes.core.errors import DomainError
-from mes.core.choices import Role
-from mes.core.models import DeliveryStatus, OutboxEvent, Webhook, WebhookDelivery
+from core import outbox, webhooks
+from core.errors import DomainError
+from core.choices import Role
+from core.models import DeliveryStatus, OutboxEvent, Webhook, WebhookDelivery
 from tests.conftest import api_client_for
 
 
@@ -151,7 +151,7 @@ def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, adm
 
     from django.core.cache import cache
 
-    from mes.core import outbox
+    from core import outbox
 
     # A wake-up left queued by an earlier test (on a queue no worker reads) must not stand for this one.
     cache.delete(outbox.RELAY_PENDING)

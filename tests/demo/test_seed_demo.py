@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from instructions.models import Revision, Step
-from mes.core.models import ApiToken, AuditEntry, User
-from mes.models import MaterialLot, Station, Unit, WorkOrder
+from core.models import ApiToken, AuditEntry, User
+from line.models import MaterialLot, Station, Unit, WorkOrder
 
 
 def _counts():

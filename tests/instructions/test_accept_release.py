@@ -5,8 +5,8 @@ import pytest
 from instructions.choices import RevisionStatus
 from instructions.models import Characteristic, MaterialRequirement, Revision, Step
 from instructions.selectors import effective_revision
-from mes.core.errors import DomainError
-from mes.core.models import AuditEntry, OutboxEvent
+from core.errors import DomainError
+from core.models import AuditEntry, OutboxEvent
 from tests.conftest import accept
 
 

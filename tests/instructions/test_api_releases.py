@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from instructions.models import Revision
-from mes.core.choices import Role
-from mes.core.models import IdempotencyKey
+from core.choices import Role
+from core.models import IdempotencyKey
 from tests.conftest import api_client_for
 from tests.instructions.test_intake_bundles import bundle, png_bytes
 from tests.instructions.test_intake_malformed import snapshot

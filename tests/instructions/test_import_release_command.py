@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from instructions.models import Revision, StepMedia
-from mes.core.models import AuditEntry
+from core.models import AuditEntry
 from tests.instructions.test_intake_bundles import bundle, jpeg_bytes, pdf_bytes, png_bytes, with_media
 from tests.instructions.test_intake_malformed import snapshot
 

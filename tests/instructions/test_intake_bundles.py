@@ -12,7 +12,7 @@ from PIL import Image
 
 from instructions.models import StepMedia
 from instructions.services.releases import accept_release
-from mes.core.errors import DomainError
+from core.errors import DomainError
 from tests.instructions.test_intake_malformed import snapshot
 
 

@@ -8,8 +8,8 @@ from django.db import connection
 
 from instructions.models import Revision, Step
 from instructions.services.releases import accept_release
-from mes.core.errors import DomainError
-from mes.core.models import AuditEntry, OutboxEvent
+from core.errors import DomainError
+from core.models import AuditEntry, OutboxEvent
 
 
 def import_together(payloads: list[bytes], actor) -> list:

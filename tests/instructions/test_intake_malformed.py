@@ -19,8 +19,8 @@ from instructions.models import (
     Step,
     StepMedia,
 )
-from mes.core.errors import DomainError
-from mes.core.models import AuditEntry, IdempotencyKey, OutboxEvent
+from core.errors import DomainError
+from core.models import AuditEntry, IdempotencyKey, OutboxEvent
 from tests.conftest import accept
 
 MODELS = (

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from instructions.printing import revision_pdf
-from mes.core.models import RenderedDocument
+from core.models import RenderedDocument
 from tests.conftest import accept
 from tests.pdf import pdf_pages
 
@@ -86,7 +86,7 @@ def test_step_pictures_are_embedded_as_data_uris_and_nothing_is_fetched(release_
 def test_the_instructions_pdf_downloads_under_the_part_and_revision(release_b_document, engineer):
     from django.core.files.base import ContentFile
 
-    from mes.core.choices import DocumentStatus
+    from core.choices import DocumentStatus
     from tests.conftest import client_for
 
     revision = accept(release_b_document, engineer).revision

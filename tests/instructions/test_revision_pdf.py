@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from mes.celery import app as celery_app
-from mes.core.choices import DocumentStatus
-from mes.core.models import AuditEntry, RenderedDocument
+from core.choices import DocumentStatus
+from core.models import AuditEntry, RenderedDocument
 from tests.conftest import accept
 from tests.pdf import pdf_pages
 from tests.instructions.test_screens_revisions import _more_steps
@@ -117,7 +117,7 @@ def test_operators_cannot_request_the_pdf(operator_client, released_b):
 
 def test_a_render_that_fails_is_reported_on_the_document(released_b, engineer, monkeypatch):
     from instructions import printing, tasks
-    from mes.core import documents
+    from core import documents
 
     document = RenderedDocument.objects.create(kind=printing.KIND, subject_id="424242", requested_by=engineer)
     tasks.render_revision_pdf.run(document.pk)  # the revision does not exist
@@ -138,7 +138,7 @@ def test_look_at_a_page(released_c, engineer, eager_celery, django_capture_on_co
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm is not installed: apt-get install poppler-utils (as .ci/run does)")
     from instructions import tasks
-    from mes.core import documents
+    from core import documents
 
     with django_capture_on_commit_callbacks(execute=True):
         document = documents.request_document(

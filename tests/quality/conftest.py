@@ -6,10 +6,10 @@ the NCR and put the unit on hold.
 
 import pytest
 
-from mes.core.choices import Role
-from mes.core.signatures import SignatureRequest
+from core.choices import Role
+from core.signatures import SignatureRequest
 from tests.conftest import PASSWORD, make_person
-from tests.mes.conftest import at_step2, line, started  # noqa: F401  (fixtures shared with the line's tests)
+from tests.line.conftest import at_step2, line, started  # noqa: F401  (fixtures shared with the line's tests)
 
 
 def sig(user, meaning: str = "approved", password: str = PASSWORD) -> SignatureRequest:
@@ -22,7 +22,7 @@ def second_inspector(db):
 
 
 def out_of_tolerance(line, operator, value: str = "0.9"):
-    from mes.services import results
+    from line.services import results
 
     return results.record_result(unit=line.unit, step=line.step2, characteristic_code="TQ1", value=value, gauge="G-TQ-1",
                                  actor=operator, station=line.station).ncr
@@ -35,8 +35,8 @@ def ncr_at_step2(at_step2, operator):
 
 def snapshot(ncr):
     """Everything a refused disposition must leave as it was."""
-    from mes.core.models import AuditEntry, OutboxEvent, Signature
-    from mes.models import Hold, StepSignOff, Unit
+    from core.models import AuditEntry, OutboxEvent, Signature
+    from line.models import Hold, StepSignOff, Unit
     from quality.models import Disposition, Ncr, NcrEvent
 
     ncr = Ncr.objects.get(pk=ncr.pk)

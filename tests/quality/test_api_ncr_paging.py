@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from mes.models import Unit
+from line.models import Unit
 from quality.models import Ncr
 from quality.services import ncrs
 

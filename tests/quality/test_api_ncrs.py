@@ -2,9 +2,9 @@
 
 import pytest
 
-from mes.core.choices import Role
-from mes.core.models import AuditEntry, Signature
-from mes.models import Unit
+from core.choices import Role
+from core.models import AuditEntry, Signature
+from line.models import Unit
 from quality.models import Ncr
 from tests.conftest import PASSWORD, api_client_for
 from tests.quality.conftest import snapshot

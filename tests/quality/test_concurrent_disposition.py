@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from mes.core.errors import DomainError
-from mes.core.models import Signature
+from core.errors import DomainError
+from core.models import Signature
 from quality.models import Disposition, Ncr
 from quality.services import dispositions
 from tests.quality.conftest import sig

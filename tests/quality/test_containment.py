@@ -2,10 +2,10 @@
 
 import pytest
 
-from mes.core.choices import Role
-from mes.models import Hold, MaterialLot, Unit
-from mes.services import lots as lot_services
-from mes.services import scans
+from core.choices import Role
+from line.models import Hold, MaterialLot, Unit
+from line.services import lots as lot_services
+from line.services import scans
 from quality.choices import NcrEventKind
 from quality.models import Ncr, NcrEvent
 from quality.services import containment, dispositions, ncrs

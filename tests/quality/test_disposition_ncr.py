@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from mes.core import signatures
-from mes.core.errors import DomainError
-from mes.core.models import AuditEntry, OutboxEvent, Signature
-from mes.models import Hold, StepResult, StepSignOff, Unit
-from mes.services import results
+from core import signatures
+from core.errors import DomainError
+from core.models import AuditEntry, OutboxEvent, Signature
+from line.models import Hold, StepResult, StepSignOff, Unit
+from line.services import results
 from quality.models import Disposition, Ncr
 from quality.services import dispositions, ncrs
 from tests.quality.conftest import out_of_tolerance, sig, snapshot

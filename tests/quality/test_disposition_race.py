@@ -2,8 +2,8 @@
 
 import pytest
 
-from mes.models import Hold, Unit
-from mes.services import units as unit_services
+from line.models import Hold, Unit
+from line.services import units as unit_services
 from quality.models import Disposition, Ncr
 from quality.services import dispositions, ncrs
 from tests.quality.conftest import sig

@@ -6,8 +6,8 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from mes.core.models import Signature
-from mes.models import StepSignOff
+from core.models import Signature
+from line.models import StepSignOff
 from quality.services import dispositions
 from quality.services.feedback import revision_feedback
 from tests.quality.conftest import out_of_tolerance, sig

@@ -2,9 +2,9 @@
 
 import pytest
 
-from mes.choices import HoldKind, UnitStatus
-from mes.core.errors import DomainError
-from mes.core.models import AuditEntry, OutboxEvent
+from line.choices import HoldKind, UnitStatus
+from core.errors import DomainError
+from core.models import AuditEntry, OutboxEvent
 from quality.models import Ncr, NcrEvent
 from quality.services.ncrs import raise_ncr
 

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from mes.core.choices import Role
-from mes.core.errors import DomainError
-from mes.core.models import AuditEntry, OutboxEvent
-from mes.models import Hold, LotEvent, MaterialLot, Unit
-from mes.services import scans
+from core.choices import Role
+from core.errors import DomainError
+from core.models import AuditEntry, OutboxEvent
+from line.models import Hold, LotEvent, MaterialLot, Unit
+from line.services import scans
 from quality.models import Ncr, NcrEvent
 from quality.services import containment, ncrs
 from tests.conftest import api_client_for, client_for

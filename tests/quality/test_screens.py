@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mes.core.models import AuditEntry
-from mes.models import Unit
+from core.models import AuditEntry
+from line.models import Unit
 from quality.models import Ncr
 from quality.services import containment, ncrs
 from tests.conftest import PASSWORD
@@ -139,7 +139,7 @@ def test_the_pdf_report_carries_the_signatures(ncr_at_step2, inspector, inspecto
     with django_capture_on_commit_callbacks(execute=True):
         response = inspector_client.post(reverse("quality:ncr-pdf", args=[ncr_at_step2.pk]))
     assert response.status_code == 302
-    from mes.core.models import RenderedDocument
+    from core.models import RenderedDocument
 
     document = RenderedDocument.objects.get(kind="ncr-report")
     assert document.status == "ready", document.error

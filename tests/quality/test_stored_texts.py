@@ -12,14 +12,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils import translation
 
-from mes.core.texts import TEMPLATES
-from mes.models import Hold
+from core.texts import TEMPLATES
+from line.models import Hold
 from quality.models import Ncr, NcrEvent
 from quality.services import ncrs as ncr_services
 from tests.conftest import client_for
-from tests.mes.test_as_built import screen_url
-from tests.mes.test_as_built_parity import reworked_and_repaired, visible_text  # noqa: F401  (fixture)
-from tests.mes.test_record_from_facts import rev_s  # noqa: F401  (fixture)
+from tests.line.test_as_built import screen_url
+from tests.line.test_as_built_parity import reworked_and_repaired, visible_text  # noqa: F401  (fixture)
+from tests.line.test_record_from_facts import rev_s  # noqa: F401  (fixture)
 from tests.quality.conftest import out_of_tolerance
 
 ENGLISH = "TQ1 Screw torque out of tolerance on unit PC-01000."
@@ -89,7 +89,7 @@ def known_codes() -> set[str]:
     """Every stored code a person must never see raw: choice values that are not words
     (`out_of_tolerance`, `operator+inspector`) and every registered text code."""
     codes = set(TEMPLATES)
-    for module in ("mes.choices", "quality.choices", "instructions.choices", "mes.core.choices"):
+    for module in ("line.choices", "quality.choices", "instructions.choices", "core.choices"):
         for item in vars(import_module(module)).values():
             if isinstance(item, type) and issubclass(item, models.TextChoices):
                 codes.update(value for value in item.values if re.search(r"[_+]", value))
@@ -126,7 +126,7 @@ def test_no_raw_code_reaches_a_main_screen(
 
 
 def test_a_containment_hold_reads_in_the_readers_language_with_the_reason_as_typed(at_step2, inspector):
-    from mes.services import lots as lot_services
+    from line.services import lots as lot_services
 
     # given a German inspector quarantines the PCB lot unit 1 consumed, with containment
     with translation.override("de"):

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from mes.core.choices import Role
-from mes.core.identities import create_api_token
+from core.choices import Role
+from core.identities import create_api_token
 from tests.conftest import make_person
 
 SAMPLE = {"int": "987654", "str": "ZZZ-unknown", "slug": "zzz-unknown", "path": "zzz/unknown", "uuid": "00000000-0000-0000-0000-000000000000"}

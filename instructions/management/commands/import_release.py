@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from instructions.services.releases import accept_release
-from mes.core import audit
-from mes.core.choices import IdentityKind, Role
-from mes.core.contention import run_in_transaction
-from mes.core.errors import DomainError
-from mes.core.models import User
+from core import audit
+from core.choices import IdentityKind, Role
+from core.contention import run_in_transaction
+from core.errors import DomainError
+from core.models import User
 
 COMMAND_IDENTITY = "import-release-command"
 

@@ -1,0 +1,123 @@
+"""Roles, their permissions, and the `@requires` decorator every view carries.
+
+A role is a fixed set of permission strings ("app.codename"). RoleBackend answers
+`user.has_perm()` from that table without a query; guardian's backend answers the
+object-level questions (which stations an operator may work at).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import PermissionDenied
+
+from core.choices import Role
+
+# The permission strings each role holds. Each app's views and API name these constants.
+VIEW_REVISION = "instructions.view_revision"
+PREVIEW_REVISION = "instructions.preview_revision"
+IMPORT_RELEASE = "instructions.import_release"
+VIEW_AUDIT = "core.view_auditentry"
+VIEW_EVENTS = "core.view_outboxevent"
+MANAGE_TOKENS = "core.manage_tokens"
+MANAGE_WEBHOOKS = "core.manage_webhooks"
+# The line (mes app).
+VIEW_UNIT = "mes.view_unit"
+START_UNIT = "mes.start_unit"
+EXECUTE_STEP = "mes.execute_step"
+MANAGE_WORK_ORDERS = "mes.manage_work_orders"
+MANAGE_STATIONS = "mes.manage_stations"
+GRANT_QUALIFICATION = "mes.grant_qualification"
+VIEW_LOT = "mes.view_lot"
+RECEIVE_LOT = "mes.receive_lot"
+QUARANTINE_LOT = "mes.quarantine_lot"
+DECIDE_ECO = "mes.decide_eco"
+# Quality.
+VIEW_NCR = "quality.view_ncr"
+RAISE_NCR = "quality.raise_ncr"
+DISPOSITION_NCR = "quality.disposition_ncr"
+VIEW_FEEDBACK = "quality.view_feedback"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OPERATOR: frozenset({VIEW_UNIT, START_UNIT, EXECUTE_STEP, VIEW_LOT, RAISE_NCR}),
+    Role.INSPECTOR: frozenset(
+        {VIEW_REVISION, PREVIEW_REVISION, VIEW_AUDIT, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, QUARANTINE_LOT,
+         VIEW_NCR, RAISE_NCR, DISPOSITION_NCR, VIEW_FEEDBACK}
+    ),
+    Role.ENGINEER: frozenset(
+        {VIEW_REVISION, PREVIEW_REVISION, IMPORT_RELEASE, VIEW_AUDIT, VIEW_UNIT, VIEW_LOT, MANAGE_WORK_ORDERS,
+         MANAGE_STATIONS, GRANT_QUALIFICATION, DECIDE_ECO, VIEW_NCR, VIEW_FEEDBACK}
+    ),
+    Role.INTEGRATION: frozenset(
+        {VIEW_REVISION, IMPORT_RELEASE, VIEW_EVENTS, MANAGE_WEBHOOKS, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, MANAGE_WORK_ORDERS,
+         MANAGE_STATIONS, GRANT_QUALIFICATION, VIEW_NCR, RAISE_NCR}
+    ),
+    Role.ADMIN: frozenset(),  # filled below: every permission any role holds, plus administration
+}
+
+
+def grant(role: str, *permissions: str) -> None:
+    """Add permissions to a role (used by each app's permission table)."""
+    ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
+    ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | frozenset(permissions)
+
+
+ROLE_PERMISSIONS[Role.ADMIN] = frozenset().union(*ROLE_PERMISSIONS.values()) | {MANAGE_TOKENS, VIEW_EVENTS}
+
+
+def all_permissions() -> frozenset[str]:
+    return frozenset().union(*ROLE_PERMISSIONS.values())
+
+
+class RoleBackend(BaseBackend):
+    """Answers model-level permissions from the identity's role. Authentication is ModelBackend's job."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from django.contrib.auth.backends import ModelBackend
+
+        return ModelBackend().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return set(ROLE_PERMISSIONS.get(user_obj.role, frozenset()))
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if obj is not None:
+            return False
+        return perm in self.get_all_permissions(user_obj)
+
+    def get_user(self, user_id):
+        from core.models import User
+
+        try:
+            return User.objects.get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+
+
+def requires(*permissions: str) -> Callable:
+    """Refuse the view (403) unless the identity holds every permission; records them for the URL walk test."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args: Any, **kwargs: Any):
+            if not request.user.is_authenticated or not request.user.has_perms(permissions):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permissions = permissions  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to anyone (login page, health check): the URL walk test expects the mark."""
+    from django.contrib.auth.decorators import login_not_required
+
+    view = login_not_required(view)
+    view.required_permissions = ()  # type: ignore[attr-defined]
+    view.is_public = True  # type: ignore[attr-defined]
+    return view

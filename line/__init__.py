@@ -1,0 +1,1 @@
+"""The line: stations, work orders, units, lots and their execution (app label "mes")."""

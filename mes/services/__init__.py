@@ -1,1 +1,0 @@
-"""Every write of the line. Import as modules: `from mes.services import units as unit_services`."""
