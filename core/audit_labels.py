@@ -1,70 +1,50 @@
-"""What each audit action code means, in words a person reads on the audit trail.
+"""What each audit action code means, in words a person reads on the audit trail, and which
+subjects have a screen of their own.
 
 The code stays the record (it is what the API and exports carry); the label is for screens.
-An action not listed here is shown by its code alone.
+The kernel holds only its own words: each app registers its actions and subjects from its
+`registry.py` when Django starts. An action not registered is shown by its code alone.
 """
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS = {
+ACTION_LABELS: dict[str, str] = {
     "api_token.created": _("API token created"),
     "api_token.revoked": _("API token revoked"),
     "document.requested": _("PDF requested"),
-    "help.answered": _("Call for help answered"),
-    "help.called": _("Help called"),
     "identity.created": _("Identity created"),
     "identity.language_set": _("Language chosen"),
-    "lot.consumed": _("Lot consumed"),
-    "lot.dispositioned": _("Lot dispositioned"),
-    "lot.expired": _("Lot expired"),
-    "lot.quarantined": _("Lot quarantined"),
-    "lot.received": _("Lot received"),
-    "lot.released": _("Lot released"),
-    "ncr.raised": _("NCR raised"),
-    "ncr.in_review": _("NCR taken into review"),
-    "ncr.dispositioned": _("NCR dispositioned"),
-    "ncr.closed": _("NCR closed"),
-    "qualification.granted": _("Qualification granted"),
-    "result.recorded": _("Result recorded"),
-    "revision.accepted": _("Revision accepted"),
-    "revision.draft_uploaded": _("Draft uploaded"),
-    "revision.superseded": _("Revision superseded"),
-    "scan.refused": _("Scan refused"),
     "signature.refused": _("Signature refused"),
     "signature.signed": _("Signed electronically"),
-    "station.assigned": _("Station assigned"),
-    "station.registered": _("Station registered"),
-    "station.pin_locked": _("Badge locked after wrong PINs"),
-    "station.sign_in_refused": _("Sign-in at station refused"),
-    "station.signed_in": _("Signed in at station"),
-    "station.signed_out": _("Signed out of station"),
-    "station.unassigned": _("Station unassigned"),
-    "station.updated": _("Station changed"),
-    "step.reopened": _("Step reopened"),
-    "step.signed_off": _("Step signed off"),
-    "tablet.bound": _("Tablet bound to station"),
-    "tablet.unbound": _("Tablet unbound"),
-    "tool.registered": _("Tool registered"),
-    "tool.updated": _("Tool changed"),
-    "tool.scanned": _("Tool scanned"),
-    "unit.completed": _("Unit completed"),
-    "unit.eco_decided": _("Engineering change decided for unit"),
-    "unit.held": _("Unit put on hold"),
-    "unit.hold_released": _("Unit hold released"),
-    "unit.moved": _("Unit moved"),
-    "unit.scrapped": _("Unit scrapped"),
-    "unit.started": _("Unit started"),
     "webhook.created": _("Webhook created"),
-    "work_order.completed": _("Work order completed"),
-    "work_order.created": _("Work order created"),
 }
 
-# Subjects with a screen of their own: (audit subject type, label).
-SUBJECT_LABELS = {
-    "mes.unit": _("Unit"),
-    "quality.ncr": _("NCR"),
-    "instructions.revision": _("Revision"),
-}
+
+@dataclass(frozen=True)
+class Subject:
+    """A kind of audit subject with a screen: its label, and how to link a page of entries to it
+    (ids in, {id: (url, label)} out, in one query whatever the number of ids)."""
+
+    label: str
+    links: Callable[[Iterable[str]], dict[str, tuple[str, str]]]
+
+
+SUBJECTS: dict[str, Subject] = {}
+
+
+def register_actions(labels: Mapping[str, str]) -> None:
+    """An app names its audit actions; a code registered twice is a mistake caught at start-up."""
+    clash = set(labels) & set(ACTION_LABELS)
+    if clash:
+        raise ValueError("audit actions registered twice: {}".format(", ".join(sorted(clash))))
+    ACTION_LABELS.update(labels)
+
+
+def register_subject(subject_type: str, label: str, links: Callable[[Iterable[str]], dict[str, tuple[str, str]]]) -> None:
+    SUBJECTS[subject_type] = Subject(label, links)
 
 
 def action_label(code: str) -> str:

@@ -43,7 +43,7 @@ def _relay_after_commit() -> None:
     In the embedded mode (eager Celery) delivery is left to `manage.py relay_outbox`, so a
     slow receiver never slows down a screen.
     """
-    from mes.celery import app
+    from celery import current_app as app
     from core.tasks import relay_outbox
 
     if app.conf.task_always_eager:

@@ -14,56 +14,29 @@ from django.core.exceptions import PermissionDenied
 
 from core.choices import Role
 
-# The permission strings each role holds. Each app's views and API name these constants.
-VIEW_REVISION = "instructions.view_revision"
-PREVIEW_REVISION = "instructions.preview_revision"
-IMPORT_RELEASE = "instructions.import_release"
+# The kernel's own permissions. Each app declares its permission strings in its own
+# `permissions.py` and grants them to roles there (loaded by its AppConfig.ready()): the kernel
+# holds no app's words.
 VIEW_AUDIT = "core.view_auditentry"
 VIEW_EVENTS = "core.view_outboxevent"
 MANAGE_TOKENS = "core.manage_tokens"
 MANAGE_WEBHOOKS = "core.manage_webhooks"
-# The line (mes app).
-VIEW_UNIT = "mes.view_unit"
-START_UNIT = "mes.start_unit"
-EXECUTE_STEP = "mes.execute_step"
-MANAGE_WORK_ORDERS = "mes.manage_work_orders"
-MANAGE_STATIONS = "mes.manage_stations"
-GRANT_QUALIFICATION = "mes.grant_qualification"
-VIEW_LOT = "mes.view_lot"
-RECEIVE_LOT = "mes.receive_lot"
-QUARANTINE_LOT = "mes.quarantine_lot"
-DECIDE_ECO = "mes.decide_eco"
-# Quality.
-VIEW_NCR = "quality.view_ncr"
-RAISE_NCR = "quality.raise_ncr"
-DISPOSITION_NCR = "quality.disposition_ncr"
-VIEW_FEEDBACK = "quality.view_feedback"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OPERATOR: frozenset({VIEW_UNIT, START_UNIT, EXECUTE_STEP, VIEW_LOT, RAISE_NCR}),
-    Role.INSPECTOR: frozenset(
-        {VIEW_REVISION, PREVIEW_REVISION, VIEW_AUDIT, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, QUARANTINE_LOT,
-         VIEW_NCR, RAISE_NCR, DISPOSITION_NCR, VIEW_FEEDBACK}
-    ),
-    Role.ENGINEER: frozenset(
-        {VIEW_REVISION, PREVIEW_REVISION, IMPORT_RELEASE, VIEW_AUDIT, VIEW_UNIT, VIEW_LOT, MANAGE_WORK_ORDERS,
-         MANAGE_STATIONS, GRANT_QUALIFICATION, DECIDE_ECO, VIEW_NCR, VIEW_FEEDBACK}
-    ),
-    Role.INTEGRATION: frozenset(
-        {VIEW_REVISION, IMPORT_RELEASE, VIEW_EVENTS, MANAGE_WEBHOOKS, VIEW_UNIT, VIEW_LOT, RECEIVE_LOT, MANAGE_WORK_ORDERS,
-         MANAGE_STATIONS, GRANT_QUALIFICATION, VIEW_NCR, RAISE_NCR}
-    ),
-    Role.ADMIN: frozenset(),  # filled below: every permission any role holds, plus administration
+    Role.OPERATOR: frozenset(),
+    Role.INSPECTOR: frozenset({VIEW_AUDIT}),
+    Role.ENGINEER: frozenset({VIEW_AUDIT}),
+    Role.INTEGRATION: frozenset({VIEW_EVENTS, MANAGE_WEBHOOKS}),
+    # Every permission any role holds, plus administration; grant() keeps it so.
+    Role.ADMIN: frozenset({VIEW_AUDIT, VIEW_EVENTS, MANAGE_WEBHOOKS, MANAGE_TOKENS}),
 }
 
 
 def grant(role: str, *permissions: str) -> None:
-    """Add permissions to a role (used by each app's permission table)."""
+    """Add permissions to a role; the administrator holds every permission any role holds.
+    Each app calls this from its `permissions.py` when Django starts."""
     ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
     ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | frozenset(permissions)
-
-
-ROLE_PERMISSIONS[Role.ADMIN] = frozenset().union(*ROLE_PERMISSIONS.values()) | {MANAGE_TOKENS, VIEW_EVENTS}
 
 
 def all_permissions() -> frozenset[str]:

@@ -17,19 +17,19 @@ from core.htmx import render_page
 from core.models import AuditEntry, RenderedDocument
 from core.permissions import VIEW_AUDIT, public, requires
 
-# Where each role lands after signing in; the first URL name that exists wins.
-HOME_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.OPERATOR: ("mes:station-home",),
-    Role.INSPECTOR: ("quality:ncr-queue", "instructions:product-list"),
-    Role.ENGINEER: ("instructions:product-list",),
-    Role.INTEGRATION: ("api-docs",),
-    Role.ADMIN: ("instructions:product-list",),
-}
+# Where each role lands after signing in: each app registers its pages with a rank; the lowest
+# rank whose URL exists wins.
+HOME_BY_ROLE: dict[str, list[tuple[int, str]]] = {Role.INTEGRATION: [(10, "api-docs")]}
+
+
+def register_home(role: str, url_name: str, *, rank: int) -> None:
+    HOME_BY_ROLE.setdefault(role, []).append((rank, url_name))
+    HOME_BY_ROLE[role].sort()
 
 
 @requires()
 def home(request: HttpRequest) -> HttpResponse:
-    for name in HOME_BY_ROLE.get(request.user.role, ()):
+    for _rank, name in HOME_BY_ROLE.get(request.user.role, ()):
         try:
             return redirect(reverse(name))
         except NoReverseMatch:
@@ -82,26 +82,17 @@ def _filtered_entries(form: AuditFilterForm, request: HttpRequest):
 
 def _subject_links(entries: list[AuditEntry]) -> None:
     """Give each entry `subject_url` and `subject_label` where its subject has a screen: one query
-    per kind of subject on the page, whatever the number of entries."""
-    from django.apps import apps
-
+    per kind of subject on the page, whatever the number of entries (each app registers its kinds)."""
     ids: dict[str, set[str]] = {}
     for entry in entries:
         entry.subject_url, entry.subject_label = "", ""
-        if entry.subject_type in audit_labels.SUBJECT_LABELS and entry.subject_id.isdigit():
+        if entry.subject_type in audit_labels.SUBJECTS and entry.subject_id.isdigit():
             ids.setdefault(entry.subject_type, set()).add(entry.subject_id)
-    links: dict[tuple[str, str], tuple[str, str]] = {}
-    if ids.get("mes.unit"):
-        for pk, serial in apps.get_model("mes", "Unit").objects.filter(pk__in=ids["mes.unit"]).values_list("pk", "serial"):
-            links["mes.unit", str(pk)] = (reverse("mes:unit-as-built", args=[serial]), serial)
-    if ids.get("quality.ncr"):
-        for pk, number in apps.get_model("quality", "Ncr").objects.filter(pk__in=ids["quality.ncr"]).values_list("pk", "number"):
-            links["quality.ncr", str(pk)] = (reverse("quality:ncr-detail", args=[pk]), number)
-    if ids.get("instructions.revision"):
-        revisions = apps.get_model("instructions", "Revision").objects.filter(pk__in=ids["instructions.revision"])
-        for pk, part_number, revision in revisions.values_list("pk", "product__part_number", "revision"):
-            links["instructions.revision", str(pk)] = (
-                reverse("instructions:revision-detail", args=[pk]), "{} {} {}".format(part_number, _("rev"), revision))
+    links = {
+        (subject_type, pk): link
+        for subject_type, wanted in ids.items()
+        for pk, link in audit_labels.SUBJECTS[subject_type].links(wanted).items()
+    }
     for entry in entries:
         entry.subject_url, entry.subject_label = links.get((entry.subject_type, entry.subject_id), ("", ""))
 
@@ -121,7 +112,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     actions = sorted(((code, str(label)) for code, label in audit_labels.ACTION_LABELS.items()), key=lambda item: item[1])
     return render_page(request, "core/audit_trail.html", {
         "page": page, "entries": entries, "form": form, "actions": actions,
-        "subject_types": sorted(audit_labels.SUBJECT_LABELS.items()),
+        "subject_types": sorted((kind, subject.label) for kind, subject in audit_labels.SUBJECTS.items()),
     }, partial="audit-table")
 
 

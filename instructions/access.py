@@ -1,6 +1,6 @@
 """Who may see which revision: drafts only those who may preview (not-visible answers as not-found)."""
 
-from core.permissions import PREVIEW_REVISION
+from instructions.permissions import PREVIEW_REVISION
 
 
 def may_see(user, revision) -> bool:

@@ -7,3 +7,7 @@ class LineConfig(AppConfig):
     name = "line"
     label = "mes"
     verbose_name = _("Line")
+
+    def ready(self) -> None:
+        # What this app tells the kernel: role permissions, audit words, subjects, home pages.
+        from line import permissions, registry  # noqa: F401

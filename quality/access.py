@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from core.permissions import VIEW_NCR
+from quality.permissions import VIEW_NCR
 from quality.models import Ncr
 
 

@@ -30,9 +30,7 @@ def number(value) -> str:
             value = Decimal(str(value))
         except (InvalidOperation, ValueError):
             return str(value)
-    from instructions.screens import number as format_number
-
-    return format_number(value)
+    return format(value.normalize(), "f")  # 0.60000000 -> 0.6, 100 -> 100 (never 1E+2)
 
 
 @register.filter

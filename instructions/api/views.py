@@ -19,7 +19,8 @@ from instructions.services.releases import accept_release
 from instructions.services.validation import release_schema
 from core.api.endpoints import api_endpoint
 from core.errors import Malformed, NotFound, too_large
-from core.permissions import IMPORT_RELEASE, VIEW_REVISION, public
+from core.permissions import public
+from instructions.permissions import IMPORT_RELEASE, VIEW_REVISION
 
 
 class RawBodyParser(BaseParser):

@@ -6,7 +6,8 @@ from instructions.compare import compare, snapshot_of
 from instructions.forms import CompareForm
 from instructions.selectors import revision_choices, revisions_in_full
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import VIEW_REVISION, requires
+from core.permissions import requires
+from instructions.permissions import VIEW_REVISION
 
 
 @requires(VIEW_REVISION)

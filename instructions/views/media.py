@@ -4,7 +4,8 @@ from django.http import FileResponse, Http404, HttpResponse
 
 from instructions.selectors import step_media as select_step_media
 from core.htmx import HtmxHttpRequest
-from core.permissions import EXECUTE_STEP, PREVIEW_REVISION, VIEW_REVISION, requires
+from core.permissions import requires
+from instructions.permissions import PREVIEW_REVISION, VIEW_RELEASED_MEDIA, VIEW_REVISION
 
 # A release is untrusted input: an SVG may carry script. Served alone it may draw, never run.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -15,7 +16,7 @@ def _may_see(user, media) -> bool:
     they can build (never a draft's)."""
     if user.has_perm(VIEW_REVISION) and (media.step.revision.is_released or user.has_perm(PREVIEW_REVISION)):
         return True
-    return user.has_perm(EXECUTE_STEP) and media.step.revision.is_released
+    return user.has_perm(VIEW_RELEASED_MEDIA) and media.step.revision.is_released
 
 
 @requires()

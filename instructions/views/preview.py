@@ -12,7 +12,8 @@ from instructions.selectors import preview_screen
 from instructions.services.releases import accept_release
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import IMPORT_RELEASE, PREVIEW_REVISION, requires
+from core.permissions import requires
+from instructions.permissions import IMPORT_RELEASE, PREVIEW_REVISION
 
 
 @requires(PREVIEW_REVISION)

@@ -14,7 +14,8 @@ from instructions.selectors import products_with_revisions, revision_exists
 from instructions.selectors import revision_detail as select_revision_detail
 from core import documents
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import VIEW_REVISION, requires
+from core.permissions import requires
+from instructions.permissions import VIEW_REVISION
 
 
 @requires(VIEW_REVISION)

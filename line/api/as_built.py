@@ -13,7 +13,7 @@ from line.as_built import as_built_record, get_unit_for_as_built
 from core.api.endpoints import api_endpoint
 from core.choices import DocumentStatus
 from core.errors import DomainError
-from core.permissions import VIEW_UNIT
+from line.permissions import VIEW_UNIT
 from line.services.as_built import request_as_built_pdf
 
 RETRY_AFTER_SECONDS = 2

@@ -10,7 +10,7 @@ from instructions.models import Revision
 from line.access import get_unit_for_user
 from core.api.endpoints import api_endpoint
 from core.errors import NotFound
-from core.permissions import DECIDE_ECO, VIEW_UNIT
+from line.permissions import DECIDE_ECO, VIEW_UNIT
 from core.signatures import SignatureRequest
 from line.models import EcoDecisionKind
 from line.services import eco

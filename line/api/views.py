@@ -9,17 +9,7 @@ from line import selectors
 from line.access import get_lot, get_station, get_unit_for_user
 from line.api import serializers as shapes
 from core.api.endpoints import api_endpoint
-from core.permissions import (
-    EXECUTE_STEP,
-    GRANT_QUALIFICATION,
-    MANAGE_STATIONS,
-    MANAGE_WORK_ORDERS,
-    QUARANTINE_LOT,
-    RECEIVE_LOT,
-    START_UNIT,
-    VIEW_LOT,
-    VIEW_UNIT,
-)
+from line.permissions import EXECUTE_STEP, GRANT_QUALIFICATION, MANAGE_STATIONS, MANAGE_WORK_ORDERS, QUARANTINE_LOT, RECEIVE_LOT, START_UNIT, VIEW_LOT, VIEW_UNIT
 from line.services import lots as lot_services
 from line.services import qualifications as qualification_services
 from line.services import results as result_services

@@ -23,7 +23,7 @@ from core import audit
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, Forbidden, NotFound, unique_or_conflict
 from core.models import User
-from core.permissions import QUARANTINE_LOT
+from line.permissions import QUARANTINE_LOT
 from line.models import Consumption, Hold, LotEvent, MaterialLot, Station, Unit
 
 if TYPE_CHECKING:  # quality builds on the line; the line reads quality's NCRs only inside functions

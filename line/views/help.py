@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from line.choices import HelpCallStatus
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import VIEW_UNIT, requires
+from core.permissions import requires
+from line.permissions import VIEW_UNIT
 from line.models import HelpCall
 from line.services import stations as station_services
 

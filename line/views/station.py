@@ -16,7 +16,8 @@ from core import views as core_views
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.models import User
-from core.permissions import START_UNIT, VIEW_UNIT, public, requires
+from core.permissions import public, requires
+from line.permissions import START_UNIT, VIEW_UNIT
 from line.forms import BadgeSignInForm, HelpForm, PasswordSignInForm, StationScanForm
 from line.models import Unit
 from line.selectors import station_queue

@@ -25,7 +25,8 @@ from instructions.screens import number
 from line.choices import UnitStatus
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import EXECUTE_STEP, requires
+from core.permissions import requires
+from line.permissions import EXECUTE_STEP
 from line.forms import ResultForm, ScanForm, SignOffForm
 from line.models import Unit
 from line.services import results as result_services

@@ -5,7 +5,8 @@ from django.shortcuts import redirect
 
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import MANAGE_STATIONS, requires
+from core.permissions import requires
+from line.permissions import MANAGE_STATIONS
 from line.forms import BindTabletForm, RevokeTabletForm
 from line.models import TabletBinding
 from line.services import stations as station_services

@@ -11,7 +11,8 @@ from instructions.models import Product
 from line.choices import UnitStatus, WorkOrderStatus
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import MANAGE_WORK_ORDERS, requires
+from core.permissions import requires
+from line.permissions import MANAGE_WORK_ORDERS
 from line.forms import WorkOrderForm
 from line.models import WorkOrder
 from line.services import work_orders as work_order_services

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from core.api.endpoints import api_endpoint
 from core.errors import Malformed, NotFound
 from core.models import Signature
-from core.permissions import DISPOSITION_NCR, RAISE_NCR, VIEW_NCR
+from quality.permissions import DISPOSITION_NCR, RAISE_NCR, VIEW_NCR
 from core.signatures import SignatureRequest
 from quality.api import serializers as shapes
 from quality.choices import NcrStatus

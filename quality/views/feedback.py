@@ -4,7 +4,8 @@ from django.http import Http404, HttpResponse
 
 from instructions.models import Revision
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import VIEW_FEEDBACK, requires
+from core.permissions import requires
+from quality.permissions import VIEW_FEEDBACK
 from quality.services.feedback import feedback_csv, revision_feedback
 
 

@@ -10,7 +10,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from core import documents
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import DISPOSITION_NCR, VIEW_NCR, requires
+from core.permissions import requires
+from quality.permissions import DISPOSITION_NCR, VIEW_NCR
 from quality import tasks
 from quality.access import get_ncr_for_user
 from quality.forms import CloseForm, ContainedForm, DispositionForm

@@ -5,7 +5,8 @@ from django.shortcuts import redirect
 
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import RAISE_NCR, VIEW_NCR, requires
+from core.permissions import requires
+from quality.permissions import RAISE_NCR, VIEW_NCR
 from quality.forms import QueueFilterForm, RaiseNcrForm
 from quality.selectors import ncr_queue
 from quality.services import ncrs as ncr_services

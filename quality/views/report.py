@@ -7,7 +7,8 @@ from instructions.models import Step
 from line.access import get_unit_for_user
 from core.errors import DomainError, NotFound
 from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import RAISE_NCR, requires
+from core.permissions import requires
+from quality.permissions import RAISE_NCR
 from line.views.station import help_keys
 from line.views.tablet import tablet_of
 from quality.forms import ReportProblemForm
