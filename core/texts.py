@@ -28,36 +28,16 @@ class Template:
     choices: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _decision_choices():
-    from quality.choices import Decision
-
-    return Decision
-
-
-def _hold_kind_choices():
-    from line.choices import HoldKind
-
-    return HoldKind
+# code → translatable template with `.format()` placeholders named after the params. The kernel
+# holds no app's words: each app registers its texts from its `registry.py` when Django starts.
+TEMPLATES: dict[str, Template] = {}
 
 
-# code → translatable template with `.format()` placeholders named after the params.
-TEMPLATES: dict[str, Template] = {
-    "ncr.out_of_tolerance": Template(_("{code} {name} out of tolerance on unit {serial}.")),
-    "ncr.lot_contained": Template(_("Contains lot {lot} under {number}: {description}")),
-    "ncr.hold_kept": Template(_("Hold kept: the unit still has open NCRs ({numbers}).")),
-    "ncr.lot_stays_quarantined": Template(
-        _("Lot {lot} stays quarantined: NCRs naming it are still open ({numbers}).")
-    ),
-    "ncr.taken_into_review": Template(_("Taken into review")),
-    "ncr.photo_attached": Template(_("Photo attached")),
-    "hold.eco_review": Template(
-        _("Revision {new} supersedes {old} with 'stop and review': an engineer decides how this unit goes on.")  # noqa: E501
-    ),
-    "hold.lot_contained": Template(_("Contains quarantined lot {lot}: {reason}")),
-    "hold.released_by_disposition": Template(
-        _("Released by the disposition of {ncr} ({decision}): {reason}"), {"decision": _decision_choices}
-    ),
-}
+def register(code: str, text: Promise, choices: Mapping[str, Any] | None = None) -> None:
+    """An app names a text it writes; `choices` maps a param to a callable returning its TextChoices."""
+    if code in TEMPLATES:
+        raise ValueError("text code registered twice: {}".format(code))
+    TEMPLATES[code] = Template(text, dict(choices or {}))
 
 
 def _label(choices, value: Any) -> str:
@@ -124,8 +104,14 @@ def label_of(choices, value: str) -> str:
 
 
 # Choice codes that are not words (`out_of_tolerance`, `operator+inspector`): a summary written
-# with one (the audit trail's "NCR-000001 open → in_review") shows its label instead.
-CHOICE_MODULES = ("line.choices", "quality.choices", "instructions.choices", "core.choices")
+# with one (the audit trail's "NCR-000001 open → in_review") shows its label instead. Each app
+# registers the modules holding its choices.
+CHOICE_MODULES: list[str] = ["core.choices"]
+
+
+def register_choices(module: str) -> None:
+    CHOICE_MODULES.append(module)
+    _coded_choices.cache_clear()
 CODE_TOKEN = re.compile(r"(?<![\w.+-])[a-z]+(?:[_+][a-z]+)+(?![\w+])")
 
 

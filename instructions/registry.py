@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
+from core import texts
 from core.audit_labels import register_actions, register_subject
 from core.choices import Role
 from core.views import register_home
@@ -28,3 +29,5 @@ def _revision_links(ids) -> dict[str, tuple[str, str]]:
 register_subject("instructions.revision", _("Revision"), _revision_links)
 for role in (Role.INSPECTOR, Role.ENGINEER, Role.ADMIN):
     register_home(role, "instructions:product-list", rank=20)
+
+texts.register_choices("instructions.choices")

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_labels import register_actions, register_subject
+from core import texts
 from core.choices import Role
 from core.views import register_home
 
@@ -55,3 +56,10 @@ def _unit_links(ids) -> dict[str, tuple[str, str]]:
 
 register_subject("mes.unit", _("Unit"), _unit_links)
 register_home(Role.OPERATOR, "mes:station-home", rank=10)
+
+texts.register_choices("line.choices")
+texts.register(
+    "hold.eco_review",
+    _("Revision {new} supersedes {old} with 'stop and review': an engineer decides how this unit goes on."),
+)
+texts.register("hold.lot_contained", _("Contains quarantined lot {lot}: {reason}"))

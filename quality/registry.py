@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_labels import register_actions, register_subject
+from core import texts
 from core.choices import Role
 from core.views import register_home
 
@@ -24,3 +25,26 @@ def _ncr_links(ids) -> dict[str, tuple[str, str]]:
 
 register_subject("quality.ncr", _("NCR"), _ncr_links)
 register_home(Role.INSPECTOR, "quality:ncr-queue", rank=10)
+
+
+
+def _decisions():
+    from quality.choices import Decision
+
+    return Decision
+
+
+texts.register_choices("quality.choices")
+texts.register("ncr.out_of_tolerance", _("{code} {name} out of tolerance on unit {serial}."))
+texts.register("ncr.lot_contained", _("Contains lot {lot} under {number}: {description}"))
+texts.register("ncr.hold_kept", _("Hold kept: the unit still has open NCRs ({numbers})."))
+texts.register(
+    "ncr.lot_stays_quarantined", _("Lot {lot} stays quarantined: NCRs naming it are still open ({numbers}).")
+)
+texts.register("ncr.taken_into_review", _("Taken into review"))
+texts.register("ncr.photo_attached", _("Photo attached"))
+texts.register(
+    "hold.released_by_disposition",
+    _("Released by the disposition of {ncr} ({decision}): {reason}"),
+    {"decision": _decisions},
+)

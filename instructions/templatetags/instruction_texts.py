@@ -1,4 +1,4 @@
-"""Template filters that show a stored code as words in the reader's language (`core.texts`)."""
+"""Template filters of the instructions screens: a compared field's stored code as words in the reader's language."""
 
 from django import template
 
