@@ -88,7 +88,7 @@ def refusal_where_unit_expected(identified: IdentifiedCode) -> DomainError:
         return DomainError(
             "badge_not_a_unit",
             _(
-                "That is a badge, not a unit: to sign in with it, tap \u201cSign in\u201d at the top "
+                "That is a badge, not a unit: to sign in with it, tap “Sign in” at the top "
                 "and scan it there."
             ),
             "barcode",
