@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from core import contention
 from core.errors import error_response, too_large
-from core.models import ApiToken, IdempotencyKey
+from core.models import ApiToken, IdempotencyKey, User
+from core.types import TokenHttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class TokenAuthenticationMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TokenHttpRequest) -> HttpResponse:
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _sep, key = header.partition(" ")
@@ -81,6 +82,8 @@ class TokenAuthenticationMiddleware:
 
 
 def _request_hash(request: HttpRequest) -> str:
+    if request.method is None:  # Django sets it on every request it serves
+        raise ValueError("A request without a method cannot be hashed.")
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(b"\0" + request.get_full_path().encode() + b"\0")
@@ -144,7 +147,8 @@ class IdempotencyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or not request.user.is_authenticated:
+        user = request.user
+        if request.method != "POST" or not user.is_authenticated:
             return self.get_response(request)
         key = request.headers.get(HEADER)
         if key is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -159,14 +163,14 @@ class IdempotencyMiddleware:
         except RequestDataTooBig:
             error = too_large()
             return JsonResponse(error.as_body(), status=error.status)
-        replay = self._replay(request, key, request_hash)
+        replay = self._replay(request, user, key, request_hash)
         if replay is not None:
             return replay
         try:
             return self._run(request, key, request_hash)
         except IntegrityError:
             # A concurrent request with the same key committed first: this one's effects were rolled back.
-            replay = self._replay(request, key, request_hash)
+            replay = self._replay(request, user, key, request_hash)
             if replay is None:
                 raise
             return replay
@@ -229,8 +233,8 @@ class IdempotencyMiddleware:
         return busy_response(request, contention.Busy())
 
     @staticmethod
-    def _replay(request: HttpRequest, key: str, request_hash: str) -> HttpResponse | None:
-        stored = IdempotencyKey.objects.filter(actor=request.user, key=key).first()
+    def _replay(request: HttpRequest, user: User, key: str, request_hash: str) -> HttpResponse | None:
+        stored = IdempotencyKey.objects.filter(actor=user, key=key).first()
         if stored is None:
             return None
         if stored.request_hash != request_hash:

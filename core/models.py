@@ -99,6 +99,11 @@ class AuditEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
+    # Not stored: the audit trail screen (core.views.audit_trail) sets these on the page's entries.
+    action_label: str
+    subject_url: str
+    subject_label: str
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")

@@ -16,6 +16,7 @@ from core.errors import error_response
 from core.htmx import render_page
 from core.models import AuditEntry, RenderedDocument
 from core.permissions import VIEW_AUDIT, public, requires
+from core.types import AuthenticatedHttpRequest
 
 # Where each role lands after signing in: each app registers its pages with a rank; the lowest
 # rank whose URL exists wins.
@@ -28,7 +29,7 @@ def register_home(role: str, url_name: str, *, rank: int) -> None:
 
 
 @requires()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     for _rank, name in HOME_BY_ROLE.get(request.user.role, ()):
         try:
             return redirect(reverse(name))
@@ -98,7 +99,7 @@ def _subject_links(entries: list[AuditEntry]) -> None:
 
 
 @requires(VIEW_AUDIT)
-def audit_trail(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every recorded act, newest first, filtered by action, who, subject and dates; subjects with
     a screen are links, actions read as words with the code beside them. Four queries a page."""
     form = AuditFilterForm(request.GET)
@@ -116,7 +117,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     }, partial="audit-table")
 
 
-def _document_for_user(request: HttpRequest, document_id: int) -> RenderedDocument:
+def _document_for_user(request: AuthenticatedHttpRequest, document_id: int) -> RenderedDocument:
     document = RenderedDocument.objects.filter(pk=document_id, requested_by=request.user).first()
     if document is None:
         raise Http404
@@ -124,13 +125,13 @@ def _document_for_user(request: HttpRequest, document_id: int) -> RenderedDocume
 
 
 @requires()
-def document_status(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_status(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponse:
     document = _document_for_user(request, document_id)
     return render_page(request, "core/document_status.html", {"document": document}, partial="document-status")
 
 
 @requires()
-def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_download(request: AuthenticatedHttpRequest, document_id: int) -> FileResponse:
     document = _document_for_user(request, document_id)
     if document.status != DocumentStatus.READY:
         raise Http404
@@ -144,7 +145,7 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_POST
 @requires()
-def set_language(request: HttpRequest) -> HttpResponse:
+def set_language(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in person chooses the language of their screens; back to where they were."""
     from core.errors import DomainError
     from core.identities import set_preferred_language

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.fields import Field
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -11,6 +12,7 @@ from core.api.endpoints import api_endpoint
 from core.errors import Malformed
 from core.models import Webhook
 from core.permissions import MANAGE_WEBHOOKS, VIEW_EVENTS
+from core.types import AuthenticatedRequest
 from core.webhooks import create_webhook, event_body
 
 FEED_PAGE = 500
@@ -61,7 +63,7 @@ def events(request: Request) -> Response:
     ),
 )
 @api_endpoint(GET=())
-def whoami(request: Request) -> Response:
+def whoami(request: AuthenticatedRequest) -> Response:
     """The identity behind the request, its role and what it may do."""
     user = request.user
     return Response(
@@ -69,7 +71,7 @@ def whoami(request: Request) -> Response:
     )
 
 
-WEBHOOK_SHAPE = {
+WEBHOOK_SHAPE: dict[str, Field] = {
     "id": serializers.IntegerField(),
     "url": serializers.URLField(),
     "events": serializers.ListField(child=serializers.CharField()),
@@ -105,7 +107,7 @@ def _webhook_body(webhook: Webhook) -> dict:
     responses=inline_serializer("Webhook", {**WEBHOOK_SHAPE, "secret": serializers.CharField(help_text="Shown once, at creation.")}),
 )
 @api_endpoint(GET=MANAGE_WEBHOOKS, POST=MANAGE_WEBHOOKS)
-def webhooks(request: Request) -> Response:
+def webhooks(request: AuthenticatedRequest) -> Response:
     """Each delivery is a POST of the event with `Threadline-Event-Id` and
     `Threadline-Signature: sha256=<HMAC-SHA256 of the body with the secret>`, retried until a 2xx."""
     if request.method == "GET":
