@@ -6,12 +6,18 @@ The kernel holds only its own words: each app registers its actions and subjects
 `registry.py` when Django starts. An action not registered is shown by its code alone.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS: dict[str, str] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ACTION_LABELS: dict[str, StrOrPromise] = {
     "api_token.created": _("API token created"),
     "api_token.revoked": _("API token revoked"),
     "document.requested": _("PDF requested"),
@@ -28,14 +34,14 @@ class Subject:
     """A kind of audit subject with a screen: its label, and how to link a page of entries to it
     (ids in, {id: (url, label)} out, in one query whatever the number of ids)."""
 
-    label: str
+    label: StrOrPromise
     links: Callable[[Iterable[str]], dict[str, tuple[str, str]]]
 
 
 SUBJECTS: dict[str, Subject] = {}
 
 
-def register_actions(labels: Mapping[str, str]) -> None:
+def register_actions(labels: Mapping[str, StrOrPromise]) -> None:
     """An app names its audit actions; a code registered twice is a mistake caught at start-up."""
     clash = set(labels) & set(ACTION_LABELS)
     if clash:
@@ -43,7 +49,9 @@ def register_actions(labels: Mapping[str, str]) -> None:
     ACTION_LABELS.update(labels)
 
 
-def register_subject(subject_type: str, label: str, links: Callable[[Iterable[str]], dict[str, tuple[str, str]]]) -> None:
+def register_subject(
+    subject_type: str, label: StrOrPromise, links: Callable[[Iterable[str]], dict[str, tuple[str, str]]]
+) -> None:
     SUBJECTS[subject_type] = Subject(label, links)
 
 
