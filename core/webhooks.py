@@ -19,7 +19,8 @@ import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -51,7 +52,9 @@ def _resolve(url: str) -> tuple[list[str], str | None]:
     itself). No addresses when the name does not resolve now (the delivery fails and is retried)."""
     host = urlsplit(url).hostname or ""
     try:
-        addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+        # An IP socket address starts with the address as text (typeshed also allows an int,
+        # for address families a host name does not resolve to).
+        addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
     except (socket.gaierror, UnicodeError):
         return [], None
     blocked = _blocked_networks()
@@ -232,6 +235,17 @@ def _claim_next() -> WebhookDelivery | None:
         return delivery
 
 
+class _DeliveryChanges(TypedDict, total=False):
+    """The columns one delivery attempt writes."""
+
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    status: DeliveryStatus
+    delivered_at: datetime
+    next_attempt_at: datetime
+
+
 def deliver_due(*, limit: int = BATCH) -> int:
     """POST every due delivery once; returns how many were delivered now.
 
@@ -244,12 +258,17 @@ def deliver_due(*, limit: int = BATCH) -> int:
         if delivery is None:
             return delivered
         attempt = _post(delivery)
-        changes = {"attempts": delivery.attempts + 1, "last_status_code": attempt.status_code, "last_error": attempt.error}
+        changes: _DeliveryChanges = {
+            "attempts": delivery.attempts + 1,
+            "last_status_code": attempt.status_code,
+            "last_error": attempt.error,
+        }
         if attempt.delivered:
-            changes.update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now())
+            changes["status"] = DeliveryStatus.DELIVERED
+            changes["delivered_at"] = timezone.now()
             delivered += 1
         else:
-            changes.update(next_attempt_at=timezone.now() + backoff(delivery.attempts + 1))
+            changes["next_attempt_at"] = timezone.now() + backoff(delivery.attempts + 1)
             logger.warning("webhook delivery %s failed (%s)", delivery.pk, attempt.error)
         WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
     return delivered
