@@ -8,7 +8,10 @@ from core.models import ApiToken, AuditEntry, OutboxEvent, User
 class IdentityAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "kind", "is_active")
     list_filter = ("role", "kind", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("Threadline", {"fields": ("role", "kind", "badge_code", "preferred_language")}),)
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Threadline", {"fields": ("role", "kind", "badge_code", "preferred_language")}),
+    )
 
 
 @admin.register(ApiToken)

@@ -117,7 +117,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "threadline.sqlite3",
+            "NAME": str(VAR_DIR / "threadline.sqlite3"),  # a str, as DATABASE_URL gives it
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN: under several workers the
                 # default DEFERRED mode fails half the writes with "database is locked".
