@@ -21,7 +21,7 @@ def revision_summary(revision: Revision) -> dict:
         "release_id": revision.release_id,
         "released_at": revision.released_at.isoformat(),
         "released_by": revision.released_by,
-        "supersedes": revision.supersedes.revision if revision.supersedes_id else None,
+        "supersedes": revision.supersedes.revision if revision.supersedes is not None else None,
         "in_flight": revision.in_flight,
         "effectivity": revision.effectivity,
         "sha256": revision.document_sha256,

@@ -7,20 +7,20 @@ from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import BaseParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.endpoints import api_endpoint
+from core.errors import Malformed, NotFound, too_large
+from core.permissions import public
+from core.types import AuthenticatedRequest
 from instructions.access import may_see
 from instructions.api.serializers import revision_full, revision_summary
 from instructions.models import Revision
+from instructions.permissions import IMPORT_RELEASE, VIEW_REVISION
 from instructions.selectors import revision_in_full
 from instructions.services.parsing import check_content_type
 from instructions.services.releases import accept_release
 from instructions.services.validation import release_schema
-from core.api.endpoints import api_endpoint
-from core.errors import Malformed, NotFound, too_large
-from core.permissions import public
-from instructions.permissions import IMPORT_RELEASE, VIEW_REVISION
 
 
 class RawBodyParser(BaseParser):
@@ -41,7 +41,7 @@ class RawBodyParser(BaseParser):
     summary="Accept a release document (threadline.mbom-release/1 as JSON, or its ZIP bundle)",
 )
 @api_endpoint(POST=IMPORT_RELEASE)
-def releases(request: Request) -> Response:
+def releases(request: AuthenticatedRequest) -> Response:
     # The type first: a form upload must be refused before Django parses it, or its body is gone.
     check_content_type(request.content_type)
     try:
@@ -50,6 +50,8 @@ def releases(request: Request) -> Response:
         raise too_large() from None
     result = accept_release(payload=payload, content_type=request.content_type, actor=request.user)
     revision = revision_in_full(result.revision.pk)
+    if revision is None:  # stored just above; revisions are never deleted
+        raise LookupError("Revision {} was accepted but cannot be read back.".format(result.revision.pk))
     return Response(revision_full(revision), status=201 if result.created else 200)
 
 
@@ -63,7 +65,7 @@ releases.cls.parser_classes = [RawBodyParser]
     summary="Revisions of a product with status and effectivity",
 )
 @api_endpoint(GET=VIEW_REVISION)
-def revisions(request: Request) -> Response:
+def revisions(request: AuthenticatedRequest) -> Response:
     part_number = request.query_params.get("part_number", "").strip()
     if not part_number:
         raise Malformed("missing_parameter", _("Name the product: ?part_number=100-200."), "part_number")
@@ -82,9 +84,9 @@ def revisions(request: Request) -> Response:
     operation_id="revisions_retrieve",
 )
 @api_endpoint(GET=VIEW_REVISION)
-def revision_detail(request: Request, revision_id: int) -> Response:
+def revision_detail(request: AuthenticatedRequest, revision_id: int) -> Response:
     revision = revision_in_full(revision_id)
-    if not may_see(request.user, revision):
+    if revision is None or not may_see(request.user, revision):
         raise NotFound(
             "unknown_revision", _("There is no revision with id {id}.").format(id=revision_id), "id"
         )

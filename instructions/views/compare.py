@@ -2,16 +2,17 @@
 
 from django.http import HttpResponse
 
+from core.htmx import render_page
+from core.permissions import requires
+from core.types import AuthenticatedHttpRequest
 from instructions.compare import compare, snapshot_of
 from instructions.forms import CompareForm
-from instructions.selectors import revision_choices, revisions_in_full
-from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import requires
 from instructions.permissions import VIEW_REVISION
+from instructions.selectors import revision_choices, revisions_in_full
 
 
 @requires(VIEW_REVISION)
-def revision_compare(request: HtmxHttpRequest) -> HttpResponse:
+def revision_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     revisions = revision_choices()
     form = CompareForm(request.GET or None, revisions=revisions)
     comparison = None

@@ -1,11 +1,11 @@
 """Step media (images, video, PDF) streamed from Django storage with their stored content type."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 
-from instructions.selectors import step_media as select_step_media
-from core.htmx import HtmxHttpRequest
 from core.permissions import requires
+from core.types import AuthenticatedHttpRequest
 from instructions.permissions import PREVIEW_REVISION, VIEW_RELEASED_MEDIA, VIEW_REVISION
+from instructions.selectors import step_media as select_step_media
 
 # A release is untrusted input: an SVG may carry script. Served alone it may draw, never run.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -20,7 +20,7 @@ def _may_see(user, media) -> bool:
 
 
 @requires()
-def step_media(request: HtmxHttpRequest, media_id: int) -> HttpResponse:
+def step_media(request: AuthenticatedHttpRequest, media_id: int) -> FileResponse:
     media = select_step_media(media_id)
     if media is None or not _may_see(request.user, media):
         raise Http404  # not visible and not found answer the same

@@ -7,17 +7,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+from core.htmx import render_page
+from core.permissions import requires
+from core.types import AuthenticatedHttpRequest
 from instructions.forms import DraftUploadForm
+from instructions.permissions import IMPORT_RELEASE, PREVIEW_REVISION
 from instructions.selectors import preview_screen
 from instructions.services.releases import accept_release
-from core.errors import DomainError
-from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import requires
-from instructions.permissions import IMPORT_RELEASE, PREVIEW_REVISION
 
 
 @requires(PREVIEW_REVISION)
-def revision_preview(request: HtmxHttpRequest, revision_id: int, position: int = 1) -> HttpResponse:
+def revision_preview(request: AuthenticatedHttpRequest, revision_id: int, position: int = 1) -> HttpResponse:
     screen = preview_screen(revision_id, position)
     if screen is None:
         raise Http404
@@ -27,7 +28,7 @@ def revision_preview(request: HtmxHttpRequest, revision_id: int, position: int =
 
 
 @requires(PREVIEW_REVISION, IMPORT_RELEASE)
-def draft_upload(request: HtmxHttpRequest) -> HttpResponse:
+def draft_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Store a release document as a draft (never executable) and open its preview."""
     errors: list = []
     status = 200
@@ -59,8 +60,9 @@ def draft_upload(request: HtmxHttpRequest) -> HttpResponse:
         form = DraftUploadForm(initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST":
         # A new key for the next attempt: the refused upload is answered, a corrected file is a new request.
-        form.data = form.data.copy()
-        form.data["idempotency_key"] = uuid.uuid4().hex
+        data = request.POST.copy()  # the data the form was bound to
+        data["idempotency_key"] = uuid.uuid4().hex
+        form.data = data
     return render_page(
         request,
         "instructions/draft_upload.html",

@@ -5,26 +5,27 @@ from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from core import documents
+from core.htmx import render_page
+from core.permissions import requires
+from core.types import AuthenticatedHttpRequest
 from instructions import tasks
 from instructions.access import may_see
 from instructions.models import Revision
+from instructions.permissions import VIEW_REVISION
 from instructions.printing import KIND
 from instructions.selectors import product_detail as select_product_detail
 from instructions.selectors import products_with_revisions, revision_exists
 from instructions.selectors import revision_detail as select_revision_detail
-from core import documents
-from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import requires
-from instructions.permissions import VIEW_REVISION
 
 
 @requires(VIEW_REVISION)
-def product_list(request: HtmxHttpRequest) -> HttpResponse:
+def product_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render_page(request, "instructions/product_list.html", {"products": products_with_revisions()})
 
 
 @requires(VIEW_REVISION)
-def product_detail(request: HtmxHttpRequest, product_id: int) -> HttpResponse:
+def product_detail(request: AuthenticatedHttpRequest, product_id: int) -> HttpResponse:
     detail = select_product_detail(product_id)
     if detail is None:
         raise Http404
@@ -32,7 +33,7 @@ def product_detail(request: HtmxHttpRequest, product_id: int) -> HttpResponse:
 
 
 @requires(VIEW_REVISION)
-def revision_detail(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
+def revision_detail(request: AuthenticatedHttpRequest, revision_id: int) -> HttpResponse:
     detail = select_revision_detail(revision_id)
     if detail is None or not may_see(request.user, detail.revision):
         raise Http404
@@ -43,7 +44,7 @@ def revision_detail(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
 
 @require_POST
 @requires(VIEW_REVISION)
-def revision_pdf(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
+def revision_pdf(request: AuthenticatedHttpRequest, revision_id: int) -> HttpResponse:
     """Ask for the printable PDF; it is made by a Celery task and the answer polls for it."""
     if not revision_exists(revision_id) or not may_see(request.user, Revision.objects.get(pk=revision_id)):
         raise Http404
