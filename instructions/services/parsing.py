@@ -284,8 +284,8 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
     for path, pointer in _media_references(document):
         if path in bundle.media or path in bundle.media_problems:
             continue
-        member = by_name.get(path)
-        if member is None:
+        media_member = by_name.get(path)
+        if media_member is None:
             bundle.media_problems[path] = ErrorDetail(
                 "media_missing",
                 _("The media file '{path}' is not in the bundle. Add it or remove the reference.").format(
@@ -297,16 +297,16 @@ def parse_zip(raw: bytes) -> ReleaseBundle:
         extension = path.rsplit(".", 1)[-1].lower()
         if extension not in MEDIA_TYPES:
             continue  # the schema reports the unsupported extension
-        if member.file_size > settings.RELEASE_MEDIA_MAX_BYTES:
+        if media_member.file_size > settings.RELEASE_MEDIA_MAX_BYTES:
             bundle.media_problems[path] = ErrorDetail(
                 "media_too_large",
                 _("The media file '{path}' is {size} bytes; the limit per file is {limit} bytes.").format(
-                    path=path, size=member.file_size, limit=settings.RELEASE_MEDIA_MAX_BYTES
+                    path=path, size=media_member.file_size, limit=settings.RELEASE_MEDIA_MAX_BYTES
                 ),
                 pointer,
             )
             continue
-        content = read(member, min(settings.RELEASE_MEDIA_MAX_BYTES, budget))
+        content = read(media_member, min(settings.RELEASE_MEDIA_MAX_BYTES, budget))
         budget -= len(content)
         if not _sniff(content, extension):
             bundle.media_problems[path] = ErrorDetail(

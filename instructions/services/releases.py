@@ -78,7 +78,7 @@ def accept_release(
         # One transaction, run again whole if PostgreSQL ends it for a deadlock (the hold of
         # in-flight units locks units the line may be writing to).
         revision = _store(bundle, digest=digest, actor=actor, draft=draft, media_files=media_files)
-        if not draft and revision.supersedes_id and revision.in_flight == InFlight.STOP_AND_REVIEW:
+        if not draft and revision.supersedes is not None and revision.in_flight == InFlight.STOP_AND_REVIEW:
             # The line owns its units: it holds the started ones of the superseded revision,
             # in this same transaction, until an engineer decides for each (invariant 2).
             from line.services.eco import hold_units_for_review
@@ -198,13 +198,16 @@ def _store(
         )
     effectivity = document.get("effectivity") or {}
     steps_total = sum(len(operation["steps"]) for operation in document["operations"])
+    released_at = parse_released_at(document["released_at"])
+    if released_at is None:  # validate_release refused the document already
+        raise ValueError("released_at {!r} is not a date and time.".format(document["released_at"]))
     now = timezone.now()
     revision = Revision.objects.create(
         product=product,
         revision=document["revision"],
         status=RevisionStatus.DRAFT if draft else RevisionStatus.RELEASED,
         release_id=document["release_id"],
-        released_at=parse_released_at(document["released_at"]),
+        released_at=released_at,
         released_by=document["released_by"],
         supersedes=superseded,
         in_flight=document.get("in_flight") or "continue",
@@ -285,7 +288,7 @@ def _store(
                     step=step,
                     order=order,
                     part_number=material["part_number"],
-                    quantity=_decimal(material["quantity"]),
+                    quantity=Decimal(str(material["quantity"])),  # required by the schema
                     allowed_revisions=material.get("allowed_revisions")
                     or [part_revisions[material["part_number"]]],
                     alternates=material.get("alternates") or [],

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TypeGuard
 
 from biip import ParseError
 from biip.gtin import Gtin
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from core.errors import ErrorDetail
 from instructions.models import Revision
 from instructions.models.revisions import split_serial
 from instructions.services.parsing import ReleaseBundle
-from core.errors import ErrorDetail
 
 SCHEMA_ID = "threadline.mbom-release/1"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "mbom-release-1.schema.json"
@@ -66,7 +67,7 @@ def _type_name(expected) -> str:
         "boolean": _("true or false"),
     }
     if isinstance(expected, list):
-        return _(" or ").join(names.get(item, item) for item in expected)
+        return _(" or ").join(names.get(item, str(item)) for item in expected)
     return names.get(expected, expected)
 
 
@@ -256,7 +257,7 @@ def parse_released_at(text: str) -> datetime | None:
     return parsed
 
 
-def _is_date(text) -> bool:
+def _is_date(text: object) -> TypeGuard[str]:
     if not isinstance(text, str) or len(text) != 10:
         return False
     try:
@@ -292,7 +293,10 @@ def _number(value) -> Decimal | None:
 
 
 def _decimals(value: Decimal) -> int:
-    return max(0, -value.normalize().as_tuple().exponent)
+    exponent = value.normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: the parser admits finite numbers only
+        raise ValueError("{} has no decimal places to count.".format(value))
+    return max(0, -exponent)
 
 
 def _precision_problem(value, places: int, where: str) -> list[ErrorDetail]:
@@ -393,7 +397,9 @@ def _rule_problems(
                     )
                 )
 
-    product = document.get("product") if isinstance(document.get("product"), dict) else {}
+    product = document.get("product")
+    if not isinstance(product, dict):
+        product = {}
     revision_code = document.get("revision")
     supersedes = document.get("supersedes")
     if isinstance(supersedes, str) and supersedes == revision_code:
@@ -772,7 +778,7 @@ def _master_data_problems(product: dict, listed: dict, document: dict) -> list[E
                         "/product/{}".format(key),
                     )
                 )
-    parts = document.get("parts") if isinstance(document.get("parts"), list) else []
+    parts = _list(document.get("parts"))
     numbers = [part["part_number"] for part in parts if isinstance(part, dict) and isinstance(part.get("part_number"), str)]
     stored_parts = {part.part_number: part for part in Part.objects.filter(part_number__in=numbers)} if numbers else {}
     for index, part in enumerate(parts):
