@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -130,6 +131,16 @@ class StepChange:
     @property
     def is_unchanged(self) -> bool:
         return self.kind == "unchanged" and not self.moved
+
+
+class StepDifferences(TypedDict):
+    """What differs between two matched steps: the keyword arguments of a StepChange."""
+
+    fields: tuple[FieldChange, ...]
+    instruction_diff: SafeString | None
+    materials: tuple[ItemChange, ...]
+    characteristics: tuple[ItemChange, ...]
+    tools: tuple[ItemChange, ...]
 
 
 @dataclass(frozen=True)
@@ -381,7 +392,7 @@ def _longest_increasing(values: Sequence[int]) -> set[int]:
     return keep
 
 
-def compare_steps(old: StepSnapshot, new: StepSnapshot) -> dict:
+def compare_steps(old: StepSnapshot, new: StepSnapshot) -> StepDifferences:
     fields = list(_fields(old, new, ("title", "operation_code", "qualification", "signoff"), _show))
     return {
         "fields": tuple(fields),
@@ -417,18 +428,15 @@ def compare(old: RevisionSnapshot, new: RevisionSnapshot) -> Comparison:
     for i, step in enumerate(old.steps):
         if i in by_old:
             j, how = by_old[i]
-            parts = compare_steps(step, new.steps[j])
-            changed = any(
-                parts[name]
-                for name in ("fields", "instruction_diff", "materials", "characteristics", "tools")
-            )
+            step_parts = compare_steps(step, new.steps[j])
+            changed = any(step_parts.values())  # any of its five differences
             change = StepChange(
                 kind="changed" if changed else "unchanged",
                 old=step,
                 new=new.steps[j],
                 moved=i in moved_old,
                 matched_by=how,
-                **parts,
+                **step_parts,
             )
             entries.append(((j, 0), change))
     for j, step in enumerate(new.steps):
