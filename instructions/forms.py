@@ -45,6 +45,8 @@ class CompareForm(forms.Form):
         by_id = {revision.pk: revision for revision in revisions}
         for name in ("old", "new"):
             field = self.fields[name]
+            if not isinstance(field, forms.ModelChoiceField):  # declared above
+                raise TypeError("CompareForm.{} must be a ModelChoiceField.".format(name))
             field.queryset = Revision.objects.filter(pk__in=by_id)
             field.choices = [("", "—")] + [
                 (

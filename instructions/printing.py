@@ -63,11 +63,12 @@ def css_string(text: str) -> str:
 
 
 def status_mark(status: str) -> str:
-    return {
+    marks: dict[str, str] = {
         RevisionStatus.DRAFT: _("PREVIEW — NOT RELEASED, DO NOT BUILD"),
         RevisionStatus.RELEASED: _("RELEASED"),
         RevisionStatus.SUPERSEDED: _("SUPERSEDED"),
-    }[status]
+    }
+    return marks[status]
 
 
 name_downloads(KIND, document_filename)

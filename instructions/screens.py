@@ -6,7 +6,7 @@ the line fills `needs[*].done` / `recorded` from what was scanned and measured, 
 `preview=False` and names its own action forms (`actions_template`) and URLs.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -182,7 +182,7 @@ def step_needs(step: Step, parts: Mapping[str, RevisionPart]) -> tuple[Need, ...
     return tuple(needs)
 
 
-def media_items(media: Sequence[StepMedia], url_for) -> tuple[MediaItem, ...]:
+def media_items(media: Iterable[StepMedia], url_for) -> tuple[MediaItem, ...]:
     return tuple(
         MediaItem(
             id=item.pk,

@@ -187,6 +187,9 @@ class StepMedia(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
 
+    # Not stored: the printed revision (instructions.printing) sets the image as a data: URL, or "".
+    embedded: str
+
     class Meta:
         ordering = ["step", "order"]
 
