@@ -40,9 +40,9 @@ def main() -> int:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from instructions.services.releases import accept_release
         from core.choices import Role
         from core.identities import create_api_token
+        from instructions.services.releases import accept_release
 
         actor = create_api_token(name="bench", role=Role.INTEGRATION, actor=None)[0].identity
         document = generate_release(steps=arguments.steps)

@@ -180,7 +180,9 @@ class Tablet:
         return response.status, dict(response.headers), text
 
 
-def build_units(tablet: Tablet, plan: dict, timings, errors, deadline: float, think: float, delay: float = 0.0) -> None:
+def build_units(
+    tablet: Tablet, plan: dict, timings, errors, deadline: float, think: float, delay: float = 0.0
+) -> None:
     pause = random.Random(plan["index"])
     time.sleep(delay)  # tablets come on one after another over the ramp, as a shift starts
 
@@ -278,7 +280,9 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=2, help="units each tablet builds")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
-        "--redis", default="redis://127.0.0.1:6379/14", help="cache and broker (a database of its own: flushed)"
+        "--redis",
+        default="redis://127.0.0.1:6379/14",
+        help="cache and broker (a database of its own: flushed)",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=240)
@@ -352,7 +356,12 @@ def main() -> int:
             threading.Thread(
                 target=build_units,
                 args=(
-                    Tablet(args.port, item["cookie"]), item, timings, errors, deadline, args.think,
+                    Tablet(args.port, item["cookie"]),
+                    item,
+                    timings,
+                    errors,
+                    deadline,
+                    args.think,
                     args.ramp * index / max(len(plan), 1),
                 ),
                 daemon=True,

@@ -38,7 +38,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "actor_label", "station", "action", "subject_type", "subject_id", "summary")
+    list_display = (
+        "occurred_at",
+        "actor_label",
+        "station",
+        "action",
+        "subject_type",
+        "subject_id",
+        "summary",
+    )
     list_filter = ("action", "subject_type")
 
 

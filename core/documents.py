@@ -107,7 +107,9 @@ def download_name(document: RenderedDocument) -> str:
     """The file name a person gets: the kind's own name if it has one, else kind-subject[-variant].pdf."""
     namer = _NAMERS.get(document.kind)
     name = namer(document) if namer is not None else ""
-    return name or "{}-{}{}.pdf".format(document.kind, document.subject_id, "-" + document.variant if document.variant else "")
+    return name or "{}-{}{}.pdf".format(
+        document.kind, document.subject_id, "-" + document.variant if document.variant else ""
+    )
 
 
 def offline_url_fetcher():

@@ -28,7 +28,9 @@ def render_page(
     if partial and htmx and not htmx.boosted:
         parts = [render_to_string("{}#{}".format(template, partial), context, request=request)]
         for name in also:
-            parts.append(render_to_string("{}#{}".format(template, name), {**context, "oob": True}, request=request))
+            parts.append(
+                render_to_string("{}#{}".format(template, name), {**context, "oob": True}, request=request)
+            )
         response = HttpResponse("".join(parts), status=status)
     else:
         response = HttpResponse(render_to_string(template, context, request=request), status=status)

@@ -19,17 +19,32 @@ TOKEN_PREFIX = "tl_"
 
 def _check_role(role: str) -> None:
     if role not in Role.values:
-        raise DomainError("invalid_role", _("'{role}' is not a role. Use one of: {roles}.").format(role=role, roles=", ".join(Role.values)), "role")
+        raise DomainError(
+            "invalid_role",
+            _("'{role}' is not a role. Use one of: {roles}.").format(role=role, roles=", ".join(Role.values)),
+            "role",
+        )
 
 
 @retry_transaction
 def create_person(
-    *, username: str, role: str, password: str, actor: User | None, full_name: str = "", badge_code: str = "", badge_pin: str = ""
+    *,
+    username: str,
+    role: str,
+    password: str,
+    actor: User | None,
+    full_name: str = "",
+    badge_code: str = "",
+    badge_pin: str = "",
 ) -> User:
     """A person who signs in with a password (and, on the line, a badge)."""
     _check_role(role)
     if User.objects.filter(username=username).exists():
-        raise Conflict("username_taken", _("The user name '{username}' is already taken.").format(username=username), "username")
+        raise Conflict(
+            "username_taken",
+            _("The user name '{username}' is already taken.").format(username=username),
+            "username",
+        )
     first, _sep, last = full_name.partition(" ")
     user = User(username=username, role=role, kind=IdentityKind.PERSON, first_name=first, last_name=last)
     try:
@@ -40,11 +55,17 @@ def create_person(
     user.is_staff = role == Role.ADMIN
     if badge_code:
         if User.objects.filter(badge_code=badge_code).exists():
-            raise Conflict("badge_taken", _("Badge {badge} already belongs to someone else.").format(badge=badge_code), "badge_code")
+            raise Conflict(
+                "badge_taken",
+                _("Badge {badge} already belongs to someone else.").format(badge=badge_code),
+                "badge_code",
+            )
         user.badge_code = badge_code
         user.badge_pin = make_password(badge_pin) if badge_pin else ""
     user.save()
-    audit.record(actor=actor, action="identity.created", subject=user, summary="{} ({})".format(username, role))
+    audit.record(
+        actor=actor, action="identity.created", subject=user, summary="{} ({})".format(username, role)
+    )
     return user
 
 
@@ -60,18 +81,33 @@ def create_api_token(*, name: str, role: str, actor: User | None) -> tuple[ApiTo
         identity = User(username=name, role=role, kind=IdentityKind.SYSTEM)
         identity.set_unusable_password()
         identity.save()
-        audit.record(actor=actor, action="identity.created", subject=identity, summary="{} ({}, system)".format(name, role))
+        audit.record(
+            actor=actor,
+            action="identity.created",
+            subject=identity,
+            summary="{} ({}, system)".format(name, role),
+        )
     elif identity.kind != IdentityKind.SYSTEM:
-        raise Conflict("not_a_system_identity", _("'{name}' is a person; API tokens are for system and agent identities.").format(name=name), "name")
+        raise Conflict(
+            "not_a_system_identity",
+            _("'{name}' is a person; API tokens are for system and agent identities.").format(name=name),
+            "name",
+        )
     elif identity.role != role:
         raise Conflict(
             "role_mismatch",
-            _("The identity '{name}' already exists with the role {role}; a token carries its identity's role.").format(name=name, role=identity.role),
+            _(
+                "The identity '{name}' already exists with the role {role}; a token carries its identity's role."
+            ).format(name=name, role=identity.role),
             "role",
         )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(identity=identity, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), created_by=actor)
-    audit.record(actor=actor, action="api_token.created", subject=token, summary="{} {}…".format(name, token.prefix))
+    token = ApiToken.objects.create(
+        identity=identity, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), created_by=actor
+    )
+    audit.record(
+        actor=actor, action="api_token.created", subject=token, summary="{} {}…".format(name, token.prefix)
+    )
     return token, key
 
 
@@ -102,5 +138,10 @@ def set_preferred_language(*, user: User, language: str, actor: User) -> User:
     before = user.preferred_language
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
-    audit.record(actor=actor, action="identity.language_set", subject=user, summary="{} → {}".format(before or "-", language or "-"))
+    audit.record(
+        actor=actor,
+        action="identity.language_set",
+        subject=user,
+        summary="{} → {}".format(before or "-", language or "-"),
+    )
     return user

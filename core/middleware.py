@@ -63,7 +63,9 @@ class TokenAuthenticationMiddleware:
         if header:
             scheme, _sep, key = header.partition(" ")
             if scheme.lower() != "token" or not key.strip():
-                return error_response(401, "authentication_failed", _("Send the API key as 'Authorization: Token <key>'."))
+                return error_response(
+                    401, "authentication_failed", _("Send the API key as 'Authorization: Token <key>'.")
+                )
             token = (
                 ApiToken.objects.active()
                 .select_related("identity")
@@ -71,7 +73,9 @@ class TokenAuthenticationMiddleware:
                 .first()
             )
             if token is None:
-                return error_response(401, "authentication_failed", _("The API token is not valid or was revoked."))
+                return error_response(
+                    401, "authentication_failed", _("The API token is not valid or was revoked.")
+                )
             request.user = token.identity
             request.api_token = token
             now = timezone.now()
@@ -151,13 +155,18 @@ class IdempotencyMiddleware:
         if request.method != "POST" or not user.is_authenticated:
             return self.get_response(request)
         key = request.headers.get(HEADER)
-        if key is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if key is None and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             key = request.POST.get(FORM_FIELD)
         if not key:
             return self.get_response(request)
         key = key.strip()
         if not key or len(key) > 255:
-            return error_response(400, "invalid_idempotency_key", _("The Idempotency-Key must be 1 to 255 characters."))
+            return error_response(
+                400, "invalid_idempotency_key", _("The Idempotency-Key must be 1 to 255 characters.")
+            )
         try:
             request_hash = _request_hash(request)
         except RequestDataTooBig:
@@ -228,8 +237,12 @@ class IdempotencyMiddleware:
             return HttpResponse(status=503)
         # No request transaction to run again (no Idempotency-Key): the services retry their own
         # transactions; one that still lost is refused as busy, not answered with a 500.
-        logger.warning("contention: %s %s lost a race outside a retried transaction (SQLSTATE %s)",
-                       request.method, request.path, contention.sqlstate(exception))
+        logger.warning(
+            "contention: %s %s lost a race outside a retried transaction (SQLSTATE %s)",
+            request.method,
+            request.path,
+            contention.sqlstate(exception),
+        )
         return busy_response(request, contention.Busy())
 
     @staticmethod
@@ -241,7 +254,9 @@ class IdempotencyMiddleware:
             response = error_response(
                 409,
                 "idempotency_key_reused",
-                _("This Idempotency-Key was already used for a different request: send a new key for a new request."),
+                _(
+                    "This Idempotency-Key was already used for a different request: send a new key for a new request."
+                ),
             )
             if request.headers.get("HX-Request") == "true":
                 # A screen whose form kept an old key: its page is stale. Reload it (fresh keys)
@@ -249,7 +264,9 @@ class IdempotencyMiddleware:
                 response["HX-Refresh"] = "true"
             return response
         response = HttpResponse(
-            bytes(stored.response_body), status=stored.response_status, content_type=stored.response_content_type
+            bytes(stored.response_body),
+            status=stored.response_status,
+            content_type=stored.response_content_type,
         )
         for name, value in stored.response_headers.items():
             response[name] = value

@@ -21,7 +21,9 @@ class User(AbstractUser):
     """A person or a system/agent identity; both carry one role and act through the same services."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OPERATOR)
-    kind = models.CharField(_("kind"), max_length=10, choices=IdentityKind.choices, default=IdentityKind.PERSON)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=IdentityKind.choices, default=IdentityKind.PERSON
+    )
     badge_code = models.CharField(_("badge code"), max_length=64, unique=True, null=True, blank=True)
     badge_pin = models.CharField(_("badge PIN (hashed)"), max_length=128, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
@@ -58,7 +60,9 @@ class ApiToken(models.Model):
 
     identity = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("The first characters, to recognise a key."))
+    prefix = models.CharField(
+        _("prefix"), max_length=12, help_text=_("The first characters, to recognise a key.")
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -163,7 +167,9 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="idempotency_key_unique_per_actor")]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "key"], name="idempotency_key_unique_per_actor")
+        ]
 
     def __str__(self) -> str:
         return "{} {}".format(self.actor_id, self.key)
@@ -239,8 +245,12 @@ class Signature(models.Model):
         ordering = ["signed_at", "id"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(meaning__in=SignatureMeaning.values), name="signature_meaning_valid"),
-            models.UniqueConstraint(fields=["subject_type", "subject_id", "signer"], name="signature_once_per_signer"),
+            models.CheckConstraint(
+                condition=models.Q(meaning__in=SignatureMeaning.values), name="signature_meaning_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "signer"], name="signature_once_per_signer"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -295,7 +305,9 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["webhook", "event"], name="delivery_once_per_webhook_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "event"], name="delivery_once_per_webhook_event")
+        ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:

@@ -22,7 +22,9 @@ def emit(type: str, *, subject: str, data: dict[str, Any], actor: User | None = 
         subject=subject,
         data=data,
         actor_label=actor.username if actor is not None else "",
-        xact_id=RawSQL("pg_current_xact_id()::text::bigint", []) if connection.vendor == "postgresql" else None,
+        xact_id=RawSQL("pg_current_xact_id()::text::bigint", [])
+        if connection.vendor == "postgresql"
+        else None,
     )
     _relay_after_commit()
     return event
@@ -44,13 +46,16 @@ def _relay_after_commit() -> None:
     slow receiver never slows down a screen.
     """
     from celery import current_app as app
+
     from core.tasks import relay_outbox
 
     if app.conf.task_always_eager:
         return
     connection = transaction.get_connection()
     # One wake-up per transaction, however many events it writes (a completing sign-off writes four).
-    if any(getattr(callback, "wakes_relay", False) for _savepoints, callback, _robust in connection.run_on_commit):
+    if any(
+        getattr(callback, "wakes_relay", False) for _savepoints, callback, _robust in connection.run_on_commit
+    ):
         return
 
     def wake() -> None:

@@ -74,60 +74,95 @@ def normalised(content: dict[str, Any]) -> dict[str, Any]:
     return json.loads(canonical_json(content))
 
 
-def authenticate_signer(request: SignatureRequest | None, *, roles: frozenset[str] | set[str], act: str) -> User:
+def authenticate_signer(
+    request: SignatureRequest | None, *, roles: frozenset[str] | set[str], act: str
+) -> User:
     """The person who signs, checked now: password, a person not a system identity, one of `roles`, a meaning."""
     if request is None or not (request.username or "").strip() or not request.password:
         raise SignatureRefused(
             "signature_required",
-            _("{act} needs an electronic signature: enter your user name and password and say what your signature means.").format(act=act),
+            _(
+                "{act} needs an electronic signature: enter your user name and password and say what your signature means."
+            ).format(act=act),
         )
     username = request.username.strip()
     if request.meaning not in SignatureMeaning.values:
         raise SignatureRefused(
             "signature_meaning_invalid",
-            _("Say what the signature means: one of {meanings}.").format(meanings=", ".join(SignatureMeaning.values)),
-            "signature/meaning", username=username,
+            _("Say what the signature means: one of {meanings}.").format(
+                meanings=", ".join(SignatureMeaning.values)
+            ),
+            "signature/meaning",
+            username=username,
         )
     signer = authenticate(None, username=username, password=request.password)
     if signer is None:
         raise SignatureRefused(
-            "signature_invalid", _("The user name or password is wrong: nothing was signed. Sign again."),
-            "signature/password", username=username,
+            "signature_invalid",
+            _("The user name or password is wrong: nothing was signed. Sign again."),
+            "signature/password",
+            username=username,
         )
     if signer.is_system:
         raise SignatureRefused(
             "signer_not_a_person",
-            _("{user} is a system identity: only a person can sign, with their own password.").format(user=signer.username),
-            "signature/username", username=username,
+            _("{user} is a system identity: only a person can sign, with their own password.").format(
+                user=signer.username
+            ),
+            "signature/username",
+            username=username,
         )
     if signer.role not in roles:
         raise SignatureRefused(
             "signer_not_authorised",
             _("{user} is not allowed to sign this: {act} is signed by: {roles}.").format(
-                user=signer.username, act=act, roles=", ".join(str(Role(role).label) for role in sorted(roles))
+                user=signer.username,
+                act=act,
+                roles=", ".join(str(Role(role).label) for role in sorted(roles)),
             ),
-            "signature/username", username=username,
+            "signature/username",
+            username=username,
         )
     return signer
 
 
 def sign(
-    *, signer: User, meaning: str, subject: models.Model | tuple[str, str], content: dict[str, Any],
-    carried_by: User | None, station: str = "", signed_at: datetime | None = None,
+    *,
+    signer: User,
+    meaning: str,
+    subject: models.Model | tuple[str, str],
+    content: dict[str, Any],
+    carried_by: User | None,
+    station: str = "",
+    signed_at: datetime | None = None,
 ) -> Signature:
     """Write the signature row, bound to `content` by its hash, and its audit entry (same transaction)."""
     subject_type, subject_id = audit.subject_of(subject)
     stored = normalised(content)
     signature = Signature.objects.create(
-        signer=signer, printed_name=signer.printed_name, meaning=meaning, signed_at=signed_at or timezone.now(),
-        subject_type=subject_type, subject_id=subject_id, content=stored, content_hash=content_hash(stored),
-        carried_by=carried_by, station=station,
+        signer=signer,
+        printed_name=signer.printed_name,
+        meaning=meaning,
+        signed_at=signed_at or timezone.now(),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        content=stored,
+        content_hash=content_hash(stored),
+        carried_by=carried_by,
+        station=station,
     )
     audit.record(
-        actor=signer, action="signature.signed", subject=(subject_type, subject_id), station=station,
+        actor=signer,
+        action="signature.signed",
+        subject=(subject_type, subject_id),
+        station=station,
         summary="{} {} {}".format(signer.username, meaning, signature.content_hash[:16]),
-        data={"signature": signature.pk, "meaning": meaning, "content_hash": signature.content_hash,
-              "carried_by": carried_by.username if carried_by is not None else None},
+        data={
+            "signature": signature.pk,
+            "meaning": meaning,
+            "content_hash": signature.content_hash,
+            "carried_by": carried_by.username if carried_by is not None else None,
+        },
     )
     return signature
 
@@ -138,14 +173,26 @@ def is_intact(signature: Signature) -> bool:
 
 
 def record_refusal(
-    *, error: SignatureRefused, subject: models.Model | tuple[str, str], carried_by: User | None, station: str = "",
+    *,
+    error: SignatureRefused,
+    subject: models.Model | tuple[str, str],
+    carried_by: User | None,
+    station: str = "",
 ) -> None:
     """Log a failed signature attempt so that it survives the refused act's rollback."""
-    logger.warning("signature refused: %s user=%r subject=%s carried_by=%s", error.code, error.username,
-                   audit.subject_of(subject), carried_by.username if carried_by is not None else None)
+    logger.warning(
+        "signature refused: %s user=%r subject=%s carried_by=%s",
+        error.code,
+        error.username,
+        audit.subject_of(subject),
+        carried_by.username if carried_by is not None else None,
+    )
     with transaction.atomic():
         audit.record(
-            actor=carried_by, action="signature.refused", subject=subject, station=station,
+            actor=carried_by,
+            action="signature.refused",
+            subject=subject,
+            station=station,
             summary="{} {}".format(error.code, error.username)[:300],
             data={"code": error.code, "username": error.username},
         )

@@ -19,7 +19,6 @@ from functools import cache
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,8 @@ CHOICE_MODULES: list[str] = ["core.choices"]
 def register_choices(module: str) -> None:
     CHOICE_MODULES.append(module)
     _coded_choices.cache_clear()
+
+
 CODE_TOKEN = re.compile(r"(?<![\w.+-])[a-z]+(?:[_+][a-z]+)+(?![\w+])")
 
 
@@ -124,7 +125,11 @@ def _coded_choices() -> dict[str, Any]:
     found: dict[str, Any] = {}
     for module in CHOICE_MODULES:
         for item in vars(import_module(module)).values():
-            if isinstance(item, type) and issubclass(item, models.TextChoices) and item is not models.TextChoices:  # noqa: E501
+            if (
+                isinstance(item, type)
+                and issubclass(item, models.TextChoices)
+                and item is not models.TextChoices
+            ):  # noqa: E501
                 for value in item.values:
                     found.setdefault(value, item)
     return found

@@ -53,7 +53,9 @@ class AuditFilterForm(forms.Form):
     who = forms.CharField(label=_("Who"), required=False, max_length=150)
     subject_type = forms.CharField(label=_("Subject type"), required=False, max_length=64)
     subject_id = forms.CharField(label=_("Subject id"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -110,11 +112,21 @@ def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
         entry.summary = texts.audit_summary(entry)
         entry.reason = texts.audit_reason(entry)
     _subject_links(entries)
-    actions = sorted(((code, str(label)) for code, label in audit_labels.ACTION_LABELS.items()), key=lambda item: item[1])
-    return render_page(request, "core/audit_trail.html", {
-        "page": page, "entries": entries, "form": form, "actions": actions,
-        "subject_types": sorted((kind, subject.label) for kind, subject in audit_labels.SUBJECTS.items()),
-    }, partial="audit-table")
+    actions = sorted(
+        ((code, str(label)) for code, label in audit_labels.ACTION_LABELS.items()), key=lambda item: item[1]
+    )
+    return render_page(
+        request,
+        "core/audit_trail.html",
+        {
+            "page": page,
+            "entries": entries,
+            "form": form,
+            "actions": actions,
+            "subject_types": sorted((kind, subject.label) for kind, subject in audit_labels.SUBJECTS.items()),
+        },
+        partial="audit-table",
+    )
 
 
 def _document_for_user(request: AuthenticatedHttpRequest, document_id: int) -> RenderedDocument:
@@ -127,7 +139,9 @@ def _document_for_user(request: AuthenticatedHttpRequest, document_id: int) -> R
 @requires()
 def document_status(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponse:
     document = _document_for_user(request, document_id)
-    return render_page(request, "core/document_status.html", {"document": document}, partial="document-status")
+    return render_page(
+        request, "core/document_status.html", {"document": document}, partial="document-status"
+    )
 
 
 @requires()
@@ -151,11 +165,15 @@ def set_language(request: AuthenticatedHttpRequest) -> HttpResponse:
     from core.identities import set_preferred_language
 
     try:
-        set_preferred_language(user=request.user, language=request.POST.get("language", ""), actor=request.user)
+        set_preferred_language(
+            user=request.user, language=request.POST.get("language", ""), actor=request.user
+        )
     except DomainError as error:
         return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("home")
     return redirect(target)
 
@@ -165,7 +183,9 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     if request.path.startswith("/api/"):
-        return error_response(404, "not_found", _("Nothing here: check the address against the API docs at /api/v1/docs/."))
+        return error_response(
+            404, "not_found", _("Nothing here: check the address against the API docs at /api/v1/docs/.")
+        )
     return render(request, "404.html", status=404)
 
 
@@ -173,7 +193,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     if request.path.startswith("/api/"):
-        return error_response(500, "server_error", _("Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."))
+        return error_response(
+            500,
+            "server_error",
+            _(
+                "Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."
+            ),
+        )
     return render(request, "500.html", status=500)
 
 

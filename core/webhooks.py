@@ -145,19 +145,27 @@ def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook
     """Register a receiver; returns the webhook and its secret (shown once)."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DomainError("invalid_url", _("The webhook URL must be an absolute http:// or https:// address."), "url")
+        raise DomainError(
+            "invalid_url", _("The webhook URL must be an absolute http:// or https:// address."), "url"
+        )
     address = refused_address(url)
     if address is not None:
         raise DomainError(
             "webhook_address_refused",
-            _("The webhook URL points at {address}, an address webhooks may not reach. Use the receiver's own address.").format(address=address),
+            _(
+                "The webhook URL points at {address}, an address webhooks may not reach. Use the receiver's own address."
+            ).format(address=address),
             "url",
         )
     if not isinstance(events, list) or not all(isinstance(item, str) and item for item in events):
-        raise DomainError("invalid_events", _("'events' must be a list of event types such as unit.completed."), "events")
+        raise DomainError(
+            "invalid_events", _("'events' must be a list of event types such as unit.completed."), "events"
+        )
     secret = secrets.token_hex(32)
     webhook = Webhook.objects.create(url=url, events=sorted(set(events)), secret=secret, owner=actor)
-    audit.record(actor=actor, action="webhook.created", subject=webhook, summary=url, data={"events": webhook.events})
+    audit.record(
+        actor=actor, action="webhook.created", subject=webhook, summary=url, data={"events": webhook.events}
+    )
     return webhook, secret
 
 
@@ -177,10 +185,17 @@ def relay_outbox() -> int:
                 return relayed
             webhooks = list(Webhook.objects.filter(is_active=True))
             WebhookDelivery.objects.bulk_create(
-                [WebhookDelivery(webhook=hook, event=event) for event in events for hook in webhooks if hook.wants(event.type)],
+                [
+                    WebhookDelivery(webhook=hook, event=event)
+                    for event in events
+                    for hook in webhooks
+                    if hook.wants(event.type)
+                ],
                 ignore_conflicts=True,
             )
-            OutboxEvent.objects.filter(pk__in=[event.pk for event in events]).update(relayed_at=timezone.now())
+            OutboxEvent.objects.filter(pk__in=[event.pk for event in events]).update(
+                relayed_at=timezone.now()
+            )
             relayed += len(events)
 
 
@@ -222,14 +237,13 @@ def _post(delivery: WebhookDelivery) -> Attempt:
 def _claim_next() -> WebhookDelivery | None:
     """Take the next due delivery under a lease, in a short transaction of its own."""
     with transaction.atomic():
-        delivery = (
-            _claim(
-                WebhookDelivery.objects.select_related("webhook", "event")
-                .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now(), webhook__is_active=True)
-                .order_by("next_attempt_at", "id")
+        delivery = _claim(
+            WebhookDelivery.objects.select_related("webhook", "event")
+            .filter(
+                status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now(), webhook__is_active=True
             )
-            .first()
-        )
+            .order_by("next_attempt_at", "id")
+        ).first()
         if delivery is not None:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() + LEASE)
         return delivery

@@ -268,14 +268,18 @@ def word_diff(old: str, new: str) -> SafeString:
         added = "".join(new_tokens[j1:j2])
         # whitespace both sides begin or end with is shared text, shown once outside the marks
         lead = _common_space(removed, added, leading=True)
-        trail = _common_space(removed[len(lead):], added[len(lead):], leading=False)
-        removed = removed[len(lead):len(removed) - len(trail)]
-        added = added[len(lead):len(added) - len(trail)]
+        trail = _common_space(removed[len(lead) :], added[len(lead) :], leading=False)
+        removed = removed[len(lead) : len(removed) - len(trail)]
+        added = added[len(lead) : len(added) - len(trail)]
         out.append(escape(lead))
         if removed:
             out.append("<del>{}</del>".format(escape(removed)))
-        if removed and added and not removed[-1].isspace() and not added[0].isspace() and (
-            removed[-1].isalnum() and added[0].isalnum()
+        if (
+            removed
+            and added
+            and not removed[-1].isspace()
+            and not added[0].isspace()
+            and (removed[-1].isalnum() and added[0].isalnum())
         ):
             out.append(" ")
         if added:
@@ -288,7 +292,11 @@ def _common_space(first: str, second: str, *, leading: bool) -> str:
     """The whitespace both strings start (or end) with."""
     if not first or not second:
         return ""
-    pick = (lambda text: text[: len(text) - len(text.lstrip())]) if leading else (lambda text: text[len(text.rstrip()):])
+    pick = (
+        (lambda text: text[: len(text) - len(text.lstrip())])
+        if leading
+        else (lambda text: text[len(text.rstrip()) :])
+    )
     a, b = pick(first), pick(second)
     return a if a == b else ""
 

@@ -131,10 +131,14 @@ def step_after(revision_id: int, position: int) -> Step | None:
     its row alone."""
     routing = _routings.get(
         int(revision_id),
-        lambda: tuple(
-            Step.objects.filter(revision_id=revision_id).order_by("position").values_list("position", "pk")
-        )
-        or None,  # no steps: no such stored revision (yet); never remembered
+        lambda: (
+            tuple(
+                Step.objects.filter(revision_id=revision_id)
+                .order_by("position")
+                .values_list("position", "pk")
+            )
+            or None
+        ),  # no steps: no such stored revision (yet); never remembered
     )
     if routing is None:
         return None

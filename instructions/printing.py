@@ -13,10 +13,10 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from instructions.choices import RevisionStatus
-from instructions.selectors import revision_detail
 from core.documents import name_downloads, offline_url_fetcher
 from core.models import RenderedDocument
+from instructions.choices import RevisionStatus
+from instructions.selectors import revision_detail
 
 KIND = "revision-instructions"
 

@@ -1,28 +1,34 @@
 """What the instructions app tells the kernel: its audit actions, its subjects, and home pages."""
 
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import texts
 from core.audit_labels import register_actions, register_subject
 from core.choices import Role
 from core.views import register_home
 
-register_actions({
-    "revision.accepted": _("Revision accepted"),
-    "revision.draft_uploaded": _("Draft uploaded"),
-    "revision.superseded": _("Revision superseded"),
-})
+register_actions(
+    {
+        "revision.accepted": _("Revision accepted"),
+        "revision.draft_uploaded": _("Draft uploaded"),
+        "revision.superseded": _("Revision superseded"),
+    }
+)
 
 
 def _revision_links(ids) -> dict[str, tuple[str, str]]:
     from instructions.models import Revision
 
     return {
-        str(pk): (reverse("instructions:revision-detail", args=[pk]),
-                  "{} {} {}".format(part_number, gettext("rev"), revision))
+        str(pk): (
+            reverse("instructions:revision-detail", args=[pk]),
+            "{} {} {}".format(part_number, gettext("rev"), revision),
+        )
         for pk, part_number, revision in Revision.objects.filter(pk__in=ids).values_list(
-            "pk", "product__part_number", "revision")
+            "pk", "product__part_number", "revision"
+        )
     }
 
 

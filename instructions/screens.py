@@ -6,7 +6,7 @@ the line fills `needs[*].done` / `recorded` from what was scanned and measured, 
 `preview=False` and names its own action forms (`actions_template`) and URLs.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 

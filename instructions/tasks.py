@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from instructions.printing import revision_pdf
 from core.documents import render_document
+from instructions.printing import revision_pdf
 
 
 # Named explicitly: the name is the queue contract, kept when modules move.

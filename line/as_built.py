@@ -23,14 +23,14 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from instructions.models import Revision, Step
-from line.access import can_work_at, get_unit_for_user
-from line.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
 from core.choices import Role
 from core.errors import NotFound
 from core.models import Signature, User
 from core.signatures import canonical_json, normalised
 from core.texts import label_of, render
+from instructions.models import Revision, Step
+from line.access import can_work_at, get_unit_for_user
+from line.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
 from line.models import (
     Consumption,
     EcoDecision,

@@ -16,10 +16,10 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from instructions.printing import css_string
-from line.as_built import AsBuiltRecord, as_built_record
 from core.documents import offline_url_fetcher
 from core.models import RenderedDocument
+from instructions.printing import css_string
+from line.as_built import AsBuiltRecord, as_built_record
 from line.models import Unit
 
 KIND = "unit-as-built"

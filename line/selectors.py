@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from instructions import content
 from instructions.models import Characteristic, MaterialRequirement, Operation, RevisionPart, Step
 from line.choices import HoldStatus, NeedKind, UnitStatus
-from line.models import Consumption, Hold, MaterialLot, QualificationGrant, Station, StepResult, ToolScan, Unit
+from line.models import (
+    Consumption,
+    Hold,
+    MaterialLot,
+    QualificationGrant,
+    Station,
+    StepResult,
+    ToolScan,
+    Unit,
+)
 
 # NCR statuses that make an out-of-tolerance result acceptable for sign-off ("dispositioned later").
 RESOLVED_NCR_STATUSES = ("dispositioned", "closed")
@@ -405,7 +414,9 @@ def station_queue(station: Station, *, limit: int = WAITING_SHOWN) -> StationQue
             status__in=[UnitStatus.IN_PROGRESS, UnitStatus.ON_HOLD],
             current_step__operation__work_center=station.work_center,
         )
-        .filter(Q(station=station) | Q(status=UnitStatus.ON_HOLD) & ~Q(station__work_center=station.work_center))
+        .filter(
+            Q(station=station) | Q(status=UnitStatus.ON_HOLD) & ~Q(station__work_center=station.work_center)
+        )
         .select_related(*related)
         .prefetch_related(Prefetch("holds", queryset=Hold.objects.filter(status=HoldStatus.OPEN)))
         .order_by("started_at", "serial")

@@ -105,7 +105,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Database: SQLite by default; DATABASE_URL (postgres://...) for production, CI and benchmarks.
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 600))}
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 600))
+    }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_PREPARED_STATEMENTS", True):
         # Server-side binding lets psycopg prepare a statement after it ran twice on a connection:
@@ -193,7 +195,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "threadline")
 # The periodic sweep that retries webhook deliveries (run a worker with -B, or `celery beat`).
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "core.relay_outbox", "schedule": env_int("RELAY_INTERVAL_SECONDS", 15, minimum=1)},
+    "relay-outbox": {
+        "task": "core.relay_outbox",
+        "schedule": env_int("RELAY_INTERVAL_SECONDS", 15, minimum=1),
+    },
     "purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600},
     "expire-lots": {"task": "mes.expire_lots", "schedule": 900},
 }
@@ -278,13 +283,16 @@ THREADLINE_GS1_GROUP_SEPARATOR_REPLACEMENTS = env_list("GS1_GROUP_SEPARATOR_REPL
 # Addresses webhooks may not reach: the server itself and cloud metadata. Plant networks
 # (10/8, 172.16/12, 192.168/16) stay reachable: on-premises ERPs live there.
 THREADLINE_WEBHOOK_BLOCKED_NETWORKS = env_list(
-    "WEBHOOK_BLOCKED_NETWORKS", ["127.0.0.0/8", "::1/128", "0.0.0.0/8", "169.254.0.0/16", "fe80::/10", "100.100.100.200/32"]
+    "WEBHOOK_BLOCKED_NETWORKS",
+    ["127.0.0.0/8", "::1/128", "0.0.0.0/8", "169.254.0.0/16", "fe80::/10", "100.100.100.200/32"],
 )
 for _network in THREADLINE_WEBHOOK_BLOCKED_NETWORKS:
     try:
         __import__("ipaddress").ip_network(_network, strict=False)
     except ValueError:
         raise ImproperlyConfigured(
-            "WEBHOOK_BLOCKED_NETWORKS holds {!r}, which is not a network such as 127.0.0.0/8.".format(_network)
+            "WEBHOOK_BLOCKED_NETWORKS holds {!r}, which is not a network such as 127.0.0.0/8.".format(
+                _network
+            )
         ) from None
 THREADLINE_IDLE_TIMEOUT_SECONDS = env_int("IDLE_TIMEOUT_SECONDS", 300, minimum=30)

@@ -22,7 +22,11 @@ urlpatterns = [
     ),
     path(
         "login/",
-        public(auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)),
+        public(
+            auth_views.LoginView.as_view(
+                template_name="registration/login.html", redirect_authenticated_user=True
+            )
+        ),
         name="login",
     ),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),

@@ -2,8 +2,8 @@
 
 from django.http import Http404
 
-from quality.permissions import VIEW_NCR
 from quality.models import Ncr
+from quality.permissions import VIEW_NCR
 
 
 def get_ncr_for_user(user, ncr_id: int) -> Ncr:

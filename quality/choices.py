@@ -46,7 +46,9 @@ SPLIT_DECISION: Final[str] = "split"
 DEFAULT_REVIEW_BOARD_DECISIONS: Final[tuple[str, ...]] = ("use_as_is", "repair")
 
 # Decisions that act on a unit, and those that need a lot.
-UNIT_DECISIONS: Final[frozenset[str]] = frozenset({"use_as_is", "rework", "repair", "scrap", "return_to_vendor"})
+UNIT_DECISIONS: Final[frozenset[str]] = frozenset(
+    {"use_as_is", "rework", "repair", "scrap", "return_to_vendor"}
+)
 LOT_DECISIONS: Final[frozenset[str]] = frozenset({"use_as_is", "scrap", "return_to_vendor"})
 
 
@@ -57,6 +59,7 @@ class NcrEventKind(models.TextChoices):
     DISPOSITION = "disposition", _("Dispositioned")
     SIGNED = "signed", _("Signed")
     CONTAINMENT = "containment", _("Containment")
+
 
 NCR_STATUS_TONE: Final[Mapping[str, str]] = {
     NcrStatus.OPEN: "danger",

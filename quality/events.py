@@ -21,9 +21,12 @@ def ncr_subject(ncr) -> str:
 
 def ncr_data(ncr, **extra: Any) -> dict[str, Any]:
     data = {
-        "id": ncr.pk, "number": ncr.number, "status": ncr.status,
+        "id": ncr.pk,
+        "number": ncr.number,
+        "status": ncr.status,
         "unit": ncr.unit.serial if ncr.unit_id else None,
-        "step": ncr.step_id, "lot": ncr.lot.code if ncr.lot_id else None,
+        "step": ncr.step_id,
+        "lot": ncr.lot.code if ncr.lot_id else None,
         "decision": ncr.decision or None,
     }
     data.update(extra)

@@ -12,5 +12,11 @@ class NcrQuerySet(models.QuerySet):
 
     def for_screens(self) -> "NcrQuerySet":
         return self.select_related(
-            "unit", "step__operation", "revision__product", "characteristic", "lot__part", "raised_by", "decided_by",
+            "unit",
+            "step__operation",
+            "revision__product",
+            "characteristic",
+            "lot__part",
+            "raised_by",
+            "decided_by",
         )

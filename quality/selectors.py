@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import Signature
 from instructions.models import Operation, Product, Revision, Step
 from line.choices import HoldStatus
-from core.models import Signature
 from line.models import Consumption, Hold, StepResult
 from line.selectors import WhereUsed, where_used
 from quality.choices import UNRESOLVED_NCR_STATUSES, Decision, NcrStatus
@@ -55,20 +55,45 @@ def ncr_queue(filters: QueueFilters) -> NcrQueue:
     if filters.work_center:
         rows = rows.filter(step__operation__work_center=filters.work_center)
     if filters.product:
-        rows = rows.filter(Q(revision__product__part_number=filters.product) | Q(lot__part__part_number=filters.product))
+        rows = rows.filter(
+            Q(revision__product__part_number=filters.product) | Q(lot__part__part_number=filters.product)
+        )
     if filters.revision:
         rows = rows.filter(revision_id=filters.revision)
     if filters.age in AGE_CHOICES:
         rows = rows.filter(raised_at__lte=now - timedelta(days=AGE_CHOICES[filters.age]))
-    rows = rows.order_by("-raised_at", "-id") if filters.sort == "newest" else rows.order_by("raised_at", "id")
-    listed = list(rows[: QUEUE_LIMIT + 1])
-    work_centers = sorted(set(Operation.objects.filter(steps__in=Ncr.objects.values("step_id")).values_list("work_center", flat=True)))
-    products = list(
-        Product.objects.filter(revisions__ncrs__isnull=False).distinct().order_by("part_number").values_list("part_number", "name")
+    rows = (
+        rows.order_by("-raised_at", "-id") if filters.sort == "newest" else rows.order_by("raised_at", "id")
     )
-    revisions = list(Revision.objects.filter(ncrs__isnull=False).distinct().select_related("product").order_by("product__part_number", "revision"))
-    return NcrQueue(filters=filters, rows=listed[:QUEUE_LIMIT], work_centers=work_centers, products=products, revisions=revisions,
-                    now=now, is_truncated=len(listed) > QUEUE_LIMIT)
+    listed = list(rows[: QUEUE_LIMIT + 1])
+    work_centers = sorted(
+        set(
+            Operation.objects.filter(steps__in=Ncr.objects.values("step_id")).values_list(
+                "work_center", flat=True
+            )
+        )
+    )
+    products = list(
+        Product.objects.filter(revisions__ncrs__isnull=False)
+        .distinct()
+        .order_by("part_number")
+        .values_list("part_number", "name")
+    )
+    revisions = list(
+        Revision.objects.filter(ncrs__isnull=False)
+        .distinct()
+        .select_related("product")
+        .order_by("product__part_number", "revision")
+    )
+    return NcrQueue(
+        filters=filters,
+        rows=listed[:QUEUE_LIMIT],
+        work_centers=work_centers,
+        products=products,
+        revisions=revisions,
+        now=now,
+        is_truncated=len(listed) > QUEUE_LIMIT,
+    )
 
 
 @dataclass
@@ -96,7 +121,11 @@ class NcrContext:
     @property
     def decisions(self) -> list[tuple[str, str]]:
         if self.ncr.is_lot_level:
-            return [(value, label) for value, label in Decision.choices if value in ("use_as_is", "scrap", "return_to_vendor")]
+            return [
+                (value, label)
+                for value, label in Decision.choices
+                if value in ("use_as_is", "scrap", "return_to_vendor")
+            ]
         return list(Decision.choices)
 
     @property
@@ -111,34 +140,64 @@ def units_contained_by(ncr: Ncr) -> list:
 
     if ncr.lot_id is None:
         return []
-    unit_ids = Hold.objects.filter(lot_id=ncr.lot_id, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN).values("unit_id")
+    unit_ids = Hold.objects.filter(
+        lot_id=ncr.lot_id, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN
+    ).values("unit_id")
     return list(Unit.objects.filter(pk__in=unit_ids).select_related("current_step").order_by("serial"))
 
 
 def ncr_context(ncr_id: int) -> NcrContext | None:
     """One NCR and everything an inspector needs to decide it, on one screen."""
-    ncr = Ncr.objects.for_screens().select_related("hold", "parent", "unit__revision__product", "unit__station", "unit__current_step").filter(pk=ncr_id).first()
+    ncr = (
+        Ncr.objects.for_screens()
+        .select_related("hold", "parent", "unit__revision__product", "unit__station", "unit__current_step")
+        .filter(pk=ncr_id)
+        .first()
+    )
     if ncr is None:
         return None
-    step = Step.objects.select_related("operation").prefetch_related("media").filter(pk=ncr.step_id).first() if ncr.step_id else None
+    step = (
+        Step.objects.select_related("operation").prefetch_related("media").filter(pk=ncr.step_id).first()
+        if ncr.step_id
+        else None
+    )
     consumptions: list[Consumption] = []
     results: list[StepResult] = []
     holds: list[Hold] = []
     other_open: list[Ncr] = []
     revision_steps: list[Step] = []
     if ncr.unit_id:
-        consumptions = list(Consumption.objects.filter(unit_id=ncr.unit_id).select_related("lot", "step", "actor").order_by("id"))
-        results = list(StepResult.objects.filter(unit_id=ncr.unit_id).select_related("characteristic", "step", "actor", "gauge").order_by("id"))
-        holds = list(Hold.objects.filter(unit_id=ncr.unit_id, status=HoldStatus.OPEN).select_related("lot").order_by("id"))
-        other_open = list(Ncr.objects.unresolved().filter(unit_id=ncr.unit_id).exclude(pk=ncr.pk).order_by("id"))
+        consumptions = list(
+            Consumption.objects.filter(unit_id=ncr.unit_id)
+            .select_related("lot", "step", "actor")
+            .order_by("id")
+        )
+        results = list(
+            StepResult.objects.filter(unit_id=ncr.unit_id)
+            .select_related("characteristic", "step", "actor", "gauge")
+            .order_by("id")
+        )
+        holds = list(
+            Hold.objects.filter(unit_id=ncr.unit_id, status=HoldStatus.OPEN)
+            .select_related("lot")
+            .order_by("id")
+        )
+        other_open = list(
+            Ncr.objects.unresolved().filter(unit_id=ncr.unit_id).exclude(pk=ncr.pk).order_by("id")
+        )
         revision_steps = list(Step.objects.filter(revision_id=ncr.unit.revision_id).order_by("position"))
     events = list(NcrEvent.objects.filter(ncr=ncr).select_related("actor").order_by("id"))
     disposition = None
     found = Disposition.objects.filter(ncr=ncr).select_related("decided_by").prefetch_related("lines").first()
     if found is not None:
         disposition = DispositionView(
-            disposition=found, lines=list(found.lines.all()),
-            signatures=list(Signature.objects.filter(subject_type="quality.disposition", subject_id=str(found.pk)).order_by("id")),
+            disposition=found,
+            lines=list(found.lines.all()),
+            signatures=list(
+                Signature.objects.filter(
+                    subject_type="quality.disposition", subject_id=str(found.pk)
+                ).order_by("id")
+            ),
         )
     contained: list[Ncr] = []
     contained_units = []
@@ -148,7 +207,16 @@ def ncr_context(ncr_id: int) -> NcrContext | None:
         contained = list(Ncr.objects.filter(parent=ncr).select_related("unit").order_by("id"))
         contained_units = units_contained_by(ncr)
     return NcrContext(
-        ncr=ncr, step=step, consumptions=consumptions, results=results, where_used=used, events=events, holds=holds,
-        other_open=other_open, disposition=disposition, contained=contained, contained_units=contained_units,
+        ncr=ncr,
+        step=step,
+        consumptions=consumptions,
+        results=results,
+        where_used=used,
+        events=events,
+        holds=holds,
+        other_open=other_open,
+        disposition=disposition,
+        contained=contained,
+        contained_units=contained_units,
         revision_steps=revision_steps,
     )

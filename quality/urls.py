@@ -16,5 +16,9 @@ urlpatterns = [
     path("ncrs/<int:ncr_id>/pdf", ncr.report_pdf, name="ncr-pdf"),
     path("report/<str:serial>/<int:step_id>/", report.report_problem, name="report-problem"),
     path("revisions/<int:revision_id>/feedback", feedback.revision_feedback_view, name="revision-feedback"),
-    path("revisions/<int:revision_id>/feedback.csv", feedback.revision_feedback_export, name="revision-feedback-csv"),
+    path(
+        "revisions/<int:revision_id>/feedback.csv",
+        feedback.revision_feedback_export,
+        name="revision-feedback-csv",
+    ),
 ]

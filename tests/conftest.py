@@ -29,8 +29,12 @@ def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (as .ci/run does)")
-    skip_redis = pytest.mark.skip(reason="needs Redis and a Celery worker: run with REDIS_URL=redis://... (as .ci/run does)")
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (as .ci/run does)"
+    )
+    skip_redis = pytest.mark.skip(
+        reason="needs Redis and a Celery worker: run with REDIS_URL=redis://... (as .ci/run does)"
+    )
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
@@ -83,7 +87,14 @@ def _append_only_triggers_survive_flush(request):
 
 
 def make_person(username: str, role: str, **extra):
-    return create_person(username=username, role=role, password=PASSWORD, actor=None, full_name=extra.pop("full_name", ""), **extra)
+    return create_person(
+        username=username,
+        role=role,
+        password=PASSWORD,
+        actor=None,
+        full_name=extra.pop("full_name", ""),
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -174,7 +185,9 @@ def release_b_document():
 def accept(document: dict, actor, *, draft: bool = False):
     from instructions.services.releases import accept_release
 
-    return accept_release(payload=json.dumps(document).encode(), content_type="application/json", actor=actor, draft=draft)
+    return accept_release(
+        payload=json.dumps(document).encode(), content_type="application/json", actor=actor, draft=draft
+    )
 
 
 @pytest.fixture

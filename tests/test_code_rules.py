@@ -17,7 +17,9 @@ def test_no_f_strings_or_concatenation_inside_translation_calls():
         pytest.skip("ruff is not installed: pip install -e '.[dev]'")
     result = subprocess.run(
         [ruff, "check", "--select", "INT", "--no-cache", "mes", "instructions", "quality"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout
 

@@ -13,7 +13,9 @@ def _method_permission(permissions: dict[str, tuple[str, ...]]) -> type[BasePerm
         message = None
 
         def has_permission(self, request, view) -> bool:
-            needed = permissions.get(request.method, permissions.get("GET", ()) if request.method in ("HEAD", "OPTIONS") else None)
+            needed = permissions.get(
+                request.method, permissions.get("GET", ()) if request.method in ("HEAD", "OPTIONS") else None
+            )
             if needed is None:
                 # A method this address does not offer is a 405 (with what it offers), not a refusal
                 # of the role: the caller's mistake is the method, whatever their role.
@@ -31,7 +33,9 @@ def api_endpoint(**permissions: str | tuple[str, ...]) -> Callable:
 
     Unauthenticated requests answer 401 JSON (not the login redirect the screens use).
     """
-    table = {method: (perm,) if isinstance(perm, str) else tuple(perm) for method, perm in permissions.items()}
+    table = {
+        method: (perm,) if isinstance(perm, str) else tuple(perm) for method, perm in permissions.items()
+    }
 
     def decorator(function: Callable) -> Callable:
         view = permission_classes([IsAuthenticated, _method_permission(table)])(function)

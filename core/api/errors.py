@@ -48,14 +48,24 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         return Response({"errors": _flatten(exc.detail)}, status=400, headers=headers)
     codes = {
-        exceptions.NotAuthenticated: ("not_authenticated", _("Sign in, or send an API token as 'Authorization: Token <key>'.")),
-        exceptions.AuthenticationFailed: ("authentication_failed", _("The API token is not valid or was revoked.")),
+        exceptions.NotAuthenticated: (
+            "not_authenticated",
+            _("Sign in, or send an API token as 'Authorization: Token <key>'."),
+        ),
+        exceptions.AuthenticationFailed: (
+            "authentication_failed",
+            _("The API token is not valid or was revoked."),
+        ),
         exceptions.PermissionDenied: (
             "permission_denied",
-            str(exc.detail) if str(exc.detail) != str(exceptions.PermissionDenied.default_detail)
+            str(exc.detail)
+            if str(exc.detail) != str(exceptions.PermissionDenied.default_detail)
             else _("This identity's role does not allow this action."),
         ),
-        exceptions.NotFound: ("not_found", _("Nothing here: the item does not exist or is not visible to you.")),
+        exceptions.NotFound: (
+            "not_found",
+            _("Nothing here: the item does not exist or is not visible to you."),
+        ),
         exceptions.MethodNotAllowed: ("method_not_allowed", str(exc.detail)),
         exceptions.UnsupportedMediaType: ("unsupported_media_type", str(exc.detail)),
         exceptions.ParseError: ("malformed", str(exc.detail)),
@@ -64,4 +74,6 @@ def exception_handler(exc, context):
         (value for kind, value in codes.items() if isinstance(exc, kind)),
         (getattr(exc, "default_code", "error"), str(exc.detail)),
     )
-    return Response({"errors": [{"code": code, "message": message, "path": ""}]}, status=exc.status_code, headers=headers)
+    return Response(
+        {"errors": [{"code": code, "message": message, "path": ""}]}, status=exc.status_code, headers=headers
+    )

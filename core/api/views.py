@@ -35,7 +35,9 @@ EVENT_SHAPE = inline_serializer(
     summary="The outbound event feed, in order",
     operation_id="events_list",
     parameters=[OpenApiParameter("after", int, description="Return events after this id (default 0).")],
-    responses=inline_serializer("EventFeed", {"events": EVENT_SHAPE.__class__(many=True), "next": serializers.IntegerField()}),
+    responses=inline_serializer(
+        "EventFeed", {"events": EVENT_SHAPE.__class__(many=True), "next": serializers.IntegerField()}
+    ),
 )
 @api_endpoint(GET=VIEW_EVENTS)
 def events(request: Request) -> Response:
@@ -44,7 +46,9 @@ def events(request: Request) -> Response:
     try:
         after = int(raw_after)
     except ValueError:
-        raise Malformed("invalid_after", _("'after' must be an event id (a whole number)."), "after") from None
+        raise Malformed(
+            "invalid_after", _("'after' must be an event id (a whole number)."), "after"
+        ) from None
     rows = outbox.feed(after=after, limit=FEED_PAGE)
     return Response({"events": [event_body(row) for row in rows], "next": rows[-1].pk if rows else after})
 
@@ -67,7 +71,12 @@ def whoami(request: AuthenticatedRequest) -> Response:
     """The identity behind the request, its role and what it may do."""
     user = request.user
     return Response(
-        {"username": user.username, "role": user.role, "kind": user.kind, "permissions": sorted(user.get_all_permissions())}
+        {
+            "username": user.username,
+            "role": user.role,
+            "kind": user.kind,
+            "permissions": sorted(user.get_all_permissions()),
+        }
     )
 
 
@@ -94,7 +103,9 @@ def _webhook_body(webhook: Webhook) -> dict:
     methods=["GET"],
     summary="This identity's webhooks",
     operation_id="webhooks_list",
-    responses=inline_serializer("WebhookList", {"webhooks": inline_serializer("WebhookRow", WEBHOOK_SHAPE, many=True)}),
+    responses=inline_serializer(
+        "WebhookList", {"webhooks": inline_serializer("WebhookRow", WEBHOOK_SHAPE, many=True)}
+    ),
 )
 @extend_schema(
     methods=["POST"],
@@ -102,9 +113,14 @@ def _webhook_body(webhook: Webhook) -> dict:
     operation_id="webhooks_create",
     request=inline_serializer(
         "WebhookRequest",
-        {"url": serializers.URLField(), "events": serializers.ListField(child=serializers.CharField(), required=False)},
+        {
+            "url": serializers.URLField(),
+            "events": serializers.ListField(child=serializers.CharField(), required=False),
+        },
     ),
-    responses=inline_serializer("Webhook", {**WEBHOOK_SHAPE, "secret": serializers.CharField(help_text="Shown once, at creation.")}),
+    responses=inline_serializer(
+        "Webhook", {**WEBHOOK_SHAPE, "secret": serializers.CharField(help_text="Shown once, at creation.")}
+    ),
 )
 @api_endpoint(GET=MANAGE_WEBHOOKS, POST=MANAGE_WEBHOOKS)
 def webhooks(request: AuthenticatedRequest) -> Response:
@@ -114,5 +130,7 @@ def webhooks(request: AuthenticatedRequest) -> Response:
         rows = Webhook.objects.filter(owner=request.user).order_by("id")
         return Response({"webhooks": [_webhook_body(row) for row in rows]})
     body = request.data if isinstance(request.data, dict) else {}
-    webhook, secret = create_webhook(url=body.get("url", ""), events=body.get("events", []), actor=request.user)
+    webhook, secret = create_webhook(
+        url=body.get("url", ""), events=body.get("events", []), actor=request.user
+    )
     return Response({**_webhook_body(webhook), "secret": secret}, status=201)

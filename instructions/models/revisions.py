@@ -38,7 +38,9 @@ class Revision(models.Model):
     supersedes = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
-    in_flight = models.CharField(_("units in flight"), max_length=20, choices=InFlight.choices, default=InFlight.CONTINUE)
+    in_flight = models.CharField(
+        _("units in flight"), max_length=20, choices=InFlight.choices, default=InFlight.CONTINUE
+    )
     serial_from = models.CharField(_("serial from"), max_length=64, blank=True)
     serial_to = models.CharField(_("serial to"), max_length=64, blank=True)
     date_from = models.DateField(_("effective from"), null=True, blank=True)
@@ -64,7 +66,9 @@ class Revision(models.Model):
                 condition=~models.Q(status=RevisionStatus.DRAFT),
                 name="revision_unique_per_product",
             ),
-            models.CheckConstraint(condition=models.Q(status__in=RevisionStatus.values), name="revision_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=RevisionStatus.values), name="revision_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +94,10 @@ class Revision(models.Model):
             if parsed is None:
                 return False
             prefix, number = parsed
-            for bound, inside in ((self.serial_from, lambda n, b: n >= b), (self.serial_to, lambda n, b: n <= b)):
+            for bound, inside in (
+                (self.serial_from, lambda n, b: n >= b),
+                (self.serial_to, lambda n, b: n <= b),
+            ):
                 if not bound:
                     continue
                 bound_parsed = split_serial(bound)
@@ -122,7 +129,9 @@ class RevisionPart(models.Model):
 
     class Meta:
         ordering = ["revision", "part_number"]
-        constraints = [models.UniqueConstraint(fields=["revision", "part_number"], name="revision_part_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "part_number"], name="revision_part_unique")
+        ]
 
     def __str__(self) -> str:
         return "{} rev {}".format(self.part_number, self.part_revision)
@@ -140,7 +149,9 @@ class Operation(models.Model):
 
     class Meta:
         ordering = ["revision", "sequence"]
-        constraints = [models.UniqueConstraint(fields=["revision", "sequence"], name="operation_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "sequence"], name="operation_sequence_unique")
+        ]
 
     def __str__(self) -> str:
         return "{} {}".format(self.code, self.title)
@@ -168,7 +179,9 @@ class Step(models.Model):
         ]
 
     def __str__(self) -> str:
-        return "{}.{} {}".format(self.operation.sequence if self.operation_id else "?", self.sequence, self.title)
+        return "{}.{} {}".format(
+            self.operation.sequence if self.operation_id else "?", self.sequence, self.title
+        )
 
     @property
     def needs_inspector(self) -> bool:
@@ -213,7 +226,9 @@ class MaterialRequirement(models.Model):
 
     class Meta:
         ordering = ["step", "order"]
-        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="material_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="material_quantity_positive")
+        ]
 
     def __str__(self) -> str:
         return "{} x {}".format(self.quantity.normalize(), self.part_number)
@@ -236,7 +251,9 @@ class Characteristic(models.Model):
 
     class Meta:
         ordering = ["step", "order"]
-        constraints = [models.UniqueConstraint(fields=["revision", "code"], name="characteristic_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "code"], name="characteristic_code_unique")
+        ]
 
     def __str__(self) -> str:
         return "{} {}".format(self.code, self.name)

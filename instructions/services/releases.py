@@ -18,6 +18,10 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit, outbox
+from core.contention import run_in_transaction
+from core.errors import Conflict, DomainError
+from core.models import User
 from instructions.choices import InFlight, RevisionStatus
 from instructions.models import (
     Characteristic,
@@ -33,10 +37,6 @@ from instructions.models import (
 from instructions.services.markdown import render_instruction
 from instructions.services.parsing import ReleaseBundle, parse_release
 from instructions.services.validation import parse_released_at, validate_release
-from core import audit, outbox
-from core.contention import run_in_transaction
-from core.errors import Conflict, DomainError
-from core.models import User
 
 
 @dataclass(frozen=True)

@@ -765,22 +765,36 @@ def _master_data_problems(product: dict, listed: dict, document: dict) -> list[E
     problems: list[ErrorDetail] = []
     if isinstance(product.get("part_number"), str):
         # Only released revisions fix a product's master data; one seen only in drafts can still change.
-        stored = Product.objects.filter(part_number=product["part_number"], revisions__status__in=["released", "superseded"]).first()
+        stored = Product.objects.filter(
+            part_number=product["part_number"], revisions__status__in=["released", "superseded"]
+        ).first()
         for key in ("uom", "tracking"):
-            if stored is not None and isinstance(product.get(key), str) and product[key] != getattr(stored, key):
+            if (
+                stored is not None
+                and isinstance(product.get(key), str)
+                and product[key] != getattr(stored, key)
+            ):
                 problems.append(
                     ErrorDetail(
                         "master_data_changed",
                         _(
                             "Product {part} has {key} '{stored}' in the revisions already here, not '{sent}'. "
                             "A change of {key} needs a new part number; correct the release or ask PLM."
-                        ).format(part=stored.part_number, key=key, stored=getattr(stored, key), sent=product[key]),
+                        ).format(
+                            part=stored.part_number, key=key, stored=getattr(stored, key), sent=product[key]
+                        ),
                         "/product/{}".format(key),
                     )
                 )
     parts = _list(document.get("parts"))
-    numbers = [part["part_number"] for part in parts if isinstance(part, dict) and isinstance(part.get("part_number"), str)]
-    stored_parts = {part.part_number: part for part in Part.objects.filter(part_number__in=numbers)} if numbers else {}
+    numbers = [
+        part["part_number"]
+        for part in parts
+        if isinstance(part, dict) and isinstance(part.get("part_number"), str)
+    ]
+    stored_parts = (
+        {part.part_number: part for part in Part.objects.filter(part_number__in=numbers)} if numbers else {}
+    )
     for index, part in enumerate(parts):
         if not isinstance(part, dict) or part.get("part_number") not in stored_parts:
             continue
@@ -793,7 +807,12 @@ def _master_data_problems(product: dict, listed: dict, document: dict) -> list[E
                         _(
                             "Part {part} has {key} '{stored}' in the revisions already here, not '{sent}'. "
                             "A change of {key} needs a new part number; correct the release or ask PLM."
-                        ).format(part=stored_part.part_number, key=key, stored=getattr(stored_part, key), sent=part[key]),
+                        ).format(
+                            part=stored_part.part_number,
+                            key=key,
+                            stored=getattr(stored_part, key),
+                            sent=part[key],
+                        ),
                         "/parts/{}/{}".format(index, key),
                     )
                 )

@@ -9,10 +9,10 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from line.as_built import as_built_record, get_unit_for_as_built
 from core.api.endpoints import api_endpoint
 from core.choices import DocumentStatus
 from core.errors import DomainError
+from line.as_built import as_built_record, get_unit_for_as_built
 from line.permissions import VIEW_UNIT
 from line.services.as_built import request_as_built_pdf
 
@@ -125,7 +125,9 @@ def unit_as_built(request: Request, serial: str) -> Response:
     responses={
         (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
         (202, "application/json"): OpenApiResponse(PENDING, description="Being made: ask again"),
-        503: OpenApiResponse(OpenApiTypes.OBJECT, description="The task queue cannot be reached: ask again later"),
+        503: OpenApiResponse(
+            OpenApiTypes.OBJECT, description="The task queue cannot be reached: ask again later"
+        ),
         **ERRORS,
     },
 )

@@ -6,13 +6,13 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from instructions.models import Revision
-from line.access import get_unit_for_user
 from core.api.endpoints import api_endpoint
 from core.errors import NotFound
-from line.permissions import DECIDE_ECO, VIEW_UNIT
 from core.signatures import SignatureRequest
+from instructions.models import Revision
+from line.access import get_unit_for_user
 from line.models import EcoDecisionKind
+from line.permissions import DECIDE_ECO, VIEW_UNIT
 from line.services import eco
 
 

@@ -28,7 +28,9 @@ class ToolIn(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     kind = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     calibration_due = serializers.DateField(
-        required=False, allow_null=True, help_text="Left out: an existing tool keeps its date; null clears it."
+        required=False,
+        allow_null=True,
+        help_text="Left out: an existing tool keeps its date; null clears it.",
     )
 
 
@@ -36,7 +38,9 @@ class QualificationIn(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     qualification = serializers.CharField(max_length=64)
     expires_on = serializers.DateField(
-        required=False, allow_null=True, help_text="Left out: a renewal keeps the current expiry; null: no end."
+        required=False,
+        allow_null=True,
+        help_text="Left out: a renewal keeps the current expiry; null: no end.",
     )
 
 

@@ -5,11 +5,21 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.endpoints import api_endpoint
 from line import selectors
 from line.access import get_lot, get_station, get_unit_for_user
 from line.api import serializers as shapes
-from core.api.endpoints import api_endpoint
-from line.permissions import EXECUTE_STEP, GRANT_QUALIFICATION, MANAGE_STATIONS, MANAGE_WORK_ORDERS, QUARANTINE_LOT, RECEIVE_LOT, START_UNIT, VIEW_LOT, VIEW_UNIT
+from line.permissions import (
+    EXECUTE_STEP,
+    GRANT_QUALIFICATION,
+    MANAGE_STATIONS,
+    MANAGE_WORK_ORDERS,
+    QUARANTINE_LOT,
+    RECEIVE_LOT,
+    START_UNIT,
+    VIEW_LOT,
+    VIEW_UNIT,
+)
 from line.services import lots as lot_services
 from line.services import qualifications as qualification_services
 from line.services import results as result_services
@@ -78,7 +88,10 @@ def qualifications(request: Request) -> Response:
     data = _parse(shapes.QualificationIn, request)
     user = qualification_services.user_by_name(data["username"])
     grant, created = qualification_services.grant_qualification(
-        user=user, qualification=data["qualification"], expires_on=data.get("expires_on", qualification_services.KEEP), actor=request.user
+        user=user,
+        qualification=data["qualification"],
+        expires_on=data.get("expires_on", qualification_services.KEEP),
+        actor=request.user,
     )
     return Response(
         {

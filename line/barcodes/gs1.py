@@ -34,9 +34,9 @@ from biip.upc import Upc
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError, ErrorDetail
 from line.barcodes import linters, syntax_dictionary
 from line.barcodes.syntax_dictionary import Violation
-from core.errors import DomainError, ErrorDetail
 
 GROUP_SEPARATOR = "\x1d"
 # Symbology identifiers whose data is GS1 element strings (ISO/IEC 15424 modifiers).

@@ -31,7 +31,14 @@ LOTS = [
     ("300-550", "09506000134376", "S2610-2231", Decimal("2000"), "Fastenal EU", None),
     ("300-550", "09506000134376", "S2609-1180", Decimal("150"), "Fastenal EU", None),
     ("300-900", "09506000134383", "TL-44718", Decimal("250"), "Henkel", 180),
-    ("300-900", "09506000134383", "TL-43902", Decimal("50"), "Henkel", -3),  # already expired: scans are refused
+    (
+        "300-900",
+        "09506000134383",
+        "TL-43902",
+        Decimal("50"),
+        "Henkel",
+        -3,
+    ),  # already expired: scans are refused
     ("400-120", "09506000134390", "WH-26-0311", Decimal("60"), "Cablecraft Ltd", None),
 ]
 # code, name, gauge type, days until calibration is due (negative: overdue)
@@ -60,13 +67,17 @@ def seed_line(*, lines: list[str], password: str) -> None:
     with transaction.atomic():
         for code, work_center, name, wip_limit in STATIONS:
             if not Station.objects.filter(code=code).exists():
-                register_station(code=code, work_center=work_center, name=name, wip_limit=wip_limit, actor=None)
+                register_station(
+                    code=code, work_center=work_center, name=name, wip_limit=wip_limit, actor=None
+                )
         for username in ("olga", "omar"):
             user = User.objects.get(username=username)
             if QualificationGrant.objects.filter(user=user, qualification="ESD-1").exists():
                 continue  # seeded before
             assign_stations(user=user, station_codes=[code for code, *_rest in STATIONS], actor=None)
-            grant_qualification(user=user, qualification="ESD-1", actor=None, expires_on=today + timedelta(days=365))
+            grant_qualification(
+                user=user, qualification="ESD-1", actor=None, expires_on=today + timedelta(days=365)
+            )
         for code, name, kind, due_in in TOOLS:
             if not Tool.objects.filter(code=code).exists():
                 due = today + timedelta(days=due_in)
@@ -76,12 +87,34 @@ def seed_line(*, lines: list[str], password: str) -> None:
         for part_number, gtin, code, quantity, supplier, expires_in in LOTS:
             expires_on = today + timedelta(days=expires_in) if expires_in is not None else None
             if not MaterialLot.objects.filter(code=code).exists():
-                receive_lot(part_number=part_number, lot=code, quantity=quantity, supplier=supplier, expires_on=expires_on, actor=None)
-            labels.append("  {:<8} {:<12} {}".format(part_number, code, gs1_label(gtin, code, expires_on=expires_on, quantity=quantity)))
+                receive_lot(
+                    part_number=part_number,
+                    lot=code,
+                    quantity=quantity,
+                    supplier=supplier,
+                    expires_on=expires_on,
+                    actor=None,
+                )
+            labels.append(
+                "  {:<8} {:<12} {}".format(
+                    part_number, code, gs1_label(gtin, code, expires_on=expires_on, quantity=quantity)
+                )
+            )
         for serial in PCB_SERIALS:
             if not MaterialLot.objects.filter(code=serial).exists():
-                receive_lot(part_number="200-010", lot=serial, quantity=1, supplier="Circuitry AB", revision="B", actor=None)
-        labels.append("  200-010  {} … {} {}".format(PCB_SERIALS[0], PCB_SERIALS[-1], gs1_label(PCB_GTIN, PCB_SERIALS[0], serial=True)))
+                receive_lot(
+                    part_number="200-010",
+                    lot=serial,
+                    quantity=1,
+                    supplier="Circuitry AB",
+                    revision="B",
+                    actor=None,
+                )
+        labels.append(
+            "  200-010  {} … {} {}".format(
+                PCB_SERIALS[0], PCB_SERIALS[-1], gs1_label(PCB_GTIN, PCB_SERIALS[0], serial=True)
+            )
+        )
 
         quarantined = MaterialLot.objects.get(code=QUARANTINED[0])
         if quarantined.status != "quarantined":
@@ -93,7 +126,14 @@ def seed_line(*, lines: list[str], password: str) -> None:
                 serials = None
                 if revision == "B":
                     serials = ["PC-00{:03d}".format(n) for n in range(871, 871 + quantity)]
-                create_work_order(number=number, part_number="100-200", quantity=quantity, revision=revision, serials=serials, actor=None)
+                create_work_order(
+                    number=number,
+                    part_number="100-200",
+                    quantity=quantity,
+                    revision=revision,
+                    serials=serials,
+                    actor=None,
+                )
     lines.append("  stations: " + ", ".join(code for code, *_rest in STATIONS))
     lines.append(
         "  tools and gauges (scan the code): "

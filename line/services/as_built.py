@@ -3,10 +3,10 @@ the record, otherwise request a render in Celery (`core.documents`). Never rende
 
 from django.db.models import Q
 
-from line.as_built import AsBuiltRecord
 from core.choices import DocumentStatus
 from core.documents import request_document
 from core.models import RenderedDocument, User
+from line.as_built import AsBuiltRecord
 from line.models import Unit
 from line.printing import KIND, variant_of
 
@@ -16,7 +16,8 @@ def as_built_document(
 ) -> RenderedDocument | None:
     """The newest ready or pending (not lost) PDF of exactly this record version (of `requested_by` when given)."""
     documents = RenderedDocument.objects.filter(
-        Q(status=DocumentStatus.READY) | Q(status=DocumentStatus.PENDING, requested_at__gte=RenderedDocument.lost_before()),
+        Q(status=DocumentStatus.READY)
+        | Q(status=DocumentStatus.PENDING, requested_at__gte=RenderedDocument.lost_before()),
         kind=KIND,
         subject_id=str(unit.pk),
         variant=variant_of(record),

@@ -16,9 +16,9 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from line.barcodes.gs1 import parse_scan
 from core.errors import DomainError
 from core.models import User
+from line.barcodes.gs1 import parse_scan
 from line.models import MaterialLot, Tool, Unit
 
 
@@ -87,10 +87,7 @@ def refusal_where_unit_expected(identified: IdentifiedCode) -> DomainError:
         # The badge's owner is not named: whoever holds the tablet need not learn whose badge it is.
         return DomainError(
             "badge_not_a_unit",
-            _(
-                "That is a badge, not a unit: to sign in with it, tap “Sign in” at the top "
-                "and scan it there."
-            ),
+            _("That is a badge, not a unit: to sign in with it, tap “Sign in” at the top and scan it there."),
             "barcode",
         )
     return DomainError(

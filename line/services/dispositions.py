@@ -6,14 +6,15 @@ the outbox events); the unit's status still changes only through `units._move`.
 `reopen_for_rework`: the rework act on the unit side, by `units.reopen_step`.
 """
 
-
-from instructions.models import Step
 from core.models import User
+from instructions.models import Step
 from line.models import Station, Unit
 from line.services import units as unit_services
 
 
-def reopen_for_rework(*, unit: Unit, step: Step, actor: User | None, reason: str, station: Station | None = None) -> Unit:
+def reopen_for_rework(
+    *, unit: Unit, step: Step, actor: User | None, reason: str, station: Station | None = None
+) -> Unit:
     """Send the unit back to `step` as a new attempt (rework, re-inspection); earlier records kept.
 
     `units.reopen_step` numbers the new attempt above both the step's last sign-off and the unit's

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instructions.compare import compare, snapshot_of
-from instructions.models import Revision, Step
-from instructions.selectors import revision_in_full
-from line import events
-from line.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
 from core import audit, signatures, texts
 from core.choices import Role
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError
 from core.models import User
+from instructions.compare import compare, snapshot_of
+from instructions.models import Revision, Step
+from instructions.selectors import revision_in_full
+from line import events
+from line.choices import HoldKind, HoldStatus, UnitEventKind, UnitStatus
 from line.models import EcoDecision, EcoDecisionKind, Hold, Unit, UnitEvent
 from line.services.units import lock_unit, next_attempt, place_hold, release_hold, scrap_unit
 

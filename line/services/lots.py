@@ -15,16 +15,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instructions.choices import Tracking
-from instructions.models import Part, RevisionPart
-from line import events
-from line.choices import LOT_TRANSITIONS, HoldKind, HoldStatus, LotEventKind, LotStatus, UnitStatus
 from core import audit
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, Forbidden, NotFound, unique_or_conflict
 from core.models import User
-from line.permissions import QUARANTINE_LOT
+from instructions.choices import Tracking
+from instructions.models import Part, RevisionPart
+from line import events
+from line.choices import LOT_TRANSITIONS, HoldKind, HoldStatus, LotEventKind, LotStatus, UnitStatus
 from line.models import Consumption, Hold, LotEvent, MaterialLot, Station, Unit
+from line.permissions import QUARANTINE_LOT
 
 if TYPE_CHECKING:  # quality builds on the line; the line reads quality's NCRs only inside functions
     from quality.models import Ncr
@@ -181,7 +181,9 @@ def receive_lot(
         raise DomainError("revision_required", _("Name the part revision received."), "revision")
     if expires_on is None and part.shelf_life_days:
         expires_on = timezone.localdate() + timedelta(days=part.shelf_life_days)
-    with unique_or_conflict(Conflict("lot_exists", _("Lot {lot} was already received.").format(lot=code), "lot")):
+    with unique_or_conflict(
+        Conflict("lot_exists", _("Lot {lot} was already received.").format(lot=code), "lot")
+    ):
         material_lot = MaterialLot.objects.create(
             code=code,
             part=part,

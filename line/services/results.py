@@ -6,13 +6,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from instructions import content
-from instructions.models import Step
-from line import events
 from core import audit, texts
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import User
+from instructions import content
+from instructions.models import Step
+from line import events
 from line.models import Hold, Station, StepResult, Tool, Unit
 from line.services import tools as tool_services
 from line.services import units as unit_services

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from instructions.models import Step
 from core.errors import DomainError
+from instructions.models import Step
 from line.models import Tool, ToolScan, Unit
 from line.services import tools as tool_services
 

@@ -11,16 +11,16 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.contention import retry_transaction
+from core.errors import DomainError
+from core.models import User
 from instructions import content
 from instructions.choices import Tracking
 from instructions.models import MaterialRequirement, RevisionPart, Step
 from line import events
 from line.barcodes import ScannedCode, gs1, parse_scan
 from line.choices import LotStatus
-from core import audit
-from core.contention import retry_transaction
-from core.errors import DomainError
-from core.models import User
 from line.models import Consumption, MaterialLot, ScanRefusal, Station, Unit
 from line.services import lots as lot_services
 from line.services import scan_kinds
@@ -138,9 +138,10 @@ def _refuse_if_another_reading_names_a_lot(scanned: ScannedCode) -> None:
     """A label read without separators whose lot is unknown, but which read another way GS1
     accepts names a lot the plant has ('10H2611-01073040' = (10)H2611-0107 (30)40 with the
     separator dropped): refused as ambiguous rather than as an unknown lot."""
-    candidates = {
-        reading.get("21") or reading.get("10") for reading in scanned.other_readings
-    } - {None, scanned.lot}
+    candidates = {reading.get("21") or reading.get("10") for reading in scanned.other_readings} - {
+        None,
+        scanned.lot,
+    }
     if candidates and MaterialLot.objects.filter(code__in=candidates).exists():
         raise gs1.ambiguous(scanned.ai_of_lot)
 
@@ -197,7 +198,11 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
     part = lot.part
     # A GTIN may change between revisions of a part: any GTIN a release gave this part number is its own.
     known_gtins = (
-        set(RevisionPart.objects.filter(part_number=part.part_number).exclude(gtin="").values_list("gtin", flat=True))
+        set(
+            RevisionPart.objects.filter(part_number=part.part_number)
+            .exclude(gtin="")
+            .values_list("gtin", flat=True)
+        )
         | ({part.gtin} if part.gtin else set())
         if scanned.gtin
         else set()

@@ -19,11 +19,11 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from line.access import can_work_at
 from core import audit
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import User
+from line.access import can_work_at
 from line.models import Station
 
 logger = logging.getLogger(__name__)

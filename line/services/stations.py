@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from instructions.models import Operation
-from line import events
-from line.choices import HELP_CALL_TRANSITIONS, HelpCallStatus, HelpKind
 from core import audit
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, NotFound, unique_or_conflict
 from core.models import ApiToken, User
+from instructions.models import Operation
+from line import events
+from line.choices import HELP_CALL_TRANSITIONS, HelpCallStatus, HelpKind
 from line.models import HelpCall, Station, TabletBinding, Unit
 
 WORK_AT_STATION = "mes.work_at_station"
@@ -46,8 +46,12 @@ def register_station(
             ).format(work_center=work_center),
             "work_center",
         )
-    with unique_or_conflict(Conflict("station_exists", _("Station {code} already exists.").format(code=code), "code")):
-        station = Station.objects.create(code=code, work_center=work_center, name=name or "", wip_limit=wip_limit)
+    with unique_or_conflict(
+        Conflict("station_exists", _("Station {code} already exists.").format(code=code), "code")
+    ):
+        station = Station.objects.create(
+            code=code, work_center=work_center, name=name or "", wip_limit=wip_limit
+        )
     audit.record(
         actor=actor,
         action="station.registered",

@@ -5,12 +5,12 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instructions.models import Step
-from line import events
 from core import audit
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import User
+from instructions.models import Step
+from line import events
 from line.models import Station, Tool, ToolScan, Unit
 from line.services import units as unit_services
 
@@ -44,14 +44,22 @@ def register_tool(
     tool, created = Tool.objects.select_for_update(no_key=True).get_or_create(
         code=code, defaults={"name": name or "", "kind": kind or "", "calibration_due": due}
     )
-    before = {"name": tool.name, "kind": tool.kind, "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None}
+    before = {
+        "name": tool.name,
+        "kind": tool.kind,
+        "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None,
+    }
     if not created:
         tool.name = name or tool.name
         tool.kind = kind or tool.kind
         if calibration_due is not UNCHANGED:
             tool.calibration_due = calibration_due
         tool.save()
-    after = {"name": tool.name, "kind": tool.kind, "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None}
+    after = {
+        "name": tool.name,
+        "kind": tool.kind,
+        "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None,
+    }
     audit.record(
         actor=actor,
         action="tool.registered" if created else "tool.updated",

@@ -11,6 +11,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit, texts
+from core.choices import Role
+from core.contention import retry_transaction
+from core.errors import Conflict, DomainError, ErrorDetail, Forbidden
+from core.models import User
 from instructions import content
 from instructions.choices import RevisionStatus
 from instructions.models import Step
@@ -27,11 +32,6 @@ from line.choices import (
     UnitStatus,
     WorkOrderStatus,
 )
-from core import audit, texts
-from core.choices import Role
-from core.contention import retry_transaction
-from core.errors import Conflict, DomainError, ErrorDetail, Forbidden
-from core.models import User
 from line.models import Hold, MaterialLot, Station, StepSignOff, Unit, UnitEvent, WorkOrder
 from line.services import qualifications
 
@@ -659,7 +659,12 @@ def release_hold(
     hold.release_params = release_params if release_code else None
     hold.save(
         update_fields=[
-            "status", "released_at", "released_by", "release_reason", "release_code", "release_params"
+            "status",
+            "released_at",
+            "released_by",
+            "release_reason",
+            "release_code",
+            "release_params",
         ]
     )
     UnitEvent.objects.create(
@@ -751,9 +756,11 @@ def next_attempt(unit: Unit, step: Step) -> int:
     def attempts(model):
         return model.objects.filter(unit=unit, step=step).order_by().values_list("attempt", flat=True)
 
-    recorded = attempts(StepSignOff).union(
-        attempts(Consumption), attempts(StepResult), attempts(ToolScan)
-    ).order_by("-attempt")[:1]
+    recorded = (
+        attempts(StepSignOff)
+        .union(attempts(Consumption), attempts(StepResult), attempts(ToolScan))
+        .order_by("-attempt")[:1]
+    )
     return max(recorded, default=0) + 1
 
 

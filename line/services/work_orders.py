@@ -7,16 +7,16 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.contention import retry_transaction
+from core.errors import Conflict, DomainError, NotFound, unique_or_conflict
+from core.models import User
 from instructions.choices import RevisionStatus
 from instructions.models import Product, Revision
 from instructions.models.revisions import split_serial
 from instructions.selectors import effective_revision
 from line import events
 from line.choices import UnitEventKind
-from core import audit
-from core.contention import retry_transaction
-from core.errors import Conflict, DomainError, NotFound, unique_or_conflict
-from core.models import User
 from line.models import Unit, UnitEvent, WorkOrder
 
 MAX_QUANTITY = 10_000
@@ -73,10 +73,9 @@ def _generated_serials(*, revision: Revision, number: str, quantity: int) -> lis
     width = len(revision.serial_from) - len(prefix)
     # The highest number already taken after this prefix, found by the database (one row, however
     # many units exist); numbers of up to 18 digits, as a serial's counter is.
-    highest = (
-        Unit.objects.filter(serial__regex=r"^{}[0-9]{{1,18}}$".format(re.escape(prefix)))
-        .aggregate(highest=Max(Cast(Substr("serial", len(prefix) + 1), BigIntegerField())))["highest"]
-    )
+    highest = Unit.objects.filter(serial__regex=r"^{}[0-9]{{1,18}}$".format(re.escape(prefix))).aggregate(
+        highest=Max(Cast(Substr("serial", len(prefix) + 1), BigIntegerField()))
+    )["highest"]
     next_number = max(first - 1, highest if highest is not None else first - 1) + 1
     return ["{}{}".format(prefix, str(next_number + offset).zfill(width)) for offset in range(quantity)]
 
@@ -175,17 +174,26 @@ def create_work_order(
             "serials",
         )
     with unique_or_conflict(
-        Conflict("work_order_exists", _("Work order {number} already exists.").format(number=number), "number")
+        Conflict(
+            "work_order_exists", _("Work order {number} already exists.").format(number=number), "number"
+        )
     ):
         work_order = WorkOrder.objects.create(
             number=number, product=product, revision=chosen, quantity=quantity, created_by=actor
         )
     now = timezone.now()
     with unique_or_conflict(
-        Conflict("serial_taken", _("A serial of this work order was just given to another unit: send it again."), "serials")
+        Conflict(
+            "serial_taken",
+            _("A serial of this work order was just given to another unit: send it again."),
+            "serials",
+        )
     ):
         units = Unit.objects.bulk_create(
-            [Unit(serial=serial, work_order=work_order, revision=chosen, created_at=now) for serial in serials]
+            [
+                Unit(serial=serial, work_order=work_order, revision=chosen, created_at=now)
+                for serial in serials
+            ]
         )
     if any(unit.pk is None for unit in units):  # backends without RETURNING
         units = list(Unit.objects.filter(work_order=work_order))

@@ -4,10 +4,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from line.as_built import as_built_record, get_unit_for_as_built
 from core.errors import NotFound
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
+from line.as_built import as_built_record, get_unit_for_as_built
 from line.permissions import VIEW_UNIT
 from line.services.as_built import request_as_built_pdf
 

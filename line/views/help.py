@@ -8,12 +8,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from line.choices import HelpCallStatus
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
-from line.permissions import VIEW_UNIT
+from line.choices import HelpCallStatus
 from line.models import HelpCall
+from line.permissions import VIEW_UNIT
 from line.services import stations as station_services
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, replace
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from instructions import content
 from instructions.choices import CharacteristicKind
 from instructions.models import Characteristic
 from instructions.screens import StepScreen, media_items, number, step_needs
 from line.choices import HoldStatus, UnitStatus
-from core.errors import DomainError
 from line.models import Hold, Unit
 from line.selectors import Need, StepProgress, step_progress
 from line.services.units import with_current_step
@@ -160,7 +160,9 @@ def live_step_screen(
     step = unit.current_step
     if step is None:
         return None, LiveStep(unit=unit, progress=None, holds=holds)
-    progress = step_progress(unit=unit, step=step, attempt=unit.current_attempt, user=user, qualified=qualified)
+    progress = step_progress(
+        unit=unit, step=step, attempt=unit.current_attempt, user=user, qualified=qualified
+    )
     parts = content.revision_parts(unit.revision_id) if progress.materials else {}  # read by step_progress
     recorded: dict[str, str] = {}
     problems: dict[str, str] = {}

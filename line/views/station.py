@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from line.choices import UnitStatus
 from core import views as core_views
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.models import User
 from core.permissions import public, requires
-from line.permissions import START_UNIT, VIEW_UNIT
+from line.choices import UnitStatus
 from line.forms import BadgeSignInForm, HelpForm, PasswordSignInForm, StationScanForm
 from line.models import Unit
+from line.permissions import START_UNIT, VIEW_UNIT
 from line.selectors import station_queue
 from line.services import codes, station_sessions
 from line.services import stations as station_services

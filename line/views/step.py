@@ -19,16 +19,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
+from core.htmx import HtmxHttpRequest, render_page
+from core.permissions import requires
 from instructions import content
 from instructions.choices import Tracking
 from instructions.screens import number
 from line.choices import UnitStatus
-from core.errors import DomainError
-from core.htmx import HtmxHttpRequest, render_page
-from core.permissions import requires
-from line.permissions import EXECUTE_STEP
 from line.forms import ResultForm, ScanForm, SignOffForm
 from line.models import Unit
+from line.permissions import EXECUTE_STEP
 from line.services import results as result_services
 from line.services import scan_kinds
 from line.services import scans as scan_services

@@ -22,10 +22,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from line.access import can_work_at
-from line.choices import HelpKind
 from core.middleware import chosen_language
 from core.models import User
+from line.access import can_work_at
+from line.choices import HelpKind
 from line.models import Station, TabletBinding
 from line.services import station_sessions
 from line.services import stations as station_services

@@ -6,9 +6,9 @@ from django.shortcuts import redirect
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
-from line.permissions import MANAGE_STATIONS
 from line.forms import BindTabletForm, RevokeTabletForm
 from line.models import TabletBinding
+from line.permissions import MANAGE_STATIONS
 from line.services import stations as station_services
 from line.views.screens import new_key
 from line.views.tablet import binding_of, set_tablet_cookie

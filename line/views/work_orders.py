@@ -7,14 +7,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from instructions.models import Product
-from line.choices import UnitStatus, WorkOrderStatus
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
-from line.permissions import MANAGE_WORK_ORDERS
+from instructions.models import Product
+from line.choices import UnitStatus, WorkOrderStatus
 from line.forms import WorkOrderForm
 from line.models import WorkOrder
+from line.permissions import MANAGE_WORK_ORDERS
 from line.services import work_orders as work_order_services
 from line.views.screens import new_key
 

@@ -30,7 +30,9 @@ class Disposition(AppendOnly):
     reason = models.TextField(_("reason"))
     decided_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    carried_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    carried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     content = models.JSONField()
     content_hash = models.CharField(max_length=64)
     station_code = models.CharField(max_length=64, blank=True)
@@ -62,8 +64,13 @@ class DispositionLine(AppendOnly):
         verbose_name = _("disposition line")
         verbose_name_plural = _("disposition lines")
         constraints = [
-            models.CheckConstraint(condition=Q(decision__in=Decision.values), name="disposition_line_decision_valid"),
-            models.CheckConstraint(condition=Q(quantity__isnull=True) | Q(quantity__gt=0), name="disposition_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(decision__in=Decision.values), name="disposition_line_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gt=0),
+                name="disposition_line_quantity_positive",
+            ),
         ]
 
     def __str__(self) -> str:

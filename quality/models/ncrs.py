@@ -23,13 +23,21 @@ class Ncr(models.Model):
     status = models.CharField(_("status"), max_length=14, choices=NcrStatus.choices, default=NcrStatus.OPEN)
     source = models.CharField(_("source"), max_length=20, choices=NcrSource.choices)
     unit = models.ForeignKey("mes.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
-    step = models.ForeignKey("instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    revision = models.ForeignKey("instructions.Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
+    step = models.ForeignKey(
+        "instructions.Step", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revision = models.ForeignKey(
+        "instructions.Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs"
+    )
     characteristic = models.ForeignKey(
         "instructions.Characteristic", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs"
     )
-    result = models.ForeignKey("mes.StepResult", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
-    lot = models.ForeignKey("mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
+    result = models.ForeignKey(
+        "mes.StepResult", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs"
+    )
+    lot = models.ForeignKey(
+        "mes.MaterialLot", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs"
+    )
     hold = models.ForeignKey("mes.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="ncrs")
     description = models.TextField(_("description"))
     # Written by the system (an out-of-tolerance result, a containment): the code and params the
@@ -41,24 +49,42 @@ class Ncr(models.Model):
     evidence = models.JSONField(default=dict, blank=True)
     station_code = models.CharField(max_length=64, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decision_reason = models.TextField(blank=True)
     quantity = models.DecimalField(
-        _("quantity affected"), max_digits=14, decimal_places=4, null=True, blank=True,
-        help_text=_("For a lot-level NCR: the quantity of the lot in question, which a disposition may split."),
+        _("quantity affected"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a lot-level NCR: the quantity of the lot in question, which a disposition may split."
+        ),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="contained",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contained",
         help_text=_("The lot NCR whose containment this unit NCR belongs to."),
     )
     photo = models.FileField(_("photo"), upload_to="ncr-photos/%Y/%m/", blank=True, max_length=300)
     photo_content_type = models.CharField(max_length=50, blank=True)
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = NcrQuerySet.as_manager()
 
@@ -75,7 +101,8 @@ class Ncr(models.Model):
             models.CheckConstraint(condition=Q(status__in=NcrStatus.values), name="ncr_status_valid"),
             models.CheckConstraint(condition=Q(source__in=NcrSource.values), name="ncr_source_valid"),
             models.CheckConstraint(
-                condition=Q(decision="") | Q(decision__in=[*Decision.values, SPLIT_DECISION]), name="ncr_decision_valid"
+                condition=Q(decision="") | Q(decision__in=[*Decision.values, SPLIT_DECISION]),
+                name="ncr_decision_valid",
             ),
         ]
         indexes = [models.Index(fields=["status", "raised_at"])]
@@ -109,7 +136,9 @@ class NcrEvent(models.Model):
     kind = models.CharField(max_length=20, choices=NcrEventKind.choices)
     before = models.CharField(max_length=14, blank=True)
     after = models.CharField(max_length=14, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     station_code = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
     # A reason the system wrote: rendered from code and params in the reader's language.

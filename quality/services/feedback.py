@@ -69,7 +69,11 @@ class StepFigures:
 
     @property
     def over_standard(self) -> bool:
-        return self.standard_minutes is not None and self.median_minutes is not None and self.median_minutes > float(self.standard_minutes)
+        return (
+            self.standard_minutes is not None
+            and self.median_minutes is not None
+            and self.median_minutes > float(self.standard_minutes)
+        )
 
 
 @dataclass
@@ -97,8 +101,11 @@ def revision_feedback(revision: Revision) -> RevisionFeedback:
     figures = {
         step.pk: StepFigures(
             step=step,
-            standard_minutes=(step.operation.standard_minutes / per_operation[step.operation_id]).quantize(Decimal("0.1"))
-            if step.operation.standard_minutes is not None else None,
+            standard_minutes=(step.operation.standard_minutes / per_operation[step.operation_id]).quantize(
+                Decimal("0.1")
+            )
+            if step.operation.standard_minutes is not None
+            else None,
         )
         for step in steps
     }
@@ -117,10 +124,13 @@ def revision_feedback(revision: Revision) -> RevisionFeedback:
             if ncr.step_id in figures:
                 figures[ncr.step_id].ncrs += 1
     out_of_tolerance: dict[int, set[int]] = defaultdict(set)
-    for unit_id, step_id in StepResult.objects.filter(step__revision=revision, in_tolerance=False).values_list("unit_id", "step_id"):
+    for unit_id, step_id in StepResult.objects.filter(
+        step__revision=revision, in_tolerance=False
+    ).values_list("unit_id", "step_id"):
         out_of_tolerance[step_id].add(unit_id)
     sign_offs = list(
-        StepSignOff.objects.filter(step__revision=revision).order_by("unit_id", "occurred_at", "id")
+        StepSignOff.objects.filter(step__revision=revision)
+        .order_by("unit_id", "occurred_at", "id")
         .values_list("unit_id", "step_id", "attempt", "occurred_at", "unit__started_at")
     )
     done: dict[int, set[int]] = defaultdict(set)
@@ -140,14 +150,18 @@ def revision_feedback(revision: Revision) -> RevisionFeedback:
     for step_id, item in figures.items():
         units = done[step_id]
         item.units_done = len(units)
-        item.units_first_pass = len(units - reworked[step_id] - ncr_steps[step_id] - out_of_tolerance[step_id])
+        item.units_first_pass = len(
+            units - reworked[step_id] - ncr_steps[step_id] - out_of_tolerance[step_id]
+        )
     paretos = [
         _pareto(_("NCRs by step"), by_step),
         _pareto(_("NCRs by characteristic"), by_characteristic),
         _pareto(_("NCRs by part"), by_part),
         _pareto(_("NCRs by supplier"), by_supplier),
     ]
-    return RevisionFeedback(revision=revision, ncr_count=len(ncrs), paretos=paretos, steps=list(figures.values()))
+    return RevisionFeedback(
+        revision=revision, ncr_count=len(ncrs), paretos=paretos, steps=list(figures.values())
+    )
 
 
 def pareto_svg(pareto: Pareto, *, width: int = 520, bar_height: int = 22) -> SafeString:
@@ -158,17 +172,33 @@ def pareto_svg(pareto: Pareto, *, width: int = 520, bar_height: int = 22) -> Saf
     plot = width - label_width - count_width
     top = max(bar.count for bar in pareto.bars)
     height = bar_height * len(pareto.bars) + 8
-    parts = ['<svg class="pareto" role="img" viewBox="0 0 {w} {h}" width="100%" xmlns="http://www.w3.org/2000/svg">'.format(w=width, h=height),
-             "<title>{}</title>".format(escape(pareto.title))]
+    parts = [
+        '<svg class="pareto" role="img" viewBox="0 0 {w} {h}" width="100%" xmlns="http://www.w3.org/2000/svg">'.format(
+            w=width, h=height
+        ),
+        "<title>{}</title>".format(escape(pareto.title)),
+    ]
     for index, bar in enumerate(pareto.bars):
         y = 4 + index * bar_height
         length = max(2, round(plot * bar.count / top))
-        parts.append('<text x="{x}" y="{y}" text-anchor="end" class="pareto-label">{label}</text>'.format(
-            x=label_width - 6, y=y + bar_height - 8, label=escape(bar.label[:32])))
-        parts.append('<rect x="{x}" y="{y}" width="{w}" height="{h}" class="pareto-bar" fill="#b42318"></rect>'.format(
-            x=label_width, y=y + 3, w=length, h=bar_height - 6))
-        parts.append('<text x="{x}" y="{y}" class="pareto-value">{count} · {cumulative}%</text>'.format(
-            x=label_width + length + 6, y=y + bar_height - 8, count=bar.count, cumulative=bar.cumulative_percent))
+        parts.append(
+            '<text x="{x}" y="{y}" text-anchor="end" class="pareto-label">{label}</text>'.format(
+                x=label_width - 6, y=y + bar_height - 8, label=escape(bar.label[:32])
+            )
+        )
+        parts.append(
+            '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="pareto-bar" fill="#b42318"></rect>'.format(
+                x=label_width, y=y + 3, w=length, h=bar_height - 6
+            )
+        )
+        parts.append(
+            '<text x="{x}" y="{y}" class="pareto-value">{count} · {cumulative}%</text>'.format(
+                x=label_width + length + 6,
+                y=y + bar_height - 8,
+                count=bar.count,
+                cumulative=bar.cumulative_percent,
+            )
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text node above is escaped
 
@@ -186,14 +216,33 @@ def feedback_csv(feedback: RevisionFeedback) -> str:
         for bar in pareto.bars:
             writer.writerow([_csv_safe(bar.label), bar.count, bar.cumulative_percent])
     writer.writerow([])
-    writer.writerow(["step", "title", "units_done", "units_first_pass", "first_pass_yield_percent", "ncrs",
-                     "median_minutes", "mean_minutes", "standard_minutes"])
+    writer.writerow(
+        [
+            "step",
+            "title",
+            "units_done",
+            "units_first_pass",
+            "first_pass_yield_percent",
+            "ncrs",
+            "median_minutes",
+            "mean_minutes",
+            "standard_minutes",
+        ]
+    )
     for item in feedback.steps:
-        writer.writerow([item.step.position, _csv_safe(item.step.title), item.units_done, item.units_first_pass,
-                         "" if item.first_pass_yield is None else item.first_pass_yield, item.ncrs,
-                         "" if item.median_minutes is None else item.median_minutes,
-                         "" if item.mean_minutes is None else item.mean_minutes,
-                         "" if item.standard_minutes is None else item.standard_minutes])
+        writer.writerow(
+            [
+                item.step.position,
+                _csv_safe(item.step.title),
+                item.units_done,
+                item.units_first_pass,
+                "" if item.first_pass_yield is None else item.first_pass_yield,
+                item.ncrs,
+                "" if item.median_minutes is None else item.median_minutes,
+                "" if item.mean_minutes is None else item.mean_minutes,
+                "" if item.standard_minutes is None else item.standard_minutes,
+            ]
+        )
     return out.getvalue()
 
 

@@ -2,9 +2,9 @@
 
 from django.http import Http404, HttpResponse
 
-from instructions.models import Revision
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
+from instructions.models import Revision
 from quality.permissions import VIEW_FEEDBACK
 from quality.services.feedback import feedback_csv, revision_feedback
 
@@ -26,5 +26,7 @@ def revision_feedback_view(request: HtmxHttpRequest, revision_id: int) -> HttpRe
 def revision_feedback_export(request: HtmxHttpRequest, revision_id: int) -> HttpResponse:
     revision = _revision(revision_id)
     response = HttpResponse(feedback_csv(revision_feedback(revision)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="feedback-{}-{}.csv"'.format(revision.product.part_number, revision.revision)
+    response["Content-Disposition"] = 'attachment; filename="feedback-{}-{}.csv"'.format(
+        revision.product.part_number, revision.revision
+    )
     return response

@@ -11,10 +11,10 @@ from core import documents
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
-from quality.permissions import DISPOSITION_NCR, VIEW_NCR
 from quality import tasks
 from quality.access import get_ncr_for_user
 from quality.forms import CloseForm, ContainedForm, DispositionForm
+from quality.permissions import DISPOSITION_NCR, VIEW_NCR
 from quality.printing import KIND
 from quality.selectors import ncr_context
 from quality.services import containment as containment_services
@@ -31,15 +31,30 @@ def _back_to_detail(request, ncr_id: int) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _render(request, ncr_id: int, *, form=None, contained_form=None, close_form=None, partial=None, status=200):
+def _render(
+    request, ncr_id: int, *, form=None, contained_form=None, close_form=None, partial=None, status=200
+):
     context = ncr_context(ncr_id)
     if context is None:
         raise Http404
     name_rework_steps(context)
     form = form or DispositionForm(steps=context.revision_steps, initial={"username": request.user.username})
-    contained_form = contained_form or ContainedForm(units=context.contained_units, initial={"username": request.user.username})
-    return render_page(request, TEMPLATE, {"screen": context, "history": history_rows(context.events), "form": form, "contained_form": contained_form,
-                                           "close_form": close_form or CloseForm()}, partial=partial, status=status)
+    contained_form = contained_form or ContainedForm(
+        units=context.contained_units, initial={"username": request.user.username}
+    )
+    return render_page(
+        request,
+        TEMPLATE,
+        {
+            "screen": context,
+            "history": history_rows(context.events),
+            "form": form,
+            "contained_form": contained_form,
+            "close_form": close_form or CloseForm(),
+        },
+        partial=partial,
+        status=status,
+    )
 
 
 @requires(VIEW_NCR)
@@ -71,12 +86,22 @@ def disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
         data = form.cleaned_data
         lines = None
         if data["split"]:
-            lines = [disposition_services.DecisionLine(decision=decision, quantity=quantity, rtv_reference=data["rtv_reference"])
-                     for decision, quantity in data["split"]]
+            lines = [
+                disposition_services.DecisionLine(
+                    decision=decision, quantity=quantity, rtv_reference=data["rtv_reference"]
+                )
+                for decision, quantity in data["split"]
+            ]
         try:
             disposition_services.disposition_ncr(
-                ncr=ncr, decision=data["decision"], lines=lines, reason=data["reason"], signatures=form.signature_requests(),
-                actor=request.user, rework_steps=data["rework_steps"], repair_note=data["repair_note"],
+                ncr=ncr,
+                decision=data["decision"],
+                lines=lines,
+                reason=data["reason"],
+                signatures=form.signature_requests(),
+                actor=request.user,
+                rework_steps=data["rework_steps"],
+                repair_note=data["repair_note"],
                 rtv_reference=data["rtv_reference"],
             )
         except DomainError as error:
@@ -101,8 +126,13 @@ def contained_disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse
         data = form.cleaned_data
         try:
             containment_services.disposition_contained_units(
-                ncr=ncr, serials=data["units"], decision=data["decision"], reason=data["reason"],
-                signatures=form.signature_requests(), actor=request.user, repair_note=data["repair_note"],
+                ncr=ncr,
+                serials=data["units"],
+                decision=data["decision"],
+                reason=data["reason"],
+                signatures=form.signature_requests(),
+                actor=request.user,
+                repair_note=data["repair_note"],
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -136,7 +166,9 @@ def photo(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
     ncr = get_ncr_for_user(request.user, ncr_id)
     if not ncr.photo:
         raise Http404
-    response = FileResponse(ncr.photo.open("rb"), content_type=ncr.photo_content_type or "application/octet-stream")
+    response = FileResponse(
+        ncr.photo.open("rb"), content_type=ncr.photo_content_type or "application/octet-stream"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -146,8 +178,19 @@ def photo(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
 def report_pdf(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
     """Ask for the NCR report PDF; a Celery task makes it and the answer polls for it."""
     ncr = get_ncr_for_user(request.user, ncr_id)
-    document = documents.request_document(kind=KIND, subject_id=ncr.pk, variant=get_language() or "",
-                                          task=tasks.render_ncr_pdf, actor=request.user)
+    document = documents.request_document(
+        kind=KIND,
+        subject_id=ncr.pk,
+        variant=get_language() or "",
+        task=tasks.render_ncr_pdf,
+        actor=request.user,
+    )
     if request.htmx:
-        return render_page(request, "core/document_status.html", {"document": document}, partial="document-status", status=202)
+        return render_page(
+            request,
+            "core/document_status.html",
+            {"document": document},
+            partial="document-status",
+            status=202,
+        )
     return redirect("document-status", document.pk)

@@ -3,15 +3,15 @@
 from django.http import Http404, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from instructions.models import Step
-from line.access import get_unit_for_user
 from core.errors import DomainError, NotFound
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
-from quality.permissions import RAISE_NCR
+from instructions.models import Step
+from line.access import get_unit_for_user
 from line.views.station import help_keys
 from line.views.tablet import tablet_of
 from quality.forms import ReportProblemForm
+from quality.permissions import RAISE_NCR
 from quality.services import ncrs as ncr_services
 
 
@@ -26,7 +26,9 @@ def report_problem(request: HtmxHttpRequest, serial: str, step_id: int) -> HttpR
     if step is None:
         raise Http404
     back = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = ""
     form = ReportProblemForm(request.POST or None, request.FILES or None)
     ncr = None
@@ -36,8 +38,12 @@ def report_problem(request: HtmxHttpRequest, serial: str, step_id: int) -> HttpR
         if form.is_valid():
             try:
                 ncr = ncr_services.report_problem(
-                    unit=unit, step=step, description=form.cleaned_data["description"], actor=request.user,
-                    station=unit.station, photo=form.cleaned_data.get("photo"),
+                    unit=unit,
+                    step=step,
+                    description=form.cleaned_data["description"],
+                    actor=request.user,
+                    station=unit.station,
+                    photo=form.cleaned_data.get("photo"),
                 )
                 status = 201
             except DomainError as error:
@@ -48,4 +54,6 @@ def report_problem(request: HtmxHttpRequest, serial: str, step_id: int) -> HttpR
     context = {"unit": unit, "step": step, "form": form, "ncr": ncr, "next": back, "tablet": tablet}
     if tablet is not None:
         context["keys"] = help_keys()
-    return render_page(request, "quality/report_problem.html", context, partial="report-problem", status=status)
+    return render_page(
+        request, "quality/report_problem.html", context, partial="report-problem", status=status
+    )

@@ -9,6 +9,7 @@ from tests.conftest import PASSWORD, api_client_for
 from tests.line.conftest import at_step2, line, started  # noqa: F401  (the line's fixture graph)
 from tests.quality.conftest import ncr_at_step2  # noqa: F401
 
+
 def cell_agent(engineer):
     """An automated cell working at ST-1 through the API, with the operator role (guardrails bind it too)."""
     from core.models import User
@@ -66,10 +67,23 @@ def test_an_inspector_dispositions_from_the_queue_and_the_unit_continues(
     keep_screenshot(page, "quality-ncr-signed.png")
     # and the unit continues: off hold, the step open again as a new attempt, a new result accepted
     unit = api.get("/api/v1/units/{}".format(serial)).json()
-    assert (unit["status"], unit["holds"], unit["current_step"]["id"]) == ("in_progress", [], at_step2.step2.pk)
+    assert (unit["status"], unit["holds"], unit["current_step"]["id"]) == (
+        "in_progress",
+        [],
+        at_step2.step2.pk,
+    )
     cell = cell_agent(engineer)
-    answer = cell.post("/api/v1/units/{}/results".format(serial), {"step": at_step2.step2.pk, "characteristic": "TQ1", "value": "0.6",
-                                                                  "gauge": "G-TQ-1", "station": "ST-1"}, format="json")
+    answer = cell.post(
+        "/api/v1/units/{}/results".format(serial),
+        {
+            "step": at_step2.step2.pk,
+            "characteristic": "TQ1",
+            "value": "0.6",
+            "gauge": "G-TQ-1",
+            "station": "ST-1",
+        },
+        format="json",
+    )
     assert answer.status_code == 201, answer.json()
     assert answer.json()["in_tolerance"] is True
 

@@ -54,6 +54,12 @@ def test_operator_screens_are_translated_and_still_fit(
     sign_off, prompt = STEP_SCREEN[language]
     assert page.locator("#sign-off-form button").inner_text().strip().endswith(sign_off)
     assert prompt in page.inner_text("body")
-    needed = ("#scan-barcode", "#value-TQ1", ".sign-off-bar .still-needed-count", "#sign-off-form button", "#report-problem-link")
+    needed = (
+        "#scan-barcode",
+        "#value-TQ1",
+        ".sign-off-bar .still-needed-count",
+        "#sign-off-form button",
+        "#report-problem-link",
+    )
     for selector in needed:
         assert in_viewport(page, selector), (selector, viewport, language)

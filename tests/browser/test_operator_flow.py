@@ -205,7 +205,9 @@ def test_the_held_screen_comes_back_to_life_when_quality_releases_the_unit(
     from line.choices import HoldKind
     from line.services import units as unit_services
 
-    hold = unit_services.place_hold(unit=at_step2.unit, kind=HoldKind.MANUAL, actor=inspector, reason="Check it")
+    hold = unit_services.place_hold(
+        unit=at_step2.unit, kind=HoldKind.MANUAL, actor=inspector, reason="Check it"
+    )
     open_unit(page, live_server, at_step2, engineer)
     page.wait_for_selector("#hold-banner")
     assert page.locator("#scan-barcode").is_disabled()
@@ -234,7 +236,11 @@ def test_the_inspector_countersigns_at_the_tablet_with_everything_in_view(
     page.locator("#outcome .outcome-refused", has_text="countersignature").wait_for()
     # then the countersignature and the sign-off button are both in view, and the pinned sign-off
     # bar leaves most of the column to scroll
-    for selector in ("input[name=inspector_username]", "input[name=inspector_password]", "#sign-off-form button"):
+    for selector in (
+        "input[name=inspector_username]",
+        "input[name=inspector_password]",
+        "#sign-off-form button",
+    ):
         assert in_viewport(page, selector), selector
     work = page.locator("#step-work").bounding_box()
     bar = page.locator(".sign-off-bar").bounding_box()

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from core.models import User
 from instructions import content
 from instructions.choices import CharacteristicKind
-from core.models import User
 from line.management.commands.seed_demo import DEMO_PASSWORD
 from line.models import MaterialLot, Station, Tool, Unit, WorkOrder
 from line.services import results as result_services

@@ -15,11 +15,11 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from line import events
 from core import contention
 from core.choices import Role
 from core.identities import create_api_token
 from core.models import AuditEntry, IdempotencyKey, OutboxEvent
+from line import events
 from line.models import Consumption, MaterialLot, ScanRefusal, Station, Unit
 from line.services import lots as lot_services
 from line.services import qualifications as qualification_services

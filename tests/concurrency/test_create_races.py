@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_one_lot_code_received_at_once_is_stored_once(released_c, engineer):
     successes, refusals = run_together(
-        lambda index: lot_services.receive_lot(part_number="300-550", lot="SCR-RACE", quantity=10, actor=engineer).code
+        lambda index: (
+            lot_services.receive_lot(part_number="300-550", lot="SCR-RACE", quantity=10, actor=engineer).code
+        )
     )
     assert (successes, sorted(refusals)) == (["SCR-RACE"], ["lot_exists"] * (THREADS - 1))
     assert MaterialLot.objects.filter(code="SCR-RACE").count() == 1
@@ -21,7 +23,9 @@ def test_one_lot_code_received_at_once_is_stored_once(released_c, engineer):
 
 def test_one_station_code_registered_at_once_is_stored_once(released_c, engineer):
     successes, refusals = run_together(
-        lambda index: station_services.register_station(code="ST-RACE", work_center="ASSY-1", actor=engineer).code
+        lambda index: (
+            station_services.register_station(code="ST-RACE", work_center="ASSY-1", actor=engineer).code
+        )
     )
     assert (successes, sorted(refusals)) == (["ST-RACE"], ["station_exists"] * (THREADS - 1))
     assert Station.objects.filter(code="ST-RACE").count() == 1
@@ -29,9 +33,11 @@ def test_one_station_code_registered_at_once_is_stored_once(released_c, engineer
 
 def test_work_orders_created_at_once_get_distinct_generated_serials(released_c, engineer):
     successes, refusals = run_together(
-        lambda index: work_order_services.create_work_order(
-            number="WO-R{}".format(index), part_number="100-200", quantity=2, actor=engineer
-        ).number
+        lambda index: (
+            work_order_services.create_work_order(
+                number="WO-R{}".format(index), part_number="100-200", quantity=2, actor=engineer
+            ).number
+        )
     )
     assert (len(successes), refusals) == (THREADS, [])
     serials = list(Unit.objects.values_list("serial", flat=True))

@@ -11,7 +11,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_ncrs_raised_at_once_all_get_distinct_numbers(inspector):
     successes, refusals = run_together(
-        lambda index: raise_ncr(unit=None, description="supplier notice {}".format(index), actor=inspector).number
+        lambda index: (
+            raise_ncr(unit=None, description="supplier notice {}".format(index), actor=inspector).number
+        )
     )
     assert refusals == []
     assert len(set(successes)) == THREADS

@@ -17,7 +17,9 @@ def rows(response) -> list[str]:
     return [entry.action for entry in response.context["entries"]]
 
 
-def test_subjects_with_a_screen_are_links_and_actions_read_as_words(inspector_client, ncr_at_step2, released_c):
+def test_subjects_with_a_screen_are_links_and_actions_read_as_words(
+    inspector_client, ncr_at_step2, released_c
+):
     # given entries about an NCR, its unit and a revision (the fixtures recorded them)
     response = inspector_client.get(URL)
     html = response.content.decode()
@@ -39,10 +41,19 @@ def test_filters_narrow_by_action_who_subject_and_dates(inspector_client, inspec
     # when filtered
     assert rows(inspector_client.get(URL, {"action": "lot.quarantined"})) == ["lot.quarantined"]
     assert rows(inspector_client.get(URL, {"who": "erik"})) == ["station.registered"]
-    assert rows(inspector_client.get(URL, {"subject_type": "mes.materiallot", "subject_id": "7"})) == ["lot.released", "lot.quarantined"]
-    assert rows(inspector_client.get(URL, {"date_from": today.isoformat(), "date_to": today.isoformat(), "who": "ines"})) == [
-        "lot.released", "lot.quarantined"]
-    assert rows(inspector_client.get(URL, {"date_to": (today - timedelta(days=1)).isoformat(), "who": "ines"})) == []
+    assert rows(inspector_client.get(URL, {"subject_type": "mes.materiallot", "subject_id": "7"})) == [
+        "lot.released",
+        "lot.quarantined",
+    ]
+    assert rows(
+        inspector_client.get(
+            URL, {"date_from": today.isoformat(), "date_to": today.isoformat(), "who": "ines"}
+        )
+    ) == ["lot.released", "lot.quarantined"]
+    assert (
+        rows(inspector_client.get(URL, {"date_to": (today - timedelta(days=1)).isoformat(), "who": "ines"}))
+        == []
+    )
     # and the older address form still works
     assert rows(inspector_client.get(URL, {"subject": "mes.station:1"})) == ["station.registered"]
 
@@ -62,7 +73,9 @@ def test_a_bad_date_shows_no_entries_and_says_why(inspector_client, inspector):
 
 
 @pytest.mark.parametrize("extra", [0, 30])
-def test_the_query_count_does_not_grow_with_entries(inspector_client, ncr_at_step2, released_c, engineer, extra, django_assert_num_queries):
+def test_the_query_count_does_not_grow_with_entries(
+    inspector_client, ncr_at_step2, released_c, engineer, extra, django_assert_num_queries
+):
     # given more entries about more units, NCRs and revisions
     for n in range(extra):
         audit.record(actor=engineer, action="unit.held", subject=ncr_at_step2.unit, summary=str(n))

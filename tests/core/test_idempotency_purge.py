@@ -11,8 +11,15 @@ def test_old_idempotency_keys_are_purged_and_recent_ones_kept(operator):
 
     def key(name, age_days):
         return IdempotencyKey.objects.create(
-            actor=operator, key=name, request_hash="h", method="POST", path="/x", response_status=200,
-            response_content_type="text/html", response_body=b"", created_at=timezone.now() - timedelta(days=age_days),
+            actor=operator,
+            key=name,
+            request_hash="h",
+            method="POST",
+            path="/x",
+            response_status=200,
+            response_content_type="text/html",
+            response_body=b"",
+            created_at=timezone.now() - timedelta(days=age_days),
         )
 
     key("old", 8)

@@ -89,13 +89,14 @@ def test_a_poller_never_skips_an_event_whose_transaction_commits_late(transactio
     assert [event["subject"] for event in after_commit["events"]] == ["unit:A", "unit:B"]
 
 
-
-def test_a_transaction_wakes_the_relay_once_however_many_events_it_writes(db, django_capture_on_commit_callbacks):
+def test_a_transaction_wakes_the_relay_once_however_many_events_it_writes(
+    db, django_capture_on_commit_callbacks
+):
     from unittest import mock
 
-    from mes.celery import app
-
     from django.core.cache import cache
+
+    from mes.celery import app
 
     cache.delete(outbox.RELAY_PENDING)
     before = app.conf.task_always_eager
@@ -115,8 +116,8 @@ def test_a_queued_wake_up_is_not_queued_again_until_the_relay_starts(transaction
 
     from django.core.cache import cache
 
-    from mes.celery import app
     from core import tasks
+    from mes.celery import app
 
     def transaction_with_an_event(n):
         with transaction.atomic():  # committed for real: its on-commit wake-up runs
@@ -131,7 +132,9 @@ def test_a_queued_wake_up_is_not_queued_again_until_the_relay_starts(transaction
             for n in range(3):
                 transaction_with_an_event(n)
             assert delay.call_count == 1
-            assert delay.call_args.kwargs == {"countdown": outbox.RELAY_BATCH_SECONDS}  # one pass for the batch
+            assert delay.call_args.kwargs == {
+                "countdown": outbox.RELAY_BATCH_SECONDS
+            }  # one pass for the batch
             # when the relay starts, it reads all three
             assert tasks.relay_outbox.run() == 0  # no webhook: nothing to deliver
             assert OutboxEvent.objects.filter(relayed_at__isnull=True).count() == 0

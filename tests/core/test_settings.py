@@ -15,8 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(args, env_extra, tmp_path):
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "THREADLINE_VAR_DIR": str(tmp_path / "var"), **env_extra}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "THREADLINE_VAR_DIR": str(tmp_path / "var"),
+        **env_extra,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_settings_pass_the_deploy_check_with_no_warning(tmp_path):
@@ -36,7 +43,9 @@ def test_no_environment_at_all_is_sqlite_with_eager_celery(tmp_path):
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.CELERY_BROKER_URL)"
     )
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "THREADLINE_VAR_DIR": str(tmp_path / "var")}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "memory://"], result.stderr
     assert (tmp_path / "var" / "development-secret").exists()
 
@@ -48,11 +57,18 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker(tmp_path
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
     )
     env = {
-        "PATH": os.environ["PATH"], "HOME": str(tmp_path), "THREADLINE_VAR_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "REDIS_URL": "redis://127.0.0.1:6379/3",
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "THREADLINE_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
     }
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/3"], result.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/3"], (
+        result.stderr
+    )
 
 
 def test_debug_off_without_a_secret_is_refused_at_start(tmp_path):

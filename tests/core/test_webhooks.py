@@ -15,8 +15,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core import outbox, webhooks
-from core.errors import DomainError
 from core.choices import Role
+from core.errors import DomainError
 from core.models import DeliveryStatus, OutboxEvent, Webhook, WebhookDelivery
 from tests.conftest import api_client_for
 
@@ -66,16 +66,24 @@ def _emit(type="unit.completed", subject="unit:PC-01000"):
 
 def test_an_integration_registers_a_webhook_and_sees_the_secret_once(db):
     client = api_client_for(Role.INTEGRATION, "erp")
-    created = client.post("/api/v1/webhooks", {"url": "https://erp.example/hooks", "events": ["unit.completed"]}, format="json")
+    created = client.post(
+        "/api/v1/webhooks", {"url": "https://erp.example/hooks", "events": ["unit.completed"]}, format="json"
+    )
     assert created.status_code == 201
     body = created.json()
-    assert (body["url"], body["events"], len(body["secret"])) == ("https://erp.example/hooks", ["unit.completed"], 64)
+    assert (body["url"], body["events"], len(body["secret"])) == (
+        "https://erp.example/hooks",
+        ["unit.completed"],
+        64,
+    )
     listed = client.get("/api/v1/webhooks").json()["webhooks"]
     assert [row["id"] for row in listed] == [body["id"]]
     assert "secret" not in listed[0]
 
 
-@pytest.mark.parametrize("url", ["ftp://x.example/", "not a url", ""], ids=["ftp_case", "text_case", "empty_case"])
+@pytest.mark.parametrize(
+    "url", ["ftp://x.example/", "not a url", ""], ids=["ftp_case", "text_case", "empty_case"]
+)
 def test_a_webhook_url_must_be_http(db, url):
     client = api_client_for(Role.INTEGRATION, "erp")
     response = client.post("/api/v1/webhooks", {"url": url, "events": []}, format="json")
@@ -99,7 +107,7 @@ def test_each_event_is_delivered_signed_with_its_id(admin_user, loopback_allowed
         _emit(type="lot.received")  # not wanted by this hook
         assert webhooks.relay_outbox() == 2
         assert webhooks.deliver_due() == 1
-    (headers, body), = receiver.received
+    ((headers, body),) = receiver.received
     assert headers["Threadline-Event-Id"] == str(event.event_id)
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     assert headers["Threadline-Signature"] == expected
@@ -115,7 +123,11 @@ def test_a_failed_delivery_is_retried_with_backoff_until_a_2xx(admin_user, loopb
         webhooks.relay_outbox()
         assert webhooks.deliver_due() == 0
         delivery = WebhookDelivery.objects.get()
-        assert (delivery.attempts, delivery.last_status_code, delivery.status) == (1, 500, DeliveryStatus.PENDING)
+        assert (delivery.attempts, delivery.last_status_code, delivery.status) == (
+            1,
+            500,
+            DeliveryStatus.PENDING,
+        )
         assert delivery.next_attempt_at > timezone.now()
         assert webhooks.deliver_due() == 0  # not due yet: nothing is sent
         assert len(receiver.received) == 1
@@ -144,14 +156,14 @@ def test_backoff_doubles_and_is_capped():
 
 @pytest.mark.redis
 @pytest.mark.invariant(10)
-def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, admin_user, settings, loopback_allowed):
+def test_a_real_worker_delivers_after_commit_through_redis(
+    transactional_db, admin_user, settings, loopback_allowed
+):
     from celery.contrib.testing.worker import start_worker
-
-    from mes.celery import app as celery_app
-
     from django.core.cache import cache
 
     from core import outbox
+    from mes.celery import app as celery_app
 
     # A wake-up left queued by an earlier test (on a queue no worker reads) must not stand for this one.
     cache.delete(outbox.RELAY_PENDING)
@@ -159,7 +171,12 @@ def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, adm
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     celery_app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL, task_default_queue=queue)
     try:
-        with Receiver() as receiver, start_worker(celery_app, queues=[queue], perform_ping_check=False, pool="solo", shutdown_timeout=30):
+        with (
+            Receiver() as receiver,
+            start_worker(
+                celery_app, queues=[queue], perform_ping_check=False, pool="solo", shutdown_timeout=30
+            ),
+        ):
             webhooks.create_webhook(url=receiver.url, events=["unit.completed"], actor=admin_user)
             event = _emit()  # commits: the relay task is sent to Redis on commit
             deadline = time.monotonic() + 30
@@ -172,7 +189,12 @@ def test_a_real_worker_delivers_after_commit_through_redis(transactional_db, adm
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1:8000/api/v1/", "http://[::1]/x", "http://169.254.169.254/latest/meta-data/", "http://localhost/x"],
+    [
+        "http://127.0.0.1:8000/api/v1/",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://localhost/x",
+    ],
     ids=["loopback_case", "ipv6_loopback_case", "metadata_case", "localhost_case"],
 )
 def test_a_webhook_may_not_point_into_the_server_itself(admin_user, url):
@@ -198,7 +220,9 @@ def test_a_redirect_is_not_followed(admin_user, loopback_allowed):
 
 def _redirect_to(location, receiver):
     def do_POST(handler):
-        receiver.received.append((dict(handler.headers), handler.rfile.read(int(handler.headers["Content-Length"]))))
+        receiver.received.append(
+            (dict(handler.headers), handler.rfile.read(int(handler.headers["Content-Length"])))
+        )
         handler.send_response(307)
         handler.send_header("Location", location)
         handler.end_headers()
@@ -216,8 +240,9 @@ def test_an_unresolvable_receiver_is_retried_later(admin_user):
     assert delivery.next_attempt_at > timezone.now()
 
 
-
-def test_a_delivery_connects_to_the_address_it_checked_not_a_second_lookup(admin_user, loopback_allowed, monkeypatch):
+def test_a_delivery_connects_to_the_address_it_checked_not_a_second_lookup(
+    admin_user, loopback_allowed, monkeypatch
+):
     import socket
 
     with Receiver() as receiver:

@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from instructions.models import Revision, Step
 from core.models import ApiToken, AuditEntry, User
+from instructions.models import Revision, Step
 from line.models import MaterialLot, Station, Unit, WorkOrder
 
 
@@ -25,8 +25,17 @@ def test_seed_demo_loads_the_plant_and_prints_a_login_per_role():
     for login in ("olga", "ines", "erik", "ada"):
         assert "  {} ".format(login) in text
     assert "API token for plm-adapter" in text
-    assert sorted(User.objects.values_list("role", flat=True).distinct()) == ["admin", "engineer", "inspector", "integration", "operator"]
-    assert list(Revision.objects.order_by("revision").values_list("revision", "status")) == [("B", "superseded"), ("C", "released")]
+    assert sorted(User.objects.values_list("role", flat=True).distinct()) == [
+        "admin",
+        "engineer",
+        "inspector",
+        "integration",
+        "operator",
+    ]
+    assert list(Revision.objects.order_by("revision").values_list("revision", "status")) == [
+        ("B", "superseded"),
+        ("C", "released"),
+    ]
     assert MaterialLot.objects.get(code="S2609-1180").status == "quarantined"
     assert WorkOrder.objects.get(number="WO-24017").units.count() == 8
 

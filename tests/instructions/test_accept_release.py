@@ -2,11 +2,11 @@ import json
 
 import pytest
 
+from core.errors import DomainError
+from core.models import AuditEntry, OutboxEvent
 from instructions.choices import RevisionStatus
 from instructions.models import Characteristic, MaterialRequirement, Revision, Step
 from instructions.selectors import effective_revision
-from core.errors import DomainError
-from core.models import AuditEntry, OutboxEvent
 from tests.conftest import accept
 
 
@@ -15,7 +15,11 @@ def test_a_valid_release_is_stored_whole(release_b_document, engineer):
     result = accept(release_b_document, engineer)
     revision = result.revision
     assert result.created is True
-    assert (revision.product.part_number, revision.revision, revision.status) == ("100-200", "B", RevisionStatus.RELEASED)
+    assert (revision.product.part_number, revision.revision, revision.status) == (
+        "100-200",
+        "B",
+        RevisionStatus.RELEASED,
+    )
     assert Step.objects.filter(revision=revision).count() == 2
     assert MaterialRequirement.objects.filter(step__revision=revision).count() == 3
     assert list(Characteristic.objects.filter(revision=revision).values_list("code", flat=True)) == ["TQ1"]
@@ -39,7 +43,11 @@ def test_different_content_under_an_existing_revision_is_refused(release_b_docum
     release_b_document["operations"][0]["title"] = "Mount the PCB"
     with pytest.raises(DomainError) as refused:
         accept(release_b_document, engineer)
-    assert (refused.value.code, refused.value.status, refused.value.path) == ("revision_exists", 409, "/revision")
+    assert (refused.value.code, refused.value.status, refused.value.path) == (
+        "revision_exists",
+        409,
+        "/revision",
+    )
     assert Revision.objects.get().operations.get().title == "Mount PCB"
 
 
@@ -75,7 +83,9 @@ def test_a_draft_is_never_effective(release_b_document, engineer):
 
 
 def test_instruction_markdown_is_rendered_with_raw_html_escaped(release_b_document, engineer):
-    release_b_document["operations"][0]["steps"][0]["instruction"] = "Use **care**. <script>alert(1)</script> [x](javascript:alert(1))"
+    release_b_document["operations"][0]["steps"][0]["instruction"] = (
+        "Use **care**. <script>alert(1)</script> [x](javascript:alert(1))"
+    )
     step = accept(release_b_document, engineer).revision.steps.first()
     assert "<strong>care</strong>" in step.instruction_html
     assert "<script>" not in step.instruction_html
@@ -94,7 +104,9 @@ def test_instruction_markdown_is_rendered_with_raw_html_escaped(release_b_docume
     ],
     ids=["product_tracking_case", "product_uom_case", "part_tracking_case", "part_uom_case"],
 )
-def test_a_new_revision_cannot_change_how_a_known_part_is_tracked_or_counted(released_b, release_document, engineer, change, pointer):
+def test_a_new_revision_cannot_change_how_a_known_part_is_tracked_or_counted(
+    released_b, release_document, engineer, change, pointer
+):
     change(release_document)
     with pytest.raises(DomainError) as refused:
         accept(release_document, engineer)
@@ -115,4 +127,3 @@ def test_a_draft_sets_no_master_data(release_b_document, engineer):
     accept(release_b_document, engineer)
     assert Product.objects.get().uom == "EA"
     assert Part.objects.get(part_number="300-550").tracking == "lot"
-

@@ -5,9 +5,9 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from instructions.models import Revision
 from core.choices import Role
 from core.models import IdempotencyKey
+from instructions.models import Revision
 from tests.conftest import api_client_for
 from tests.instructions.test_intake_bundles import bundle, png_bytes
 from tests.instructions.test_intake_malformed import snapshot

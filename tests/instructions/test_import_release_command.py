@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from instructions.models import Revision, StepMedia
 from core.models import AuditEntry
+from instructions.models import Revision, StepMedia
 from tests.instructions.test_intake_bundles import bundle, jpeg_bytes, pdf_bytes, png_bytes, with_media
 from tests.instructions.test_intake_malformed import snapshot
 

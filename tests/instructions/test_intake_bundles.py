@@ -10,9 +10,9 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from core.errors import DomainError
 from instructions.models import StepMedia
 from instructions.services.releases import accept_release
-from core.errors import DomainError
 from tests.instructions.test_intake_malformed import snapshot
 
 

@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import connection
 
-from instructions.models import Revision, Step
-from instructions.services.releases import accept_release
 from core.errors import DomainError
 from core.models import AuditEntry, OutboxEvent
+from instructions.models import Revision, Step
+from instructions.services.releases import accept_release
 
 
 def import_together(payloads: list[bytes], actor) -> list:
@@ -51,7 +51,9 @@ def test_two_identical_imports_at_once_store_one_revision(release_b_document, en
 @pytest.mark.postgres
 @pytest.mark.invariant(9)
 @pytest.mark.django_db(transaction=True)
-def test_two_different_contents_under_one_revision_at_once_store_one_and_refuse_the_other(release_b_document, engineer):
+def test_two_different_contents_under_one_revision_at_once_store_one_and_refuse_the_other(
+    release_b_document, engineer
+):
     first = json.dumps(release_b_document).encode()
     release_b_document["operations"][0]["title"] = "Mount the PCB"
     second = json.dumps(release_b_document).encode()
@@ -59,7 +61,9 @@ def test_two_different_contents_under_one_revision_at_once_store_one_and_refuse_
     stored = [answer for answer in answers if not isinstance(answer, DomainError)]
     refused = [answer for answer in answers if isinstance(answer, DomainError)]
     assert [answer.created for answer in stored] == [True]
-    assert [(error.code, error.status, error.path) for error in refused] == [("revision_exists", 409, "/revision")]
+    assert [(error.code, error.status, error.path) for error in refused] == [
+        ("revision_exists", 409, "/revision")
+    ]
     revision = Revision.objects.get()
     assert revision.pk == stored[0].revision.pk
     assert OutboxEvent.objects.filter(type="revision.accepted").count() == 1

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from core.errors import DomainError
+from core.models import AuditEntry, IdempotencyKey, OutboxEvent
 from instructions.models import (
     Characteristic,
     MaterialRequirement,
@@ -19,8 +21,6 @@ from instructions.models import (
     Step,
     StepMedia,
 )
-from core.errors import DomainError
-from core.models import AuditEntry, IdempotencyKey, OutboxEvent
 from tests.conftest import accept
 
 MODELS = (

@@ -9,12 +9,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from mes.celery import app as celery_app
 from core.choices import DocumentStatus
 from core.models import AuditEntry, RenderedDocument
+from mes.celery import app as celery_app
 from tests.conftest import accept
-from tests.pdf import pdf_pages
 from tests.instructions.test_screens_revisions import _more_steps
+from tests.pdf import pdf_pages
 
 
 @pytest.fixture
@@ -116,8 +116,8 @@ def test_operators_cannot_request_the_pdf(operator_client, released_b):
 
 
 def test_a_render_that_fails_is_reported_on_the_document(released_b, engineer, monkeypatch):
-    from instructions import printing, tasks
     from core import documents
+    from instructions import printing, tasks
 
     document = RenderedDocument.objects.create(kind=printing.KIND, subject_id="424242", requested_by=engineer)
     tasks.render_revision_pdf.run(document.pk)  # the revision does not exist
@@ -137,8 +137,8 @@ def test_look_at_a_page(released_c, engineer, eager_celery, django_capture_on_co
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm is not installed: apt-get install poppler-utils (as .ci/run does)")
-    from instructions import tasks
     from core import documents
+    from instructions import tasks
 
     with django_capture_on_commit_callbacks(execute=True):
         document = documents.request_document(

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.models import AuditEntry, OutboxEvent
 from instructions.choices import RevisionStatus
 from instructions.models import Revision, StepMedia
 from instructions.selectors import preview_screen
 from instructions.services.releases import accept_release
-from core.models import AuditEntry, OutboxEvent
 from tests.conftest import accept
 from tests.instructions.media_bundle import MEDIA, SVG, bundle_with_media
 from tests.instructions.test_screens_revisions import _more_steps

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from instructions import content
 from core.choices import Role
 from core.identities import create_api_token
+from instructions import content
 from line.models import Consumption, MaterialLot, ScanRefusal, Unit
 from line.services import lots as lot_services
 from line.services import qualifications as qualification_services
@@ -60,9 +60,7 @@ def test_integration_sets_up_the_line(api, released_c):
         "/api/v1/qualifications", {"username": "plm-adapter", "qualification": "ESD-1"}, format="json"
     )
     assert (answer.status_code, answer.json()["errors"][0]["code"]) == (403, "self_grant")
-    answer = api.post(
-        "/api/v1/qualifications", {"username": "erik", "qualification": "ESD-1"}, format="json"
-    )
+    answer = api.post("/api/v1/qualifications", {"username": "erik", "qualification": "ESD-1"}, format="json")
     assert answer.status_code == 201
     answer = api.post(
         "/api/v1/work-orders", {"number": "WO-9", "part_number": "100-200", "quantity": 2}, format="json"

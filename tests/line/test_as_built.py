@@ -8,16 +8,16 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from line.as_built import as_built_record
-from mes.celery import app as celery_app
 from core.choices import DocumentStatus
 from core.documents import offline_url_fetcher
 from core.models import RenderedDocument, Signature
+from line.as_built import as_built_record
 from line.models import Consumption, Hold, StepResult, StepSignOff, ToolScan, Unit, UnitEvent
 from line.printing import KIND, as_built_html
 from line.services import results
 from line.services import units as unit_services
 from line.services import work_orders as work_order_services
+from mes.celery import app as celery_app
 from quality.models import Disposition
 from quality.services import dispositions
 from tests.conftest import accept, client_for
@@ -730,5 +730,7 @@ def test_a_pdf_whose_task_never_ran_is_reported_lost_and_asked_for_again(
     # and its status screen stops polling and says what to do
     lost.requested_by = inspector
     lost.save(update_fields=["requested_by"])
-    status = client_for(inspector).get(reverse("document-status", args=[lost.pk]), headers={"HX-Request": "true"})
+    status = client_for(inspector).get(
+        reverse("document-status", args=[lost.pk]), headers={"HX-Request": "true"}
+    )
     assert "was not made within 10 minutes" in status.text and "hx-trigger" not in status.text

@@ -92,8 +92,12 @@ def facts_of_json(record: dict) -> dict:
         "attempts": {step["position"]: [a["number"] for a in step["attempts"]] for step in record["steps"]},
         "release_hash": record["revision"]["content_sha256"],
         "hold_releases": [
-            (when(hold["released_at"]), hold["released_by"]["name"], hold["released_by_ncr"],
-             str(Decision(decisions[hold["released_by_ncr"]]).label))
+            (
+                when(hold["released_at"]),
+                hold["released_by"]["name"],
+                hold["released_by_ncr"],
+                str(Decision(decisions[hold["released_by_ncr"]]).label),
+            )
             for hold in record["holds"]
         ],
         "repair_notes": [
@@ -118,18 +122,30 @@ def reworked_and_repaired(rev_s, line, operator, inspector, second_inspector):  
         station = station_for(step, line, test_station)
         if step.position in (3, 5):
             recorded = results.record_result(
-                unit=unit, step=step, characteristic_code="X{}".format(step.position), value="1.4",
-                actor=operator, station=station,
+                unit=unit,
+                step=step,
+                characteristic_code="X{}".format(step.position),
+                value="1.4",
+                actor=operator,
+                station=station,
             )
             if step.position == 3:
                 dispositions.disposition_ncr(
-                    ncr=recorded.ncr, decision="rework", rework_steps=[step.pk], reason="Gap too wide",
-                    signatures=[sig(inspector)], actor=inspector,
+                    ncr=recorded.ncr,
+                    decision="rework",
+                    rework_steps=[step.pk],
+                    reason="Gap too wide",
+                    signatures=[sig(inspector)],
+                    actor=inspector,
                 )
             else:
                 dispositions.disposition_ncr(
-                    ncr=recorded.ncr, decision="repair", repair_note=REPAIR_NOTE, reason="Shim was worn",
-                    signatures=[sig(inspector), sig(second_inspector)], actor=inspector,
+                    ncr=recorded.ncr,
+                    decision="repair",
+                    repair_note=REPAIR_NOTE,
+                    reason="Shim was worn",
+                    signatures=[sig(inspector), sig(second_inspector)],
+                    actor=inspector,
                 )
         do_step(unit, step, operator, station)
     unit = Unit.objects.get(pk=unit.pk)
@@ -138,7 +154,11 @@ def reworked_and_repaired(rev_s, line, operator, inspector, second_inspector):  
 
 
 def test_screen_json_and_pdf_say_the_same_facts(
-    reworked_and_repaired, engineer, api, eager_celery, django_capture_on_commit_callbacks  # noqa: F811
+    reworked_and_repaired,
+    engineer,
+    api,
+    eager_celery,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     unit = reworked_and_repaired
     # when the record is read as JSON, on the screen and as the PDF
@@ -155,7 +175,8 @@ def test_screen_json_and_pdf_say_the_same_facts(
     assert expected["attempts"] == {1: [1], 2: [1], 3: [1, 2], 4: [1], 5: [1, 2], 6: [1]}
     assert expected["release_hash"] == as_built_record(unit).revision.content_sha256
     assert [(ncr, decision) for _when, _who, ncr, decision in expected["hold_releases"]] == [
-        (record["ncrs"][0]["number"], "Rework"), (record["ncrs"][1]["number"], "Repair")
+        (record["ncrs"][0]["number"], "Rework"),
+        (record["ncrs"][1]["number"], "Repair"),
     ]
     assert expected["repair_notes"] == [REPAIR_NOTE]
     # and the screen and the PDF say exactly the same

@@ -8,25 +8,34 @@ from core.choices import Role
 from tests.conftest import client_for, make_person
 
 
-@pytest.mark.parametrize("role,start", [
-    (Role.INSPECTOR, "quality:ncr-queue"),
-    (Role.ENGINEER, "instructions:product-list"),
-    (Role.ADMIN, "instructions:product-list"),
-])
+@pytest.mark.parametrize(
+    "role,start",
+    [
+        (Role.INSPECTOR, "quality:ncr-queue"),
+        (Role.ENGINEER, "instructions:product-list"),
+        (Role.ADMIN, "instructions:product-list"),
+    ],
+)
 def test_help_calls_are_in_the_menu_of_whoever_answers_them(db, role, start):
     client = client_for(make_person("desk-" + role, role))
     page = client.get(reverse(start))
     assert page.status_code == 200
-    nav = page.text[page.text.index('<nav class="topnav"'):page.text.index("</nav>")]
+    nav = page.text[page.text.index('<nav class="topnav"') : page.text.index("</nav>")]
     assert 'href="{}"'.format(reverse("mes:help-board")) in nav
     assert "Help calls" in nav
     assert client.get(reverse("mes:help-board")).status_code == 200
 
 
-@pytest.mark.parametrize("url", [
-    reverse("quality:ncr-queue"), reverse("mes:work-order-list"), reverse("instructions:product-list"),
-    reverse("mes:tablet-list"), reverse("audit-trail"),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("quality:ncr-queue"),
+        reverse("mes:work-order-list"),
+        reverse("instructions:product-list"),
+        reverse("mes:tablet-list"),
+        reverse("audit-trail"),
+    ],
+)
 def test_an_operator_on_a_desk_page_is_sent_to_the_station(operator_client, url):
     response = operator_client.get(url)
     assert response.status_code == 403

@@ -3,10 +3,10 @@
 import pytest
 from rest_framework.test import APIClient
 
-from line.choices import HoldKind, HoldStatus, UnitStatus
 from core.errors import DomainError
 from core.models import AuditEntry, Signature
 from core.signatures import SignatureRequest
+from line.choices import HoldKind, HoldStatus, UnitStatus
 from line.models import EcoDecision, Hold
 from line.services import eco
 from tests.conftest import PASSWORD, accept

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from line.barcodes import linters, parse_scan, syntax_dictionary
 from core.errors import DomainError
+from line.barcodes import linters, parse_scan, syntax_dictionary
 
 GS = "\x1d"
 GTIN = "09506000134352"  # valid check digit (from the example release)

@@ -30,16 +30,35 @@ def six_step_document(document: dict) -> dict:
             "title": "Check {}".format(n),
             "instruction": "Measure gap {}.".format(n),
             "characteristics": [
-                {"code": "X{}".format(n), "name": "Gap {}".format(n), "kind": "variable",
-                 "nominal": 1, "lower": 0.9, "upper": 1.1, "unit": "mm"}
+                {
+                    "code": "X{}".format(n),
+                    "name": "Gap {}".format(n),
+                    "kind": "variable",
+                    "nominal": 1,
+                    "lower": 0.9,
+                    "upper": 1.1,
+                    "unit": "mm",
+                }
             ],
         }
 
     document["operations"] = [
-        {"sequence": 10, "code": "OP10", "title": "Assemble", "work_center": "ASSY-1",
-         "standard_minutes": 3.0, "steps": [step(n) for n in (1, 2, 3)]},
-        {"sequence": 20, "code": "OP20", "title": "Test", "work_center": "TEST-1", "standard_minutes": 3.0,
-         "steps": [step(n) for n in (4, 5, 6)]},
+        {
+            "sequence": 10,
+            "code": "OP10",
+            "title": "Assemble",
+            "work_center": "ASSY-1",
+            "standard_minutes": 3.0,
+            "steps": [step(n) for n in (1, 2, 3)],
+        },
+        {
+            "sequence": 20,
+            "code": "OP20",
+            "title": "Test",
+            "work_center": "TEST-1",
+            "standard_minutes": 3.0,
+            "steps": [step(n) for n in (4, 5, 6)],
+        },
     ]
     return document
 
@@ -61,8 +80,12 @@ def rev_s(line, release_document, engineer, operator):
 
 def do_step(unit, step, operator, station, value="1.0"):
     results.record_result(
-        unit=unit, step=step, characteristic_code="X{}".format(step.position), value=value,
-        actor=operator, station=station,
+        unit=unit,
+        step=step,
+        characteristic_code="X{}".format(step.position),
+        value=value,
+        actor=operator,
+        station=station,
     )
     unit_services.sign_off_step(unit=unit, step=step, actor=operator, station=station)
 
@@ -84,8 +107,12 @@ def reworked_at_step3(rev_s, line, operator, inspector):
         unit=first, step=steps[2], characteristic_code="X3", value="1.4", actor=operator, station=line.station
     )
     dispositions.disposition_ncr(
-        ncr=recorded.ncr, decision="rework", rework_steps=[steps[2].pk], reason="Gap too wide: shim again",
-        signatures=[sig(inspector)], actor=inspector,
+        ncr=recorded.ncr,
+        decision="rework",
+        rework_steps=[steps[2].pk],
+        reason="Gap too wide: shim again",
+        signatures=[sig(inspector)],
+        actor=inspector,
     )
     do_step(first, steps[2], operator, line.station)
     for step in steps[3:]:
@@ -119,7 +146,12 @@ def test_the_first_pass_yield_per_step_counts_each_steps_own_history(reworked_at
     figures = {item.step.position: item for item in revision_feedback(revision).steps}
     # then the steps both units did once without deviation are 100 %, the reworked step 50 %
     assert {position: item.first_pass_yield for position, item in figures.items()} == {
-        1: 100.0, 2: 100.0, 3: 50.0, 4: 100.0, 5: 100.0, 6: 100.0
+        1: 100.0,
+        2: 100.0,
+        3: 50.0,
+        4: 100.0,
+        5: 100.0,
+        6: 100.0,
     }
     assert (figures[3].units_done, figures[3].units_first_pass, figures[3].ncrs) == (2, 1, 1)
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from line.choices import HoldKind, UnitStatus
 from core.errors import DomainError
 from core.models import OutboxEvent
+from line.choices import HoldKind, UnitStatus
 from line.models import Hold, StepResult
 from line.services import results
 from line.services import tools as tool_services

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from line.choices import HoldKind, LotStatus
 from core.errors import DomainError
 from core.models import OutboxEvent
+from line.choices import HoldKind, LotStatus
 from line.models import Consumption, LotEvent, MaterialLot, ScanRefusal
 from line.services import lots as lot_services
 from line.services import scans
@@ -236,7 +236,9 @@ def test_an_expired_qualification_is_refused(started, operator, engineer):
 
 
 @pytest.mark.invariant(4)
-def test_a_gtin_is_checked_against_every_gtin_a_release_gave_the_part(started, operator, engineer, release_document):
+def test_a_gtin_is_checked_against_every_gtin_a_release_gave_the_part(
+    started, operator, engineer, release_document
+):
     # given a later revision D that gives the screw its GTIN (B and C listed none)
     from tests.conftest import accept
 
@@ -244,7 +246,9 @@ def test_a_gtin_is_checked_against_every_gtin_a_release_gave_the_part(started, o
     release_document["parts"][1]["gtin"] = "09506000134376"
     accept(release_document, engineer)
     line = started
-    scans.record_scan(unit=line.unit, step=line.step1, barcode="PCB-0001", actor=operator, station=line.station)
+    scans.record_scan(
+        unit=line.unit, step=line.step1, barcode="PCB-0001", actor=operator, station=line.station
+    )
     from line.services import units as unit_services
 
     unit_services.sign_off_step(unit=line.unit, step=line.step1, actor=operator, station=line.station)
@@ -252,12 +256,20 @@ def test_a_gtin_is_checked_against_every_gtin_a_release_gave_the_part(started, o
     # when a screw lot is scanned with another part's GTIN, it is refused; with its own, consumed
     with pytest.raises(DomainError) as refused:
         scans.record_scan(
-            unit=line.unit, step=line.step2, barcode="(01)09506000134383(10)SCR-1(30)4", actor=operator, station=line.station
+            unit=line.unit,
+            step=line.step2,
+            barcode="(01)09506000134383(10)SCR-1(30)4",
+            actor=operator,
+            station=line.station,
         )
     assert refused.value.code == "wrong_part"
     assert remaining(line.screws) == before
     scans.record_scan(
-        unit=line.unit, step=line.step2, barcode="(01)09506000134376(10)SCR-1(30)4", actor=operator, station=line.station
+        unit=line.unit,
+        step=line.step2,
+        barcode="(01)09506000134376(10)SCR-1(30)4",
+        actor=operator,
+        station=line.station,
     )
     assert remaining(line.screws) == before - 4
 

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
-from line.choices import UnitStatus
 from core.models import AuditEntry
+from line.choices import UnitStatus
 from line.models import HelpCall, TabletBinding, Unit
 from line.selectors import WAITING_SHOWN
 from line.services import station_sessions
@@ -128,7 +128,9 @@ def test_every_refused_sign_in_is_in_the_audit_trail(line, tablet, operator, out
     # the account that was tried, when it is one, never the typed text (it may be a password)
     assert [entry.data.get("account") for entry in refused][3:] == [operator.pk, None]
     assert not any(
-        secret in str(entry.data) + entry.summary for entry in refused for secret in ("0000", "not-the", "nobody")
+        secret in str(entry.data) + entry.summary
+        for entry in refused
+        for secret in ("0000", "not-the", "nobody")
     )
     # and a PIN prompt is not a refusal
     tablet.post(reverse("mes:station-sign-in"), {"badge": "B-1001"}, headers=HTMX)
@@ -151,7 +153,9 @@ def test_two_operators_signed_in_switch_with_a_tap(line, tablet, operator, engin
     assert int(tablet.session["_auth_user_id"]) == colleague.pk
 
 
-def test_the_outcome_of_a_sign_in_or_a_switch_speaks_the_language_of_who_it_is_for(line, tablet, operator, engineer):
+def test_the_outcome_of_a_sign_in_or_a_switch_speaks_the_language_of_who_it_is_for(
+    line, tablet, operator, engineer
+):
     from tests.conftest import make_person
 
     # given olga reads German and carl, who has no preference, works at an English browser

@@ -6,9 +6,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.urls import reverse
 
-from line.choices import UnitStatus
 from core.errors import DomainError
 from core.models import AuditEntry
+from line.choices import UnitStatus
 from line.models import StepResult
 from line.services.results import _value
 from line.services.station_sessions import PIN_ATTEMPTS
@@ -195,7 +195,9 @@ def test_five_wrong_pins_lock_the_badge_for_fifteen_minutes(line, engineer, oper
     assert "_auth_user_id" not in client.session
     # and each failure is in the audit trail, and the lockout
     refused = AuditEntry.objects.filter(action="station.sign_in_refused", actor=operator)
-    assert [entry.data["code"] for entry in refused.order_by("id")] == ["pin_wrong"] * PIN_ATTEMPTS + ["pin_locked"]
+    assert [entry.data["code"] for entry in refused.order_by("id")] == ["pin_wrong"] * PIN_ATTEMPTS + [
+        "pin_locked"
+    ]
     assert AuditEntry.objects.filter(action="station.pin_locked", actor=operator).count() == 1
     # and another badge is not affected; after the lockout the right PIN works
     cache.clear()

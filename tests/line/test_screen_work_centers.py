@@ -79,13 +79,20 @@ def test_the_last_step_of_a_work_center_sends_the_unit_on_and_frees_the_station(
     # when the last ASSY-1 step is signed off at the assembly tablet
     response = assembly.post(
         reverse("mes:step-sign-off", args=[unit.serial]),
-        {"idempotency_key": "k", "step": step2, "inspector_username": inspector.username, "inspector_password": PASSWORD},
+        {
+            "idempotency_key": "k",
+            "step": step2,
+            "inspector_username": inspector.username,
+            "inspector_password": PASSWORD,
+        },
         headers=HTMX,
     )
     # then the tablet goes back to its station and says where the unit goes on
     assert response.status_code == 200 and response["HX-Redirect"] == reverse("mes:station-home")
     station = assembly.get(reverse("mes:station-home"))
-    assert "goes on at work center TEST-1 (step 3: Power-on test): take it to a TEST-1 station" in station.text
+    assert (
+        "goes on at work center TEST-1 (step 3: Power-on test): take it to a TEST-1 station" in station.text
+    )
     # and the assembly station no longer has it in work, nor counts it against its WIP limit
     here = station_queue(line.station)
     assert unit.pk not in [u.pk for u in here.in_progress] and here.wip_count == 0

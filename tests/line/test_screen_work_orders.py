@@ -14,7 +14,12 @@ LIST = reverse("mes:work-order-list")
 
 
 def create(client, **fields):
-    data = {"idempotency_key": fields.pop("key", "k"), "number": "WO-9", "part_number": "100-200", "quantity": 2}
+    data = {
+        "idempotency_key": fields.pop("key", "k"),
+        "number": "WO-9",
+        "part_number": "100-200",
+        "quantity": 2,
+    }
     data.update(fields)
     return client.post(LIST, data)
 
@@ -26,7 +31,9 @@ def test_an_engineer_creates_a_work_order_on_the_revision_effective_today(engine
     response = create(client)
     # then it is stored on the effective revision with its planned units, and its page lists them
     order = WorkOrder.objects.get(number="WO-9")
-    assert response.status_code == 302 and response["Location"] == reverse("mes:work-order-detail", args=["WO-9"])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "mes:work-order-detail", args=["WO-9"]
+    )
     assert (order.revision, order.quantity, order.created_by) == (released_c, 2, engineer)
     units = list(order.units.order_by("serial"))
     assert [unit.status for unit in units] == [UnitStatus.PLANNED] * 2
@@ -34,7 +41,9 @@ def test_an_engineer_creates_a_work_order_on_the_revision_effective_today(engine
     assert all(unit.serial in page for unit in units) and "2 planned, 0 in work" in page
 
 
-def test_given_serials_are_used_and_the_list_shows_progress(engineer, released_c, django_assert_max_num_queries):
+def test_given_serials_are_used_and_the_list_shows_progress(
+    engineer, released_c, django_assert_max_num_queries
+):
     client = client_for(engineer)
     create(client, number="WO-10", serials="PC-09001\nPC-09002")
     assert sorted(Unit.objects.filter(work_order__number="WO-10").values_list("serial", flat=True)) == [

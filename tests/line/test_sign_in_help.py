@@ -19,7 +19,7 @@ def tablet(line, engineer):
 def test_the_sign_in_screen_has_the_help_button(tablet):
     page = tablet.get(reverse("mes:station-sign-in"))
     assert page.status_code == 200
-    header = page.text[page.text.index("<header"):page.text.index("</header>")]
+    header = page.text[page.text.index("<header") : page.text.index("</header>")]
     assert 'class="btn btn-xl btn-help"' in header
     assert 'action="{}"'.format(reverse("mes:station-sign-in-help")) in header
     assert header.count('name="kind"') == 4  # supervisor, quality, maintenance, material

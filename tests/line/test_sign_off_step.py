@@ -2,8 +2,8 @@
 
 import pytest
 
-from line.choices import HoldKind, UnitStatus
 from core.errors import DomainError
+from line.choices import HoldKind, UnitStatus
 from line.models import StepSignOff, Unit
 from line.services import results, scans, tools
 from line.services import units as unit_services
@@ -159,12 +159,19 @@ def test_after_a_rework_the_following_steps_are_executed_again_as_new_entries(at
     line = at_step2
     scans.record_scan(unit=line.unit, step=line.step2, barcode="SCR-1", actor=operator, station=line.station)
     results.record_result(
-        unit=line.unit, step=line.step2, characteristic_code="TQ1", value="0.61", gauge="G-TQ-1",
-        actor=operator, station=line.station,
+        unit=line.unit,
+        step=line.step2,
+        characteristic_code="TQ1",
+        value="0.61",
+        gauge="G-TQ-1",
+        actor=operator,
+        station=line.station,
     )
     # when step 1 is reopened, done again and signed off
     unit_services.reopen_step(unit=line.unit, step=line.step1, actor=operator, reason="rework: PCB reseated")
-    scans.record_scan(unit=line.unit, step=line.step1, barcode="PCB-0002", actor=operator, station=line.station)
+    scans.record_scan(
+        unit=line.unit, step=line.step1, barcode="PCB-0002", actor=operator, station=line.station
+    )
     unit_services.sign_off_step(unit=line.unit, step=line.step1, actor=operator, station=line.station)
     # then step 2 is a new attempt: the first pass's scan and reading do not count for it
     unit = Unit.objects.get(pk=line.unit.pk)
@@ -188,12 +195,19 @@ def test_the_countersignature_is_an_electronic_signature_bound_to_the_sign_off(a
 
     complete_step2(at_step2, operator)
     unit_services.sign_off_step(
-        unit=at_step2.unit, step=at_step2.step2, actor=operator, station=at_step2.station,
+        unit=at_step2.unit,
+        step=at_step2.step2,
+        actor=operator,
+        station=at_step2.station,
         countersigner=countersignature(inspector),
     )
     sign_off = StepSignOff.objects.get(unit=at_step2.unit, step=at_step2.step2)
     signature = Signature.objects.get(subject_type="mes.stepsignoff", subject_id=str(sign_off.pk))
-    assert (signature.signer_id, signature.meaning, signature.carried_by_id) == (inspector.pk, "reviewed", operator.pk)
+    assert (signature.signer_id, signature.meaning, signature.carried_by_id) == (
+        inspector.pk,
+        "reviewed",
+        operator.pk,
+    )
     assert signature.content["step"]["position"] == 2 and is_intact(signature)
 
 
@@ -201,7 +215,9 @@ def test_a_refused_countersignature_is_logged_and_signs_nothing(at_step2, operat
     from core.models import AuditEntry, Signature
 
     complete_step2(at_step2, operator)
-    error = refuse_sign_off(at_step2, operator, countersigner=Countersignature(username="ines", password="not-it-at-all"))
+    error = refuse_sign_off(
+        at_step2, operator, countersigner=Countersignature(username="ines", password="not-it-at-all")
+    )
     assert error.code == "countersignature_invalid"
     assert Signature.objects.count() == 0
     refusal = AuditEntry.objects.get(action="signature.refused")

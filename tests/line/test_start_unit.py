@@ -3,11 +3,11 @@ other wrong start."""
 
 import pytest
 
+from core.errors import DomainError
+from core.models import OutboxEvent
 from instructions.choices import RevisionStatus
 from instructions.models import Revision
 from line.choices import UnitEventKind, UnitStatus
-from core.errors import DomainError
-from core.models import OutboxEvent
 from line.models import Unit, UnitEvent
 from line.services import stations as station_services
 from line.services import units as unit_services

@@ -28,14 +28,17 @@ TOOL = "TD-0.6 is a tool; scan it on the unit&#x27;s step screen when the step a
 BADGE = "That is a badge, not a unit: to sign in with it, tap “Sign in” at the top and scan it there."
 
 
-@pytest.mark.parametrize("barcode,message", [
-    ("SCR-1", "SCR-1 is a material lot; scan it on the unit&#x27;s step screen."),
-    ("(01)09506000134352(10)SCR-1", "SCR-1 is a material lot; scan it on the unit&#x27;s step screen."),
-    ("PCB-0002", "PCB-0002 is a material lot; scan it on the unit&#x27;s step screen."),
-    ("TD-0.6", TOOL),
-    ("B-2001", BADGE),
-    ("NOPE-1", "No unit with serial &#x27;NOPE-1&#x27;: scan the unit&#x27;s serial label."),
-])
+@pytest.mark.parametrize(
+    "barcode,message",
+    [
+        ("SCR-1", "SCR-1 is a material lot; scan it on the unit&#x27;s step screen."),
+        ("(01)09506000134352(10)SCR-1", "SCR-1 is a material lot; scan it on the unit&#x27;s step screen."),
+        ("PCB-0002", "PCB-0002 is a material lot; scan it on the unit&#x27;s step screen."),
+        ("TD-0.6", TOOL),
+        ("B-2001", BADGE),
+        ("NOPE-1", "No unit with serial &#x27;NOPE-1&#x27;: scan the unit&#x27;s serial label."),
+    ],
+)
 def test_the_station_screen_says_what_was_scanned_instead_of_a_unit(
     line, tablet, inspector, barcode, message
 ):
@@ -54,14 +57,17 @@ def test_a_unit_serial_still_starts_the_unit(line, tablet):
     assert response["HX-Redirect"] == reverse("mes:unit-step", args=[line.unit.serial])
 
 
-@pytest.mark.parametrize("raw,kind,code", [
-    ("SCR-1", CodeKind.LOT, "SCR-1"),
-    ("(01)09506000134352(10)TL-1", CodeKind.LOT, "TL-1"),
-    ("G-TQ-1", CodeKind.TOOL, "G-TQ-1"),
-    ("B-1001", CodeKind.BADGE, "B-1001"),
-    ("  ", CodeKind.UNKNOWN, ""),
-    ("((garbled", CodeKind.UNKNOWN, "((garbled"),
-])
+@pytest.mark.parametrize(
+    "raw,kind,code",
+    [
+        ("SCR-1", CodeKind.LOT, "SCR-1"),
+        ("(01)09506000134352(10)TL-1", CodeKind.LOT, "TL-1"),
+        ("G-TQ-1", CodeKind.TOOL, "G-TQ-1"),
+        ("B-1001", CodeKind.BADGE, "B-1001"),
+        ("  ", CodeKind.UNKNOWN, ""),
+        ("((garbled", CodeKind.UNKNOWN, "((garbled"),
+    ],
+)
 def test_identify_code_names_the_kind(line, raw, kind, code):
     assert codes.identify_code(raw) == codes.IdentifiedCode(kind, code)
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from line.choices import HoldKind, HoldStatus, LotStatus, UnitStatus
 from core.errors import DomainError
+from line.choices import HoldKind, HoldStatus, LotStatus, UnitStatus
 from line.models import Hold, MaterialLot, ToolScan
 from line.selectors import where_used
 from line.services import lots as lot_services
@@ -301,9 +301,12 @@ def test_a_lot_received_past_its_date_is_recorded_as_expired(released_c, enginee
     from line.models import LotEvent
     from line.services.lots import receive_lot
 
-    lot = receive_lot(part_number="300-900", lot="TL-LATE", quantity=5, actor=engineer, expires_on=date(2020, 1, 1))
+    lot = receive_lot(
+        part_number="300-900", lot="TL-LATE", quantity=5, actor=engineer, expires_on=date(2020, 1, 1)
+    )
     lot.refresh_from_db()
     assert lot.status == "expired"
     assert list(LotEvent.objects.filter(lot=lot).order_by("id").values_list("kind", "after")) == [
-        ("received", "available"), ("status", "expired"),
+        ("received", "available"),
+        ("status", "expired"),
     ]

@@ -8,7 +8,9 @@ from line.services.work_orders import create_work_order
 
 
 @pytest.mark.invariant(1)
-def test_a_work_order_on_a_superseded_revision_is_refused_for_serials_the_newer_one_covers(released_c, engineer):
+def test_a_work_order_on_a_superseded_revision_is_refused_for_serials_the_newer_one_covers(
+    released_c, engineer
+):
     create_work_order(number="WO-C", part_number="100-200", quantity=2, actor=engineer)
     assert list(Unit.objects.order_by("serial").values_list("serial", flat=True)) == ["PC-01000", "PC-01001"]
     # generated serials for rev B would continue at PC-01002, which rev C covers
@@ -17,7 +19,9 @@ def test_a_work_order_on_a_superseded_revision_is_refused_for_serials_the_newer_
     assert (refused.value.code, refused.value.path) == ("revision_superseded", "serials/0")
     assert WorkOrder.objects.filter(number="WO-B").exists() is False
     # serials only rev B covers are fine: spares built to the old revision
-    order = create_work_order(number="WO-B", part_number="100-200", quantity=1, revision="B", serials=["PC-00500"], actor=engineer)
+    order = create_work_order(
+        number="WO-B", part_number="100-200", quantity=1, revision="B", serials=["PC-00500"], actor=engineer
+    )
     assert (order.revision.revision, [unit.serial for unit in order.units.all()]) == ("B", ["PC-00500"])
 
 

@@ -24,8 +24,15 @@ def second_inspector(db):
 def out_of_tolerance(line, operator, value: str = "0.9"):
     from line.services import results
 
-    return results.record_result(unit=line.unit, step=line.step2, characteristic_code="TQ1", value=value, gauge="G-TQ-1",
-                                 actor=operator, station=line.station).ncr
+    return results.record_result(
+        unit=line.unit,
+        step=line.step2,
+        characteristic_code="TQ1",
+        value=value,
+        gauge="G-TQ-1",
+        actor=operator,
+        station=line.station,
+    ).ncr
 
 
 @pytest.fixture

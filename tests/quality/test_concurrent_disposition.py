@@ -21,17 +21,24 @@ def test_two_inspectors_at_once_exactly_one_succeeds(ncr_at_step2, inspector, se
     def decide(user, decision):
         try:
             barrier.wait()
-            dispositions.disposition_ncr(ncr=Ncr.objects.get(pk=ncr_at_step2.pk), decision=decision, reason="race",
-                                         signatures=[sig(user)], actor=user,
-                                         rework_steps=[ncr_at_step2.step_id] if decision == "rework" else ())
+            dispositions.disposition_ncr(
+                ncr=Ncr.objects.get(pk=ncr_at_step2.pk),
+                decision=decision,
+                reason="race",
+                signatures=[sig(user)],
+                actor=user,
+                rework_steps=[ncr_at_step2.step_id] if decision == "rework" else (),
+            )
             outcomes.append("ok")
         except DomainError as error:
             outcomes.append(error.code)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(inspector, "scrap")),
-               threading.Thread(target=decide, args=(second_inspector, "rework"))]
+    threads = [
+        threading.Thread(target=decide, args=(inspector, "scrap")),
+        threading.Thread(target=decide, args=(second_inspector, "rework")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

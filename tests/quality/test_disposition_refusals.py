@@ -12,8 +12,14 @@ BOARD = "This decision needs the review board: a second inspector must sign too.
 
 
 def post(client, ncr, **fields):
-    data = {"decision": "use_as_is", "reason": "Within drawing note 4, concession C-17",
-            "username": "ines", "password": PASSWORD, "meaning": "approved", **fields}
+    data = {
+        "decision": "use_as_is",
+        "reason": "Within drawing note 4, concession C-17",
+        "username": "ines",
+        "password": PASSWORD,
+        "meaning": "approved",
+        **fields,
+    }
     url = reverse("quality:ncr-disposition", args=[ncr.pk])
     return client.post(url, data, headers={"HX-Request": "true"})
 
@@ -27,7 +33,7 @@ def test_a_missing_review_board_signature_is_said_at_the_top_and_the_typing_is_k
     html = response.text
     # the summary is the first thing in the form, above the decision
     summary = html.index('id="disposition-refusals"')
-    assert summary < html.index("<legend>") and BOARD in html[summary:html.index("</div>", summary)]
+    assert summary < html.index("<legend>") and BOARD in html[summary : html.index("</div>", summary)]
     assert "Not recorded: nothing was signed and the NCR is unchanged." in html
     # the folded second signature opens, so the field the refusal names is in view
     assert re.search(r"<details open><summary>Second signature", html)
@@ -45,7 +51,8 @@ def test_each_field_refused_by_the_form_is_named_in_the_summary(ncr_at_step2, in
     response = post(inspector_client, ncr_at_step2, decision="", reason="")
     assert response.status_code == 400
     html = response.text
-    summary = html[html.index('id="disposition-refusals"'):html.index("</ul>")]
+    summary = html[html.index('id="disposition-refusals"') : html.index("</ul>")]
     assert re.findall(r"<li>([^<]+)</li>", summary) == [
-        "Decision: This field is required.", "Reason: This field is required."
+        "Decision: This field is required.",
+        "Reason: This field is required.",
     ]

@@ -24,7 +24,9 @@ def test_pareto_yield_and_times_for_a_revision(at_step2, operator, inspector, re
     # then the NCR is counted by step and characteristic, step 1 passed first time, step 2 has no sign-off yet
     assert feedback.ncr_count == 1
     by_step, by_characteristic, by_part, by_supplier = feedback.paretos
-    assert [(bar.label, bar.count, bar.cumulative_percent) for bar in by_step.bars] == [("2. " + at_step2.step2.title, 1, 100.0)]
+    assert [(bar.label, bar.count, bar.cumulative_percent) for bar in by_step.bars] == [
+        ("2. " + at_step2.step2.title, 1, 100.0)
+    ]
     assert [bar.label.split()[0] for bar in by_characteristic.bars] == ["TQ1"]
     assert by_part.bars == [] and by_supplier.bars == []
     step1, step2 = feedback.steps[0], feedback.steps[1]
@@ -35,11 +37,15 @@ def test_pareto_yield_and_times_for_a_revision(at_step2, operator, inspector, re
     assert "<svg" in by_step.svg and "TQ1" in by_characteristic.svg
 
 
-def test_the_feedback_screen_and_csv(ncr_at_step2, engineer_client, released_c, django_assert_max_num_queries):
+def test_the_feedback_screen_and_csv(
+    ncr_at_step2, engineer_client, released_c, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(10):
         page = engineer_client.get(reverse("quality:revision-feedback", args=[released_c.pk]))
     assert page.status_code == 200
-    assert page.text.count('<svg class="pareto"') == 2  # step and characteristic; part and supplier have none yet
+    assert (
+        page.text.count('<svg class="pareto"') == 2
+    )  # step and characteristic; part and supplier have none yet
     answer = engineer_client.get(reverse("quality:revision-feedback-csv", args=[released_c.pk]))
     assert answer["Content-Type"].startswith("text/csv")
     lines = answer.content.decode().splitlines()
@@ -54,8 +60,13 @@ def test_operators_do_not_see_feedback(operator_client, released_c):
 
 @pytest.mark.invariant(6)
 def test_signatures_cannot_be_changed_or_deleted(ncr_at_step2, inspector):
-    dispositions.disposition_ncr(ncr=ncr_at_step2, decision="scrap", reason="x", signatures=[sig(inspector)], actor=inspector)
-    for attempt in (lambda: Signature.objects.update(meaning="reviewed"), lambda: Signature.objects.all().delete()):
+    dispositions.disposition_ncr(
+        ncr=ncr_at_step2, decision="scrap", reason="x", signatures=[sig(inspector)], actor=inspector
+    )
+    for attempt in (
+        lambda: Signature.objects.update(meaning="reviewed"),
+        lambda: Signature.objects.all().delete(),
+    ):
         with pytest.raises(DatabaseError), transaction.atomic():
             attempt()
     assert Signature.objects.get().meaning == "approved"

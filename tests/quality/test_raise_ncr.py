@@ -2,9 +2,9 @@
 
 import pytest
 
-from line.choices import HoldKind, UnitStatus
 from core.errors import DomainError
 from core.models import AuditEntry, OutboxEvent
+from line.choices import HoldKind, UnitStatus
 from quality.models import Ncr, NcrEvent
 from quality.services.ncrs import raise_ncr
 

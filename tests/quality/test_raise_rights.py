@@ -138,12 +138,15 @@ def test_the_view_module_has_no_service_helper():
     assert not hasattr(queue, "_raise")
 
 
-
 def test_contain_together_with_a_unit_is_refused_not_silently_ignored(screws_used, inspector):
     before = everything()
     with pytest.raises(DomainError) as refused:
         ncrs.raise_by_hand(
-            description="suspect screws", actor=inspector, unit=screws_used.unit.serial, lot="SCR-1", contain=True
+            description="suspect screws",
+            actor=inspector,
+            unit=screws_used.unit.serial,
+            lot="SCR-1",
+            contain=True,
         )
     assert (refused.value.code, refused.value.path) == ("contain_needs_lot_only", "contain")
     assert everything() == before

@@ -13,19 +13,29 @@ from quality.services import containment, ncrs
 from tests.conftest import PASSWORD
 from tests.quality.conftest import out_of_tolerance, snapshot
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def many_ncrs(line, operator, count: int):
     unit = Unit.objects.get(pk=line.unit.pk)
     for index in range(count):
-        ncrs.raise_ncr(unit=unit, step=line.step2, lot=line.screws, description="Problem {}".format(index), actor=operator,
-                       station=line.station)
+        ncrs.raise_ncr(
+            unit=unit,
+            step=line.step2,
+            lot=line.screws,
+            description="Problem {}".format(index),
+            actor=operator,
+            station=line.station,
+        )
 
 
 @pytest.mark.parametrize("count", [3, 40])
-def test_the_queue_query_count_does_not_grow_with_ncrs(count, at_step2, operator, inspector_client, django_assert_num_queries):
+def test_the_queue_query_count_does_not_grow_with_ncrs(
+    count, at_step2, operator, inspector_client, django_assert_num_queries
+):
     # given `count` open NCRs
     many_ncrs(at_step2, operator, count)
     # when the inspector opens the queue: session, user, NCR rows, three filter option lists
@@ -38,10 +48,17 @@ def test_the_queue_query_count_does_not_grow_with_ncrs(count, at_step2, operator
     assert response.text.index(numbers[0]) < response.text.index(numbers[-1])
 
 
-def test_the_queue_filters_by_status_work_center_product_and_age(ncr_at_step2, inspector, inspector_client, released_c):
+def test_the_queue_filters_by_status_work_center_product_and_age(
+    ncr_at_step2, inspector, inspector_client, released_c
+):
     url = reverse("quality:ncr-queue")
     number = ncr_at_step2.number
-    assert number in inspector_client.get(url, {"work_center": "ASSY-1", "product": "100-200", "revision": released_c.pk}).text
+    assert (
+        number
+        in inspector_client.get(
+            url, {"work_center": "ASSY-1", "product": "100-200", "revision": released_c.pk}
+        ).text
+    )
     assert number not in inspector_client.get(url, {"work_center": "PACK-9"}).text
     assert number not in inspector_client.get(url, {"age": "7d"}).text
     assert number not in inspector_client.get(url, {"status": "closed"}).text
@@ -65,10 +82,20 @@ def test_the_detail_shows_the_whole_context(ncr_at_step2, inspector_client, djan
     assert "Sign and disposition" in text
 
 
-def test_a_disposition_through_the_screen_is_signed_and_releases_the_unit(ncr_at_step2, inspector, inspector_client):
+def test_a_disposition_through_the_screen_is_signed_and_releases_the_unit(
+    ncr_at_step2, inspector, inspector_client
+):
     url = reverse("quality:ncr-disposition", args=[ncr_at_step2.pk])
-    response = inspector_client.post(url, {"decision": "scrap", "reason": "Beyond repair", "username": "ines",
-                                           "password": PASSWORD, "meaning": "approved"})
+    response = inspector_client.post(
+        url,
+        {
+            "decision": "scrap",
+            "reason": "Beyond repair",
+            "username": "ines",
+            "password": PASSWORD,
+            "meaning": "approved",
+        },
+    )
     assert response.status_code == 302
     page = inspector_client.get(reverse("quality:ncr-detail", args=[ncr_at_step2.pk])).text
     assert "Ines Inspector (ines)" in page and "SHA-256" in page and "Approved" in page
@@ -77,9 +104,11 @@ def test_a_disposition_through_the_screen_is_signed_and_releases_the_unit(ncr_at
 
 def test_a_wrong_password_on_the_screen_answers_422_and_changes_nothing(ncr_at_step2, inspector_client):
     before = snapshot(ncr_at_step2)
-    response = inspector_client.post(reverse("quality:ncr-disposition", args=[ncr_at_step2.pk]),
-                                     {"decision": "scrap", "reason": "x", "username": "ines", "password": "wrong", "meaning": "approved"},
-                                     headers={"HX-Request": "true"})
+    response = inspector_client.post(
+        reverse("quality:ncr-disposition", args=[ncr_at_step2.pk]),
+        {"decision": "scrap", "reason": "x", "username": "ines", "password": "wrong", "meaning": "approved"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 422
     assert response.text.lstrip().startswith('<form id="disposition-form"')
     assert "password is wrong" in response.text
@@ -94,8 +123,11 @@ def test_an_operator_reports_a_problem_with_a_photo(started, operator, operator_
     url = reverse("quality:report-problem", args=[unit.serial, started.step1.pk])
     assert 'capture="environment"' in operator_client.get(url).text
     # when the operator reports a problem with a photo
-    response = operator_client.post(url, {"description": "Housing cracked", "photo": SimpleUploadedFile("p.png", PNG, "image/png")},
-                                    headers={"HX-Request": "true"})
+    response = operator_client.post(
+        url,
+        {"description": "Housing cracked", "photo": SimpleUploadedFile("p.png", PNG, "image/png")},
+        headers={"HX-Request": "true"},
+    )
     # then an NCR holds the unit and keeps the photo
     assert response.status_code == 201
     ncr = Ncr.objects.get()
@@ -107,7 +139,9 @@ def test_an_operator_reports_a_problem_with_a_photo(started, operator, operator_
 
 def test_a_photo_that_is_not_an_image_is_refused_and_nothing_is_raised(started, operator_client):
     url = reverse("quality:report-problem", args=[started.unit.serial, started.step1.pk])
-    response = operator_client.post(url, {"description": "x", "photo": SimpleUploadedFile("p.png", b"<svg>", "image/png")})
+    response = operator_client.post(
+        url, {"description": "x", "photo": SimpleUploadedFile("p.png", b"<svg>", "image/png")}
+    )
     assert response.status_code == 422
     assert Ncr.objects.count() == 0
     assert Unit.objects.get(pk=started.unit.pk).status == "in_progress"
@@ -115,12 +149,22 @@ def test_a_photo_that_is_not_an_image_is_refused_and_nothing_is_raised(started, 
 
 def test_contained_units_are_acted_on_together_each_signed(at_step2, operator, inspector, inspector_client):
     # given the PCB lot of unit 1 contained under a lot NCR
-    outcome = containment.contain_lot(lot=at_step2.pcb_serials[0], description="Supplier recall", actor=inspector)
+    outcome = containment.contain_lot(
+        lot=at_step2.pcb_serials[0], description="Supplier recall", actor=inspector
+    )
     assert [unit.serial for unit in outcome.held_units] == [at_step2.unit.serial]
     # when the inspector scraps the contained unit from the lot NCR
-    response = inspector_client.post(reverse("quality:ncr-contained-disposition", args=[outcome.ncr.pk]),
-                                     {"units": [at_step2.unit.serial], "decision": "scrap", "reason": "Recall",
-                                      "username": "ines", "password": PASSWORD, "meaning": "approved"})
+    response = inspector_client.post(
+        reverse("quality:ncr-contained-disposition", args=[outcome.ncr.pk]),
+        {
+            "units": [at_step2.unit.serial],
+            "decision": "scrap",
+            "reason": "Recall",
+            "username": "ines",
+            "password": PASSWORD,
+            "meaning": "approved",
+        },
+    )
     # then the unit has its own NCR, dispositioned and signed, and is scrapped
     assert response.status_code == 302
     child = Ncr.objects.get(parent=outcome.ncr)
@@ -128,12 +172,20 @@ def test_contained_units_are_acted_on_together_each_signed(at_step2, operator, i
     assert Unit.objects.get(pk=at_step2.unit.pk).status == "scrapped"
 
 
-def test_the_pdf_report_carries_the_signatures(ncr_at_step2, inspector, inspector_client, django_capture_on_commit_callbacks):
+def test_the_pdf_report_carries_the_signatures(
+    ncr_at_step2, inspector, inspector_client, django_capture_on_commit_callbacks
+):
     from quality import printing
     from quality.services import dispositions
     from tests.quality.conftest import sig
 
-    dispositions.disposition_ncr(ncr=ncr_at_step2, decision="scrap", reason="Beyond repair", signatures=[sig(inspector)], actor=inspector)
+    dispositions.disposition_ncr(
+        ncr=ncr_at_step2,
+        decision="scrap",
+        reason="Beyond repair",
+        signatures=[sig(inspector)],
+        actor=inspector,
+    )
     html = printing.ncr_html(ncr_at_step2.pk)
     assert "Ines Inspector (ines)" in html and "@bottom-left" in html
     with django_capture_on_commit_callbacks(execute=True):

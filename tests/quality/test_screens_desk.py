@@ -39,8 +39,14 @@ def test_numbers_and_times_read_the_same_as_on_the_tablet(ncr_at_step2, inspecto
 
 
 def test_a_rework_names_the_steps_by_position_and_title(ncr_at_step2, inspector, inspector_client, line):
-    dispositions.disposition_ncr(ncr=ncr_at_step2, decision="rework", reason="Re-torque", signatures=[sig(inspector)],
-                                 actor=inspector, rework_steps=[line.step2.pk, line.step1.pk])
+    dispositions.disposition_ncr(
+        ncr=ncr_at_step2,
+        decision="rework",
+        reason="Re-torque",
+        signatures=[sig(inspector)],
+        actor=inspector,
+        rework_steps=[line.step2.pk, line.step1.pk],
+    )
     decision = text_of(detail(inspector_client, ncr_at_step2), "ncr-decision")
     assert "Rework · rework from 1. Place PCB in housing, 2. Fasten PCB" in decision
     assert "step ids" not in decision
@@ -55,11 +61,19 @@ def test_the_history_shows_one_line_per_act(ncr_at_step2, inspector, inspector_c
     from quality.services import ncrs
 
     ncrs.start_review(ncr=ncr_at_step2, actor=inspector)
-    dispositions.disposition_ncr(ncr=ncr_at_step2, decision="scrap", reason="Beyond repair", signatures=[sig(inspector)],
-                                 actor=inspector)
+    dispositions.disposition_ncr(
+        ncr=ncr_at_step2,
+        decision="scrap",
+        reason="Beyond repair",
+        signatures=[sig(inspector)],
+        actor=inspector,
+    )
     html = detail(inspector_client, ncr_at_step2)
-    history = html[html.index('id="ncr-history"'):]
-    lines = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", history, re.S)]
+    history = html[html.index('id="ncr-history"') :]
+    lines = [
+        " ".join(re.sub(r"<[^>]+>", " ", item).split())
+        for item in re.findall(r"<li>(.*?)</li>", history, re.S)
+    ]
     # then each act is one line: the dispositioning carries the status it led to
     kinds = [line.split(" · ")[1] for line in lines]
     assert kinds == [
@@ -73,8 +87,15 @@ def test_the_history_shows_one_line_per_act(ncr_at_step2, inspector, inspector_c
 
 def test_the_step_as_the_operator_saw_it_shows_its_pictures(ncr_at_step2, inspector_client):
     # given the step shows a picture
-    media = StepMedia(step=ncr_at_step2.step, order=0, path="media/notch.png", caption="Notch at top left",
-                      content_type="image/png", size=len(PNG), sha256="0" * 64)
+    media = StepMedia(
+        step=ncr_at_step2.step,
+        order=0,
+        path="media/notch.png",
+        caption="Notch at top left",
+        content_type="image/png",
+        size=len(PNG),
+        sha256="0" * 64,
+    )
     media.file.save("notch.png", ContentFile(PNG), save=True)
     # then the NCR screen shows it, and the inspector may load it
     step = text_of(detail(inspector_client, ncr_at_step2), "ncr-step")
@@ -85,7 +106,10 @@ def test_the_step_as_the_operator_saw_it_shows_its_pictures(ncr_at_step2, inspec
     assert inspector_client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize(("sort", "current", "other"), [("", "oldest first", "newest first"), ("newest", "newest first", "oldest first")])
+@pytest.mark.parametrize(
+    ("sort", "current", "other"),
+    [("", "oldest first", "newest first"), ("newest", "newest first", "oldest first")],
+)
 def test_the_queue_says_which_order_is_current(ncr_at_step2, inspector_client, sort, current, other):
     html = inspector_client.get(reverse("quality:ncr-queue"), {"sort": sort} if sort else {}).text
     assert '<strong aria-current="true">{}</strong>'.format(current) in html
@@ -101,6 +125,8 @@ def test_the_report_embeds_the_photo_as_a_data_uri(started, operator_client):
     from quality.printing import ncr_html
 
     url = reverse("quality:report-problem", args=[started.unit.serial, started.step1.pk])
-    operator_client.post(url, {"description": "Housing cracked", "photo": SimpleUploadedFile("p.png", PNG, "image/png")})
+    operator_client.post(
+        url, {"description": "Housing cracked", "photo": SimpleUploadedFile("p.png", PNG, "image/png")}
+    )
     html = ncr_html(Ncr.objects.get().pk)
     assert 'src="data:image/png;base64,' in html and "file:" not in html

@@ -54,8 +54,9 @@ def test_an_ncr_a_german_operator_raised_reads_in_each_inspectors_language(at_st
 
 
 def test_a_description_typed_by_a_person_stays_as_typed(at_step2, inspector):
-    ncr = ncr_services.raise_ncr(unit=at_step2.unit, step=at_step2.step2, description="Kratzer am Gehäuse",
-                                 actor=inspector)
+    ncr = ncr_services.raise_ncr(
+        unit=at_step2.unit, step=at_step2.step2, description="Kratzer am Gehäuse", actor=inspector
+    )
     with translation.override("en"):
         assert Ncr.objects.get(pk=ncr.pk).description_text == "Kratzer am Gehäuse"
     assert ncr.description_code is None
@@ -97,7 +98,11 @@ def known_codes() -> set[str]:
 
 
 def test_no_raw_code_reaches_a_main_screen(
-    reworked_and_repaired, released_c, inspector, engineer, admin_user  # noqa: F811
+    reworked_and_repaired,
+    released_c,
+    inspector,
+    engineer,
+    admin_user,  # noqa: F811
 ):
     # given a unit reworked and repaired (two NCRs, holds released by dispositions), an ECO (B → C)
     unit = reworked_and_repaired
@@ -108,8 +113,12 @@ def test_no_raw_code_reaches_a_main_screen(
         "as-built": (engineer, screen_url(unit)),
         "feedback": (engineer, reverse("quality:revision-feedback", args=[unit.revision_id])),
         "audit trail": (admin_user, reverse("audit-trail")),
-        "compare": (engineer, "{}?old={}&new={}".format(
-            reverse("instructions:revision-compare"), released_c.supersedes_id, released_c.pk)),
+        "compare": (
+            engineer,
+            "{}?old={}&new={}".format(
+                reverse("instructions:revision-compare"), released_c.supersedes_id, released_c.pk
+            ),
+        ),
     }
     for ncr in Ncr.objects.filter(unit=unit):
         pages["NCR " + ncr.number] = (inspector, reverse("quality:ncr-detail", args=[ncr.pk]))
@@ -130,8 +139,9 @@ def test_a_containment_hold_reads_in_the_readers_language_with_the_reason_as_typ
 
     # given a German inspector quarantines the PCB lot unit 1 consumed, with containment
     with translation.override("de"):
-        lot_services.quarantine_lot(lot=at_step2.pcb_serials[0], reason="Lötstellen kalt", actor=inspector,
-                                    contain=True)
+        lot_services.quarantine_lot(
+            lot=at_step2.pcb_serials[0], reason="Lötstellen kalt", actor=inspector, contain=True
+        )
     hold = Hold.objects.get(unit=at_step2.unit, kind="lot_containment")
     assert hold.reason == "Enthält die Charge PCB-0001 in Quarantäne: Lötstellen kalt"
     # then an English reader reads the system's words in English, the inspector's as typed

@@ -17,7 +17,13 @@ from core.choices import Role
 from core.identities import create_api_token
 from tests.conftest import make_person
 
-SAMPLE = {"int": "987654", "str": "ZZZ-unknown", "slug": "zzz-unknown", "path": "zzz/unknown", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE = {
+    "int": "987654",
+    "str": "ZZZ-unknown",
+    "slug": "zzz-unknown",
+    "path": "zzz/unknown",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def _walk(patterns, prefix=""):
@@ -45,7 +51,9 @@ def _required(callback, method: str):
     return marks
 
 
-ROUTES = sorted({(route, callback) for route, callback in _walk(get_resolver().url_patterns)}, key=lambda item: item[0])
+ROUTES = sorted(
+    {(route, callback) for route, callback in _walk(get_resolver().url_patterns)}, key=lambda item: item[0]
+)
 ROLES = [Role.OPERATOR, Role.INSPECTOR, Role.ENGINEER, Role.INTEGRATION, Role.ADMIN]
 
 
@@ -88,7 +96,11 @@ def test_every_role_gets_exactly_what_its_permissions_allow(route, callback, ide
         # anonymous: refused before anything is looked up
         anonymous = Client().generic(method, url)
         if required is not None:
-            assert anonymous.status_code in ((401,) if is_api else (302, 401)), (method, url, anonymous.status_code)
+            assert anonymous.status_code in ((401,) if is_api else (302, 401)), (
+                method,
+                url,
+                anonymous.status_code,
+            )
             if anonymous.status_code == 302:
                 assert "/login/" in anonymous["Location"]
         for role, (user, client) in identities.items():

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="One pass, then exit.")
-        parser.add_argument("--idle-seconds", type=float, default=2.0, help="Longest sleep when there is nothing to do.")
+        parser.add_argument(
+            "--idle-seconds", type=float, default=2.0, help="Longest sleep when there is nothing to do."
+        )
 
     def handle(self, *args, once: bool, idle_seconds: float, **options) -> None:
         running = True

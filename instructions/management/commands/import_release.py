@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from instructions.services.releases import accept_release
 from core import audit
 from core.choices import IdentityKind, Role
 from core.contention import run_in_transaction
 from core.errors import DomainError
 from core.models import User
+from instructions.services.releases import accept_release
 
 COMMAND_IDENTITY = "import-release-command"
 

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--station", action="append", default=[], help="A station the identity may work at (repeatable).")
+        parser.add_argument(
+            "--station", action="append", default=[], help="A station the identity may work at (repeatable)."
+        )
 
     @staticmethod
     def _create(*, name: str, role: str, station: list[str]):
@@ -29,6 +31,12 @@ class Command(BaseCommand):
         try:
             token, key = run_in_transaction(self._create, name=name, role=role, station=station)
         except DomainError as error:
-            raise CommandError("; ".join("{}: {}".format(item.path or item.code, item.message) for item in error.errors)) from None
-        self.stdout.write("Identity {} ({}); token {}… created. Store the key now: it is not shown again.".format(name, role, token.prefix))
+            raise CommandError(
+                "; ".join("{}: {}".format(item.path or item.code, item.message) for item in error.errors)
+            ) from None
+        self.stdout.write(
+            "Identity {} ({}); token {}… created. Store the key now: it is not shown again.".format(
+                name, role, token.prefix
+            )
+        )
         self.stdout.write(key)

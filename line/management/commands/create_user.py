@@ -16,22 +16,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--station", action="append", default=[], help="A station the operator may work at (repeatable).")
+        parser.add_argument(
+            "--station", action="append", default=[], help="A station the operator may work at (repeatable)."
+        )
         parser.add_argument("--name", default="", help="Full name, printed beside signatures.")
         parser.add_argument("--badge", default="", help="Badge code for signing in at a station.")
 
-    def handle(self, *args, username: str, role: str, station: list[str], name: str, badge: str, **options) -> None:
+    def handle(
+        self, *args, username: str, role: str, station: list[str], name: str, badge: str, **options
+    ) -> None:
         password = os.environ.get("THREADLINE_PASSWORD")
         if password is None:
             if not os.isatty(0):
-                raise CommandError("Set THREADLINE_PASSWORD, or run the command in a terminal to type the password.")
+                raise CommandError(
+                    "Set THREADLINE_PASSWORD, or run the command in a terminal to type the password."
+                )
             password = getpass.getpass("Password for {}: ".format(username))
             if password != getpass.getpass("Again: "):
                 raise CommandError("The two passwords differ; nothing was created.")
         from core.contention import run_in_transaction
 
         def create():
-            user = create_person(username=username, role=role, password=password, actor=None, full_name=name, badge_code=badge)
+            user = create_person(
+                username=username, role=role, password=password, actor=None, full_name=name, badge_code=badge
+            )
             if station:
                 from line.services.stations import assign_stations
 
@@ -41,5 +49,9 @@ class Command(BaseCommand):
         try:
             user = run_in_transaction(create)
         except DomainError as error:
-            raise CommandError("; ".join("{}: {}".format(item.path or item.code, item.message) for item in error.errors)) from None
-        self.stdout.write("Created {} ({}){}".format(user.username, role, " at " + ", ".join(station) if station else ""))
+            raise CommandError(
+                "; ".join("{}: {}".format(item.path or item.code, item.message) for item in error.errors)
+            ) from None
+        self.stdout.write(
+            "Created {} ({}){}".format(user.username, role, " at " + ", ".join(station) if station else "")
+        )

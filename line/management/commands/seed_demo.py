@@ -12,10 +12,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from instructions.services.releases import accept_release
 from core.choices import IdentityKind, Role
 from core.identities import create_api_token, create_person
 from core.models import User
+from instructions.services.releases import accept_release
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo"
 DEMO_PASSWORD = "line-demo-2026"
@@ -53,7 +53,12 @@ class Command(BaseCommand):
             for username, role, full_name, badge in PEOPLE:
                 if not User.objects.filter(username=username).exists():
                     create_person(
-                        username=username, role=role, password=DEMO_PASSWORD, actor=None, full_name=full_name, badge_code=badge,
+                        username=username,
+                        role=role,
+                        password=DEMO_PASSWORD,
+                        actor=None,
+                        full_name=full_name,
+                        badge_code=badge,
                         badge_pin="1234" if badge else "",
                     )
             plm = User.objects.filter(username="plm-adapter", kind=IdentityKind.SYSTEM).first()
@@ -64,7 +69,13 @@ class Command(BaseCommand):
         for name in ("release-100-200-B.json", "release-100-200-C.json"):
             path = DEMO / name
             result = accept_release(payload=bundle(path), content_type="application/zip", actor=plm)
-            lines.append("  {} rev {}: {}".format(result.revision.product.part_number, result.revision.revision, "stored" if result.created else "unchanged"))
+            lines.append(
+                "  {} rev {}: {}".format(
+                    result.revision.product.part_number,
+                    result.revision.revision,
+                    "stored" if result.created else "unchanged",
+                )
+            )
         self._seed_line(lines)
 
         self.stdout.write("Demo plant loaded:")
@@ -73,7 +84,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Logins (password for everyone: {}; badge PIN 1234):".format(DEMO_PASSWORD))
         for username, role, full_name, badge in PEOPLE:
-            self.stdout.write("  {:<8} {:<10} {}{}".format(username, role, full_name, "  badge " + badge if badge else ""))
+            self.stdout.write(
+                "  {:<8} {:<10} {}{}".format(username, role, full_name, "  badge " + badge if badge else "")
+            )
         if new_key:
             self.stdout.write("API token for plm-adapter (integration), shown once:")
             self.stdout.write("  " + new_key)
