@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo worker lint messages bench clean
+.PHONY: run test install migrate demo worker lint check messages bench clean
 
 $(STAMP): pyproject.toml
 	@PYTHON="$$(scripts/find-python)" || exit 1; \
@@ -30,11 +30,19 @@ run: demo
 worker: $(STAMP)
 	$(VENV)/bin/celery -A mes worker -B --loglevel=info
 
+# In parallel by default (one worker per core); PYTEST_ARGS="-n 0" runs in one process.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The gates CI runs besides the tests: lint, types, layers, dead code.
+check: lint
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture core line instructions quality mes vulture_whitelist.py --min-confidence 60
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=tests
