@@ -46,7 +46,7 @@ def _label(choices, value: Any) -> str:
         return str(value)
 
 
-def render(code: str, params: Mapping[str, Any] | None, stored: str = "") -> str:
+def render(code: str | None, params: Mapping[str, Any] | None, stored: str = "") -> str:
     """The text of `code` with `params` in the active language; `stored` when there is no code
     (a legacy row, or free text a person typed) or the code is not (any more) registered."""
     template = TEMPLATES.get(code or "")
