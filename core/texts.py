@@ -70,7 +70,7 @@ def text(code: str, /, **params: Any) -> tuple[str, str, dict[str, Any]]:
     return render(code, params), code, params
 
 
-def coded(prefix: str, code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+def coded(prefix: str, code: str | None, params: Mapping[str, Any] | None) -> dict[str, Any]:
     """What an audit entry's `data` carries so the audit trail renders a system text for its
     reader: `{prefix}_code` and `{prefix}_params` (nothing when the text was typed by a person)."""
     return {"{}_code".format(prefix): code, "{}_params".format(prefix): dict(params or {})} if code else {}
