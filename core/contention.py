@@ -53,12 +53,13 @@ class Busy(DomainError):
 def sqlstate(error: BaseException) -> str | None:
     """The SQLSTATE of a database error (psycopg's, wrapped by Django), else None."""
     seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        code = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
         if code:
             return code
-        error = error.__cause__ or error.__context__
+        current = current.__cause__ or current.__context__
     return None
 
 

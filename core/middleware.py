@@ -108,6 +108,13 @@ def _request_hash(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
+class RetriedHttpRequest(HttpRequest):
+    """A request IdempotencyMiddleware runs in a retried transaction: `_run` sets `_lost_race`
+    (None) before each attempt; `process_exception` marks it with the error that lost the race."""
+
+    _lost_race: BaseException | None
+
+
 class _LostRace(Exception):
     def __init__(self, error: Exception):
         super().__init__(str(error))
@@ -126,8 +133,9 @@ def _rewind(request: HttpRequest, messages: list | None) -> None:
     for key in request.FILES:
         for upload in request.FILES.getlist(key):
             upload.seek(0)
-    if messages is not None:
-        request._messages._queued_messages = list(messages)
+    storage = getattr(request, "_messages", None)
+    if messages is not None and storage is not None:  # messages were read off this storage
+        storage._queued_messages = list(messages)
 
 
 def busy_response(request: HttpRequest, busy: "contention.Busy") -> HttpResponse:
@@ -150,7 +158,7 @@ class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: RetriedHttpRequest) -> HttpResponse:
         user = request.user
         if request.method != "POST" or not user.is_authenticated:
             return self.get_response(request)
@@ -186,11 +194,13 @@ class IdempotencyMiddleware:
         except contention.Busy as busy:
             return busy_response(request, busy)
 
-    def _run(self, request: HttpRequest, key: str, request_hash: str) -> HttpResponse:
+    def _run(self, request: RetriedHttpRequest, key: str, request_hash: str) -> HttpResponse:
         """The view and its stored answer in one transaction, run again whole (up to
         `contention.ATTEMPTS` times) when PostgreSQL ends it for a deadlock or a serialization
         failure. A rolled-back attempt leaves nothing: no rows, no stored answer, no on_commit
         callback (Django drops them with the rollback), no queued message."""
+        if request.method is None:  # Django sets it on every request it serves
+            raise ValueError("A request without a method cannot be stored under an Idempotency-Key.")
         attempt = 0
         messages = _queued_messages(request)
         while True:
@@ -202,8 +212,13 @@ class IdempotencyMiddleware:
                     if request._lost_race is not None:
                         raise _LostRace(request._lost_race)
                     if response.status_code < 500 and not response.streaming:
+                        actor = request.user  # read after the view: a tablet's sign-in view switches it
+                        if not actor.is_authenticated:
+                            raise ValueError(
+                                "An anonymous request's answer cannot be stored under an Idempotency-Key."
+                            )
                         IdempotencyKey.objects.create(
-                            actor=request.user,
+                            actor=actor,
                             key=key,
                             request_hash=request_hash,
                             method=request.method,

@@ -46,7 +46,7 @@ def _label(choices, value: Any) -> str:
         return str(value)
 
 
-def render(code: str, params: Mapping[str, Any] | None, stored: str = "") -> str:
+def render(code: str | None, params: Mapping[str, Any] | None, stored: str = "") -> str:
     """The text of `code` with `params` in the active language; `stored` when there is no code
     (a legacy row, or free text a person typed) or the code is not (any more) registered."""
     template = TEMPLATES.get(code or "")
@@ -70,7 +70,7 @@ def text(code: str, /, **params: Any) -> tuple[str, str, dict[str, Any]]:
     return render(code, params), code, params
 
 
-def coded(prefix: str, code: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+def coded(prefix: str, code: str | None, params: Mapping[str, Any] | None) -> dict[str, Any]:
     """What an audit entry's `data` carries so the audit trail renders a system text for its
     reader: `{prefix}_code` and `{prefix}_params` (nothing when the text was typed by a person)."""
     return {"{}_code".format(prefix): code, "{}_params".format(prefix): dict(params or {})} if code else {}

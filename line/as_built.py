@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import CharField
 from django.db.models.functions import Cast
@@ -58,6 +58,10 @@ class Person:
     name: str
 
 
+@overload
+def _person(user: User) -> Person: ...
+@overload
+def _person(user: User | None) -> Person | None: ...
 def _person(user: User | None) -> Person | None:
     return Person(username=user.username, name=user.printed_name) if user is not None else None
 

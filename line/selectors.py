@@ -128,9 +128,9 @@ def step_progress(
             parts = content.revision_parts(unit.revision_id)
     latest: dict[int, StepResult] = {}
     if characteristics:
-        for result in StepResult.objects.filter(unit=unit, step=step, attempt=attempt).order_by("id"):
-            latest[result.characteristic_id] = result
-    ncrs_by_result: dict[int, list] = defaultdict(list)
+        for recorded in StepResult.objects.filter(unit=unit, step=step, attempt=attempt).order_by("id"):
+            latest[recorded.characteristic_id] = recorded
+    ncrs_by_result: dict[int | None, list] = defaultdict(list)  # filtered on result ids: never None
     failed = [result.pk for result in latest.values() if not result.in_tolerance]
     if failed:
         from quality.models import Ncr  # read-only: the NCR's status decides whether the result may stand
@@ -183,13 +183,13 @@ def step_progress(
             )
     for characteristic in characteristics:
         result = latest.get(characteristic.pk)
-        item = CharacteristicProgress(characteristic=characteristic, latest=result)
+        measured = CharacteristicProgress(characteristic=characteristic, latest=result)
         if result is not None:
             ncrs = ncrs_by_result.get(result.pk, [])
             if ncrs:
-                item.ncr_id = ncrs[-1].pk
-                item.ncr_resolved = all(ncr.status in RESOLVED_NCR_STATUSES for ncr in ncrs)
-        progress.characteristics.append(item)
+                measured.ncr_id = ncrs[-1].pk
+                measured.ncr_resolved = all(ncr.status in RESOLVED_NCR_STATUSES for ncr in ncrs)
+        progress.characteristics.append(measured)
         if result is None:
             progress.missing.append(
                 Need(
@@ -200,7 +200,7 @@ def step_progress(
                     characteristic.code,
                 )
             )
-        elif not item.is_valid:
+        elif not measured.is_valid:
             progress.missing.append(
                 Need(
                     NeedKind.OUT_OF_TOLERANCE,
@@ -236,7 +236,7 @@ def step_progress(
                 "qualification",
                 step.qualification,
             )
-        elif not grant.is_valid(timezone.localdate()):
+        elif grant.expires_on is not None and not grant.is_valid(timezone.localdate()):
             progress.qualification_problem = Need(
                 NeedKind.QUALIFICATION,
                 "qualification_expired",
@@ -304,7 +304,7 @@ def unit_state(unit: Unit, *, user=None) -> UnitState:
             kind=hold.kind,
             reason=hold.reason_text,
             ncr=(hold.ncrs.all()[0].pk if hold.ncrs.all() else None),
-            lot=hold.lot.code if hold.lot_id else None,
+            lot=hold.lot.code if hold.lot is not None else None,
             placed_at=hold.placed_at,
         )
         for hold in Hold.objects.filter(unit=unit, status=HoldStatus.OPEN)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from core.errors import DomainError
 from core.models import SignatureMeaning
@@ -42,7 +43,7 @@ class DomainErrorsMixin:
         return messages
 
 
-def _age_choices() -> list[tuple[str, str]]:
+def _age_choices() -> list[tuple[str, StrOrPromise]]:
     """Read when a form is made, so in the reader's language (and "1 day", not "1 days")."""
     return [("", _("Any age"))] + [
         (key, ngettext("{days} day", "{days} days", days).format(days=days))

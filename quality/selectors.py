@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from core.models import Signature
 from instructions.models import Operation, Product, Revision, Step
@@ -119,7 +120,7 @@ class NcrContext:
     revision_steps: list[Step] = field(default_factory=list)
 
     @property
-    def decisions(self) -> list[tuple[str, str]]:
+    def decisions(self) -> list[tuple[str, StrOrPromise]]:
         if self.ncr.is_lot_level:
             return [
                 (value, label)

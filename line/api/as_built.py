@@ -6,12 +6,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.decorators import renderer_classes
 from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.endpoints import api_endpoint
 from core.choices import DocumentStatus
 from core.errors import DomainError
+from core.types import AuthenticatedRequest
 from line.as_built import as_built_record, get_unit_for_as_built
 from line.permissions import VIEW_UNIT
 from line.services.as_built import request_as_built_pdf
@@ -110,7 +110,7 @@ ERRORS = {code: OpenApiTypes.OBJECT for code in (401, 403, 404)}
     responses={200: AS_BUILT, **ERRORS},
 )
 @api_endpoint(GET=VIEW_UNIT)
-def unit_as_built(request: Request, serial: str) -> Response:
+def unit_as_built(request: AuthenticatedRequest, serial: str) -> Response:
     unit = get_unit_for_as_built(request.user, serial)
     return Response(as_built_record(unit).as_json())
 
@@ -133,7 +133,7 @@ def unit_as_built(request: Request, serial: str) -> Response:
 )
 @api_endpoint(GET=VIEW_UNIT)
 @renderer_classes([JSONRenderer, PdfRenderer])
-def unit_as_built_pdf(request: Request, serial: str) -> HttpResponse:
+def unit_as_built_pdf(request: AuthenticatedRequest, serial: str) -> HttpResponse | FileResponse:
     unit = get_unit_for_as_built(request.user, serial)
     record = as_built_record(unit)
     document = request_as_built_pdf(unit=unit, record=record, actor=request.user, reuse_any=True)

@@ -3,12 +3,12 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.endpoints import api_endpoint
 from core.errors import NotFound
 from core.signatures import SignatureRequest
+from core.types import AuthenticatedRequest
 from instructions.models import Revision
 from line.access import get_unit_for_user
 from line.models import EcoDecisionKind
@@ -85,7 +85,7 @@ def impact_body(impact: eco.RevisionImpact) -> dict:
     ),
 )
 @api_endpoint(GET=(VIEW_UNIT, "instructions.view_revision"))
-def revision_impact(request: Request, revision_id: int) -> Response:
+def revision_impact(request: AuthenticatedRequest, revision_id: int) -> Response:
     revision = (
         Revision.objects.executable()
         .select_related("product", "supersedes__product")
@@ -116,7 +116,7 @@ def revision_impact(request: Request, revision_id: int) -> Response:
     ),
 )
 @api_endpoint(POST=DECIDE_ECO)
-def eco_decision(request: Request, serial: str) -> Response:
+def eco_decision(request: AuthenticatedRequest, serial: str) -> Response:
     data = EcoDecisionIn(data=request.data)
     data.is_valid(raise_exception=True)
     values = data.validated_data
@@ -139,7 +139,7 @@ def eco_decision(request: Request, serial: str) -> Response:
             "decision": record.decision,
             "revision": {"id": unit.revision_id, "revision": unit.revision.revision},
             "current_step": {"id": unit.current_step_id, "title": unit.current_step.title}
-            if unit.current_step_id
+            if unit.current_step is not None
             else None,
             "signature": {
                 "printed_name": record.signature.printed_name,

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.endpoints import api_endpoint
+from core.types import AuthenticatedRequest
 from line import selectors
 from line.access import get_lot, get_station, get_unit_for_user
 from line.api import serializers as shapes
@@ -54,7 +55,7 @@ def _station_or_none(code: str | None):
     request=shapes.StationIn, responses=ANSWERS, summary="Register a line station at a work center"
 )
 @api_endpoint(POST=MANAGE_STATIONS)
-def stations(request: Request) -> Response:
+def stations(request: AuthenticatedRequest) -> Response:
     data = _parse(shapes.StationIn, request)
     station = station_services.register_station(
         code=data["code"],
@@ -68,7 +69,7 @@ def stations(request: Request) -> Response:
 
 @extend_schema(request=shapes.ToolIn, responses=ANSWERS, summary="Register (or update) a tool or gauge")
 @api_endpoint(POST=MANAGE_STATIONS)
-def tools(request: Request) -> Response:
+def tools(request: AuthenticatedRequest) -> Response:
     data = _parse(shapes.ToolIn, request)
     tool, created = tool_services.register_tool(
         code=data["code"],
@@ -84,7 +85,7 @@ def tools(request: Request) -> Response:
     request=shapes.QualificationIn, responses=ANSWERS, summary="Grant a person or identity a qualification"
 )
 @api_endpoint(POST=GRANT_QUALIFICATION)
-def qualifications(request: Request) -> Response:
+def qualifications(request: AuthenticatedRequest) -> Response:
     data = _parse(shapes.QualificationIn, request)
     user = qualification_services.user_by_name(data["username"])
     grant, created = qualification_services.grant_qualification(
@@ -108,7 +109,7 @@ def qualifications(request: Request) -> Response:
     request=shapes.WorkOrderIn, responses=ANSWERS, summary="Create a work order and its planned units"
 )
 @api_endpoint(POST=MANAGE_WORK_ORDERS)
-def work_orders(request: Request) -> Response:
+def work_orders(request: AuthenticatedRequest) -> Response:
     data = _parse(shapes.WorkOrderIn, request)
     work_order = work_order_services.create_work_order(
         number=data["number"],
@@ -124,7 +125,7 @@ def work_orders(request: Request) -> Response:
 
 @extend_schema(request=shapes.LotIn, responses=ANSWERS, summary="Receive a material lot")
 @api_endpoint(POST=RECEIVE_LOT)
-def lots(request: Request) -> Response:
+def lots(request: AuthenticatedRequest) -> Response:
     data = _parse(shapes.LotIn, request)
     lot = lot_services.receive_lot(
         part_number=data["part_number"],
@@ -140,7 +141,7 @@ def lots(request: Request) -> Response:
 
 @extend_schema(responses=ANSWERS, summary="One lot: part, revision, status, quantities")
 @api_endpoint(GET=VIEW_LOT)
-def lot_detail(request: Request, lot: str) -> Response:
+def lot_detail(request: AuthenticatedRequest, lot: str) -> Response:
     return Response(shapes.lot_body(get_lot(lot)))
 
 
@@ -150,7 +151,7 @@ def lot_detail(request: Request, lot: str) -> Response:
     summary="Quarantine a lot (contain: hold every unfinished unit that consumed it)",
 )
 @api_endpoint(POST=QUARANTINE_LOT)
-def lot_quarantine(request: Request, lot: str) -> Response:
+def lot_quarantine(request: AuthenticatedRequest, lot: str) -> Response:
     data = _parse(shapes.LotDecisionIn, request)
     outcome = lot_services.quarantine_lot(
         lot=get_lot(lot), reason=data["reason"], contain=data["contain"], actor=request.user
@@ -166,7 +167,7 @@ def lot_quarantine(request: Request, lot: str) -> Response:
     summary="Release a quarantined lot and its containment holds",
 )
 @api_endpoint(POST=QUARANTINE_LOT)
-def lot_release(request: Request, lot: str) -> Response:
+def lot_release(request: AuthenticatedRequest, lot: str) -> Response:
     data = _parse(shapes.LotDecisionIn, request)
     outcome = lot_services.release_lot(lot=get_lot(lot), reason=data["reason"], actor=request.user)
     body = shapes.lot_body(outcome.lot)
@@ -176,13 +177,13 @@ def lot_release(request: Request, lot: str) -> Response:
 
 @extend_schema(responses=ANSWERS, summary="Every unit that consumed the lot, with step and quantity")
 @api_endpoint(GET=VIEW_LOT)
-def lot_where_used(request: Request, lot: str) -> Response:
+def lot_where_used(request: AuthenticatedRequest, lot: str) -> Response:
     return Response(shapes.where_used_body(selectors.where_used(get_lot(lot))))
 
 
 @extend_schema(request=shapes.StartIn, responses=ANSWERS, summary="Start a planned unit at a station")
 @api_endpoint(POST=START_UNIT)
-def unit_start(request: Request, serial: str) -> Response:
+def unit_start(request: AuthenticatedRequest, serial: str) -> Response:
     data = _parse(shapes.StartIn, request)
     unit = get_unit_for_user(request.user, serial)
     unit_services.start_unit(unit=unit, station=get_station(data["station"]), actor=request.user)
@@ -194,7 +195,7 @@ def unit_start(request: Request, serial: str) -> Response:
     summary="A unit: state, bound revision, current step with what it still needs, open holds",
 )
 @api_endpoint(GET=VIEW_UNIT)
-def unit_detail(request: Request, serial: str) -> Response:
+def unit_detail(request: AuthenticatedRequest, serial: str) -> Response:
     unit = get_unit_for_user(request.user, serial)
     return Response(shapes.unit_body(selectors.unit_state(unit, user=request.user)))
 
@@ -203,7 +204,7 @@ def unit_detail(request: Request, serial: str) -> Response:
     request=shapes.ScanIn, responses=ANSWERS, summary="Scan a material lot into the unit's current step"
 )
 @api_endpoint(POST=EXECUTE_STEP)
-def unit_scans(request: Request, serial: str) -> Response:
+def unit_scans(request: AuthenticatedRequest, serial: str) -> Response:
     data = _parse(shapes.ScanIn, request)
     unit = get_unit_for_user(request.user, serial)
     consumption = scan_services.record_scan(
@@ -223,7 +224,7 @@ def unit_scans(request: Request, serial: str) -> Response:
     summary="Record an inspection result; out of tolerance raises an NCR and holds",
 )
 @api_endpoint(POST=EXECUTE_STEP)
-def unit_results(request: Request, serial: str) -> Response:
+def unit_results(request: AuthenticatedRequest, serial: str) -> Response:
     data = _parse(shapes.ResultIn, request)
     unit = get_unit_for_user(request.user, serial)
     recorded = result_services.record_result(
@@ -242,7 +243,7 @@ def unit_results(request: Request, serial: str) -> Response:
 
 @extend_schema(request=shapes.ToolScanIn, responses=ANSWERS, summary="Scan the tool a step requires")
 @api_endpoint(POST=EXECUTE_STEP)
-def unit_tools(request: Request, serial: str) -> Response:
+def unit_tools(request: AuthenticatedRequest, serial: str) -> Response:
     data = _parse(shapes.ToolScanIn, request)
     unit = get_unit_for_user(request.user, serial)
     scan = tool_services.record_tool_scan(
@@ -261,7 +262,7 @@ def unit_tools(request: Request, serial: str) -> Response:
     summary="Sign off the current step; 409 lists each missing item",
 )
 @api_endpoint(POST=EXECUTE_STEP)
-def unit_signoff(request: Request, serial: str) -> Response:
+def unit_signoff(request: AuthenticatedRequest, serial: str) -> Response:
     data = _parse(shapes.SignOffIn, request)
     unit = get_unit_for_user(request.user, serial)
     countersignature = data["countersignature"]

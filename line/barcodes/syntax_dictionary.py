@@ -112,7 +112,7 @@ def _parse_line(line: str) -> list[AiRule]:
     components: list[Component] = []
     requires: list[tuple[tuple[str, ...], ...]] = []
     excludes: list[str] = []
-    dl_primary_key = None
+    dl_primary_key: tuple[tuple[str, ...], ...] | None = None
     for token in rest:
         if token.startswith("req="):
             requires.append(tuple(tuple(group.split("+")) for group in token[4:].split(",")))

@@ -121,15 +121,15 @@ def seed_line(*, lines: list[str], password: str) -> None:
             # Loaded by the demo itself, not by a person: no one is named as having done it.
             quarantine_lot(lot=quarantined, reason="{} (demo data)".format(QUARANTINED[1]), actor=None)
 
-        for number, revision, quantity in (("WO-24017", "C", 8), ("WO-23990", "B", 2)):
+        for number, revision, units in (("WO-24017", "C", 8), ("WO-23990", "B", 2)):
             if not WorkOrder.objects.filter(number=number).exists():
                 serials = None
                 if revision == "B":
-                    serials = ["PC-00{:03d}".format(n) for n in range(871, 871 + quantity)]
+                    serials = ["PC-00{:03d}".format(n) for n in range(871, 871 + units)]
                 create_work_order(
                     number=number,
                     part_number="100-200",
-                    quantity=quantity,
+                    quantity=units,
                     revision=revision,
                     serials=serials,
                     actor=None,

@@ -50,6 +50,9 @@ class Unit(models.Model):
 
     objects = UnitQuerySet.as_manager()
 
+    # Not stored: the station screen (line.views.station.render_station) sets this on waiting units.
+    start_key: str
+
     class Meta:
         ordering = ["serial"]
         verbose_name = _("unit")

@@ -77,6 +77,8 @@ class StepMap:
 
 def step_map(*, old: Revision, new: Revision) -> StepMap:
     old_full, new_full = revision_in_full(old.pk), revision_in_full(new.pk)
+    if old_full is None or new_full is None:  # both are revisions the caller holds
+        raise ValueError("Revisions {} and {} must both exist to map their steps.".format(old.pk, new.pk))
     comparison = compare(snapshot_of(old_full), snapshot_of(new_full))
     return StepMap(
         pairs=tuple(
@@ -104,12 +106,14 @@ def differing_done_steps(*, unit: Unit, mapping: StepMap) -> tuple[list[StepDiff
     Routing is linear, so a migrated unit goes on from the first new step that is not both matched
     to a done step and identical to it; every later step is executed as usual.
     """
-    done_below = unit.current_step.position if unit.current_step_id else max(mapping.old_steps, default=0) + 1
+    done_below = (
+        unit.current_step.position if unit.current_step is not None else max(mapping.old_steps, default=0) + 1
+    )
     differences: list[StepDifference] = []
     resume_positions: list[int] = []
     for old_position, new_position, identical in mapping.pairs:
         old_done = old_position is not None and old_position < done_below
-        if old_done and not identical:
+        if old_position is not None and old_done and not identical:
             differences.append(
                 StepDifference(
                     old_step_id=mapping.old_steps[old_position].pk,
@@ -180,7 +184,8 @@ def _decide(*, unit: Unit, decision: str, reason: str, signature, actor: User) -
     signer = signatures.authenticate_signer(
         signature, roles=ECO_SIGNERS, act=_("An engineering change decision")
     )
-    differences, resume = ([], None)
+    differences: list[StepDifference] = []
+    resume: Step | None = None
     if decision == EcoDecisionKind.MIGRATE:
         differences, resume = differing_done_steps(unit=unit, mapping=step_map(old=old, new=new))
     decided_at = timezone.now()
@@ -239,6 +244,8 @@ def _rebind(unit: Unit, *, new: Revision, resume: Step | None, actor: User, reas
     old = unit.revision
     if resume is None:
         resume = Step.objects.filter(revision=new).order_by("-position").first()
+        if resume is None:  # a released revision has steps
+            raise ValueError("Revision {} has no step to go on from.".format(new.pk))
     unit.revision = new
     unit.revision_bound_at = timezone.now()
     unit.current_step = resume

@@ -122,10 +122,12 @@ def parse_quantity(value, *, path: str = "quantity") -> Decimal:
         raise DomainError(
             "invalid_quantity", _("The quantity must be a number greater than zero."), path
         ) from None
+    exponent = quantity.as_tuple().exponent  # "n", "N" or "F" for a NaN or an infinity
     if (
         not quantity.is_finite()
+        or not isinstance(exponent, int)  # never once finite: narrows the type
         or quantity <= 0
-        or quantity.as_tuple().exponent < -4
+        or exponent < -4
         or quantity >= Decimal("1e10")
     ):
         raise DomainError(
@@ -461,6 +463,8 @@ def expire_lots(*, on: date | None = None, actor: User | None = None) -> list[Ma
         .filter(status=LotStatus.AVAILABLE, expires_on__lt=on)
         .order_by("pk")  # several lots: in id order (docs/architecture.md, "Locks")
     ):
+        if lot.expires_on is None:  # filtered on expires_on__lt: never
+            raise ValueError("Lot {} has no expiry date to expire on.".format(lot.code))
         _move(
             lot,
             LotStatus.EXPIRED,

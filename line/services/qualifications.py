@@ -11,13 +11,20 @@ from core.errors import DomainError, Forbidden, NotFound
 from core.models import User
 from line.models import QualificationGrant
 
-# Marks an expiry the caller did not give: a renewal keeps the current one.
-KEEP = object()
+
+class _Keep:
+    """Marks an expiry the caller did not give: a renewal keeps the current one."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
 
 
 @retry_transaction
 def grant_qualification(
-    *, user: User, qualification: str, actor: User | None, expires_on: date | None | object = KEEP
+    *, user: User, qualification: str, actor: User | None, expires_on: date | None | _Keep = KEEP
 ) -> tuple[QualificationGrant, bool]:
     """Grant (or renew) a qualification; returns the grant and whether it is new.
 
@@ -37,11 +44,11 @@ def grant_qualification(
     grant, created = QualificationGrant.objects.select_for_update(no_key=True).get_or_create(
         user=user,
         qualification=qualification,
-        defaults={"expires_on": None if expires_on is KEEP else expires_on, "granted_by": actor},
+        defaults={"expires_on": None if isinstance(expires_on, _Keep) else expires_on, "granted_by": actor},
     )
     before = grant.expires_on
     if not created:
-        if expires_on is not KEEP:
+        if not isinstance(expires_on, _Keep):
             grant.expires_on = expires_on
         grant.granted_by = actor
         grant.granted_at = timezone.now()
@@ -84,7 +91,7 @@ def check_qualification(*, user: User, qualification: str, on: date | None = Non
             ).format(qualification=qualification, user=user.username),
             "qualification",
         )
-    if not grant.is_valid(on):
+    if grant.expires_on is not None and not grant.is_valid(on):
         raise DomainError(
             "qualification_expired",
             _(

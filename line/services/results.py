@@ -50,7 +50,13 @@ def _value(value) -> Decimal:
         raise DomainError(
             "invalid_value", _("The value must be a number, e.g. 0.72 or 0,72."), "value"
         ) from None
-    if not number.is_finite() or abs(number) >= Decimal("1e12") or number.as_tuple().exponent < -8:
+    exponent = number.as_tuple().exponent  # "n", "N" or "F" for a NaN or an infinity
+    if (
+        not number.is_finite()
+        or not isinstance(exponent, int)  # never once finite: narrows the type
+        or abs(number) >= Decimal("1e12")
+        or exponent < -8
+    ):
         raise DomainError(
             "invalid_value", _("The value must be a finite number with at most 8 decimals."), "value"
         )
@@ -77,7 +83,10 @@ def record_result(
     from quality.services import ncrs as ncr_services
 
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
-    characteristic = content.step_content(step.pk).characteristic(characteristic_code)
+    released = content.step_content(step.pk)
+    if released is None:  # lock_unit_for_step has just read the step's released content
+        raise ValueError("Step {} has no released content.".format(step.pk))
+    characteristic = released.characteristic(characteristic_code)
     if characteristic is None:
         raise DomainError(
             "not_required_here",

@@ -157,7 +157,10 @@ def _refuse_if_tool(barcode: str, step: Step) -> None:
 def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumption:
     unit, step, station = unit_services.lock_unit_for_step(unit=unit, step=step, actor=actor, station=station)
     scanned: ScannedCode = parse_scan(barcode)
-    requirements = list(content.step_content(step.pk).requirements)
+    released = content.step_content(step.pk)
+    if released is None:  # lock_unit_for_step has just read the step's released content
+        raise ValueError("Step {} has no released content.".format(step.pk))
+    requirements = list(released.requirements)
     if not requirements:
         _refuse_if_tool(barcode, step)
         raise ScanRefused(

@@ -40,7 +40,7 @@ def register_tool(
     code = (code or "").strip()
     if not code:
         raise DomainError("required", _("Give the tool a code."), "code")
-    due = None if calibration_due is UNCHANGED else calibration_due
+    due = None if isinstance(calibration_due, _Unchanged) else calibration_due
     tool, created = Tool.objects.select_for_update(no_key=True).get_or_create(
         code=code, defaults={"name": name or "", "kind": kind or "", "calibration_due": due}
     )
@@ -52,7 +52,7 @@ def register_tool(
     if not created:
         tool.name = name or tool.name
         tool.kind = kind or tool.kind
-        if calibration_due is not UNCHANGED:
+        if not isinstance(calibration_due, _Unchanged):
             tool.calibration_due = calibration_due
         tool.save()
     after = {
@@ -88,7 +88,7 @@ def usable_tool(code: str, *, path: str, on: date | None = None, gauge: str = ""
 def check_usable(tool: Tool, *, path: str, on: date | None = None, gauge: str = "") -> Tool:
     """The tool itself when it is calibrated on that date (and of the gauge type, if named), else a refusal."""
     on = on or timezone.localdate()
-    if not tool.is_calibrated(on):
+    if tool.calibration_due is not None and not tool.is_calibrated(on):
         raise DomainError(
             "tool_calibration_expired",
             _(

@@ -199,8 +199,7 @@ def lock_unit_for_step(
     _refuse_unless_workable(unit)
     step_id = step.pk if isinstance(step, Step) else step
     released = content.step_content(step_id)
-    step = released.step if released is not None else None
-    if step is None or step.revision_id != unit.revision_id:
+    if released is None or released.step.revision_id != unit.revision_id:
         raise DomainError(
             "step_not_in_revision",
             _(
@@ -209,6 +208,7 @@ def lock_unit_for_step(
             ).format(revision=unit.revision.revision, serial=unit.serial),
             "step",
         )
+    step = released.step
     if unit.current_step_id != step.pk:
         done_before = unit.current_step is not None and unit.current_step.position > step.position
         if done_before and StepSignOff.objects.filter(unit=unit, step=step).exists():
@@ -233,7 +233,7 @@ def lock_unit_for_step(
     qualifications.check_qualification(user=actor, qualification=step.qualification)
     if unit.station_id != station.pk:
         _check_wip_limit(station, serial=unit.serial)
-        previous = unit.station.code if unit.station_id else None
+        previous = unit.station.code if unit.station is not None else None
         unit.station = station
         unit.save(update_fields=["station", "updated_at"])
         audit.record(

@@ -5,14 +5,15 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import NotFound
-from core.htmx import HtmxHttpRequest, render_page
+from core.htmx import render_page
 from core.permissions import requires
+from core.types import AuthenticatedHttpRequest
 from line.as_built import as_built_record, get_unit_for_as_built
 from line.permissions import VIEW_UNIT
 from line.services.as_built import request_as_built_pdf
 
 
-def _unit(request: HtmxHttpRequest, serial: str):
+def _unit(request: AuthenticatedHttpRequest, serial: str):
     try:
         return get_unit_for_as_built(request.user, serial)
     except NotFound as error:
@@ -21,14 +22,14 @@ def _unit(request: HtmxHttpRequest, serial: str):
 
 @require_GET
 @requires(VIEW_UNIT)
-def unit_as_built(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def unit_as_built(request: AuthenticatedHttpRequest, serial: str) -> HttpResponse:
     record = as_built_record(_unit(request, serial))
     return render_page(request, "line/as_built.html", {"record": record})
 
 
 @require_POST
 @requires(VIEW_UNIT)
-def unit_as_built_pdf(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def unit_as_built_pdf(request: AuthenticatedHttpRequest, serial: str) -> HttpResponse:
     """Ask for the PDF of the record as it is now; the answer polls the document's status."""
     unit = _unit(request, serial)
     document = request_as_built_pdf(

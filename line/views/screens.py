@@ -15,7 +15,7 @@ from core.errors import DomainError
 from instructions import content
 from instructions.choices import CharacteristicKind
 from instructions.models import Characteristic
-from instructions.screens import StepScreen, media_items, number, step_needs
+from instructions.screens import MediaItem, StepScreen, media_items, number, step_needs
 from line.choices import HoldStatus, UnitStatus
 from line.models import Hold, Unit
 from line.selectors import Need, StepProgress, step_progress
@@ -216,7 +216,7 @@ def live_step_screen(
             recorded["qualification:{}".format(step.qualification)] = _("Held")
         else:
             problems["qualification:{}".format(step.qualification)] = progress.qualification_problem.message
-    media = ()
+    media: tuple[MediaItem, ...] = ()
     if with_media:
         media = media_items(
             content.step_media(step.pk),

@@ -26,6 +26,7 @@ from line.services import stations as station_services
 from line.services import units as unit_services
 from line.views.screens import Outcome, flash, load_unit, new_key, pop_flash
 from line.views.tablet import (
+    TabletHttpRequest,
     activate,
     binding_of,
     go,
@@ -50,7 +51,7 @@ def help_keys() -> dict[str, str]:
 
 
 def render_station(
-    request: HtmxHttpRequest, *, outcome: Outcome | None = None, status: int = 200
+    request: TabletHttpRequest, *, outcome: Outcome | None = None, status: int = 200
 ) -> HttpResponse:
     """The station's units (waiting, in work, held) and the scan-to-start form."""
     tablet = request.tablet
@@ -171,7 +172,7 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
 @requires(VIEW_UNIT)
 @on_tablet
 @require_POST
-def station_switch(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
+def station_switch(request: TabletHttpRequest, user_id: int) -> HttpResponse:
     """Make another operator signed in at this tablet the active one (a tap, no password)."""
     tablet = request.tablet
     user = (
@@ -197,7 +198,7 @@ def station_switch(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
 @requires(VIEW_UNIT)
 @on_tablet
 @require_POST
-def station_sign_out(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
+def station_sign_out(request: TabletHttpRequest, user_id: int) -> HttpResponse:
     """Sign one operator out of this tablet; the others stay signed in."""
     tablet = request.tablet
     remaining = station_sessions.without_operator(tablet.operators, user_id)
@@ -231,13 +232,13 @@ def station_idle(request: HtmxHttpRequest) -> HttpResponse:
 @requires(VIEW_UNIT)
 @on_tablet
 @require_POST
-def station_keepalive(request: HtmxHttpRequest) -> HttpResponse:
+def station_keepalive(request: TabletHttpRequest) -> HttpResponse:
     """'I am still here' after the idle warning: the activity clock starts again."""
     station_sessions.touch(request.session, force=True)
     return HttpResponse(status=204)
 
 
-def _start(request: HtmxHttpRequest, unit: Unit) -> HttpResponse:
+def _start(request: TabletHttpRequest, unit: Unit) -> HttpResponse:
     try:
         unit_services.start_unit(unit=unit, actor=request.user, station=request.tablet.station)
     except DomainError as error:
@@ -249,7 +250,7 @@ def _start(request: HtmxHttpRequest, unit: Unit) -> HttpResponse:
     return go(request, reverse("mes:unit-step", args=[unit.serial]))
 
 
-def _unknown_unit(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def _unknown_unit(request: TabletHttpRequest, serial: str) -> HttpResponse:
     error = DomainError(
         "unknown_unit",
         _("No unit with serial '{serial}': scan the unit's serial label.").format(serial=serial[:64]),
@@ -261,7 +262,7 @@ def _unknown_unit(request: HtmxHttpRequest, serial: str) -> HttpResponse:
 @requires(START_UNIT)
 @on_tablet
 @require_POST
-def unit_start(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def unit_start(request: TabletHttpRequest, serial: str) -> HttpResponse:
     """Start a waiting unit with a tap on it."""
     unit = load_unit(serial, user=request.user)
     if unit is None:
@@ -272,7 +273,7 @@ def unit_start(request: HtmxHttpRequest, serial: str) -> HttpResponse:
 @requires(START_UNIT)
 @on_tablet
 @require_POST
-def station_scan(request: HtmxHttpRequest) -> HttpResponse:
+def station_scan(request: TabletHttpRequest) -> HttpResponse:
     """A unit's serial scanned at the station: a planned unit starts, a unit in work opens."""
     form = StationScanForm(request.POST)
     serial = form.cleaned_data["barcode"] if form.is_valid() else ""
@@ -289,7 +290,7 @@ def station_scan(request: HtmxHttpRequest) -> HttpResponse:
 @requires(VIEW_UNIT)
 @on_tablet
 @require_POST
-def help_call(request: HtmxHttpRequest) -> HttpResponse:
+def help_call(request: TabletHttpRequest) -> HttpResponse:
     """The help button: call a supervisor, quality, maintenance or material here (others see it)."""
     form = HelpForm(request.POST)
     status = 200

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.htmx import HtmxHttpRequest, render_page
+from core.htmx import render_page
 from core.permissions import requires
 from instructions import content
 from instructions.choices import Tracking
@@ -36,19 +36,19 @@ from line.services import tools as tool_services
 from line.services import units as unit_services
 from line.views.screens import Outcome, flash, live_step_screen, load_unit, pop_flash
 from line.views.station import help_keys, screen_status
-from line.views.tablet import POLL_HEADER, go, on_tablet
+from line.views.tablet import POLL_HEADER, TabletHttpRequest, go, on_tablet
 
 TEMPLATE = "line/step_screen.html"
 
 
-def _unit(request: HtmxHttpRequest, serial: str) -> Unit:
+def _unit(request: TabletHttpRequest, serial: str) -> Unit:
     unit = load_unit(serial, user=request.user)
     if unit is None:
         raise Http404
     return unit
 
 
-def _goes_on_elsewhere(request: HtmxHttpRequest, unit: Unit, step, *, signed_off: bool) -> HttpResponse:
+def _goes_on_elsewhere(request: TabletHttpRequest, unit: Unit, step, *, signed_off: bool) -> HttpResponse:
     """The unit's current step is at another work center: say where it goes, back to the station."""
     message = _(
         "Unit {serial} goes on at work center {center} (step {position}: {title}): take it to a "
@@ -61,7 +61,7 @@ def _goes_on_elsewhere(request: HtmxHttpRequest, unit: Unit, step, *, signed_off
 
 
 def render_step(
-    request: HtmxHttpRequest,
+    request: TabletHttpRequest,
     unit: Unit,
     *,
     outcome: Outcome | None = None,
@@ -140,7 +140,7 @@ def is_stale(unit: Unit, shown: int | None) -> bool:
     return shown is not None and unit.current_step_id != shown
 
 
-def moved_on(request: HtmxHttpRequest, unit: Unit, shown: int) -> HttpResponse:
+def moved_on(request: TabletHttpRequest, unit: Unit, shown: int) -> HttpResponse:
     """Nothing recorded: the whole screen is replaced by the unit's current step (a new page: title,
     instruction, media, needs, actions, station bar), which says the step moved on (`step_not_current`).
 
@@ -176,7 +176,7 @@ def moved_on_outcome(unit: Unit, shown: int | None) -> Outcome | None:
 
 @requires(EXECUTE_STEP)
 @on_tablet
-def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def unit_step(request: TabletHttpRequest, serial: str) -> HttpResponse:
     """The unit's current step at this tablet (htmx refreshes ask for the `step-work` region only).
 
     A refresh or a poll names the step its screen shows (`?step=`): when the unit has moved on, the
@@ -188,7 +188,7 @@ def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
         unit = _unit(request, serial)
         if unit.status == UnitStatus.ON_HOLD:
             return HttpResponse(status=204)
-        if is_stale(unit, shown):
+        if shown is not None and is_stale(unit, shown):
             return moved_on(request, unit, shown)
         released = None
         if unit.status == UnitStatus.IN_PROGRESS:
@@ -200,7 +200,7 @@ def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
         return render_step(request, unit, outcome=released)
     if htmx and htmx.target == "step-work":
         unit = _unit(request, serial)
-        if is_stale(unit, shown):
+        if shown is not None and is_stale(unit, shown):
             return moved_on(request, unit, shown)
         gauge = request.GET.get("gauge", "")[:64]
         if request.GET.get("fail_cancelled"):
@@ -223,7 +223,7 @@ def unit_step(request: HtmxHttpRequest, serial: str) -> HttpResponse:
 
 
 def answer(
-    request: HtmxHttpRequest,
+    request: TabletHttpRequest,
     unit: Unit,
     outcome: Outcome,
     *,
@@ -255,7 +255,7 @@ def answer(
     )
 
 
-def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str, Unit, bool]:
+def _scan_outcome(request: TabletHttpRequest, unit: Unit, form: ScanForm) -> tuple[Outcome, str, Unit, bool]:
     """Route one scan by what it is at the step shown (`scan_kinds.scan_kind`): a tool the step uses,
     a gauge for a result, else a material lot or serial.
 
@@ -264,6 +264,8 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
     (a torque driver, say) is recorded as the tool the first time and is the gauge every time."""
     barcode = form.cleaned_data["barcode"]
     step = unit.current_step
+    if step is None:  # step_scan answered a screen showing another step (or none) before this
+        raise ValueError("Unit {} has no current step to scan at.".format(unit.serial))
     station = request.tablet.station
     # A gauge is looked for only where the rendered screen had a result to measure with one.
     wants_gauge = bool(request.POST.get("gauges"))
@@ -312,13 +314,13 @@ def _scan_outcome(request: HtmxHttpRequest, unit: Unit, form: ScanForm) -> tuple
 @requires(EXECUTE_STEP)
 @on_tablet
 @require_POST
-def step_scan(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def step_scan(request: TabletHttpRequest, serial: str) -> HttpResponse:
     """Anything scanned on the step screen (the raw text of a wedge scanner; the server parses it)."""
     unit = _unit(request, serial)
     form = ScanForm(request.POST)
     shown = shown_step(request.POST.get("step"))
     status, gauge, written = 200, "", False
-    if is_stale(unit, shown):
+    if shown is not None and is_stale(unit, shown):
         return moved_on(request, unit, shown)
     if not form.is_valid():
         outcome, status = (
@@ -336,7 +338,7 @@ def step_scan(request: HtmxHttpRequest, serial: str) -> HttpResponse:
 @requires(EXECUTE_STEP)
 @on_tablet
 @require_POST
-def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def step_result(request: TabletHttpRequest, serial: str) -> HttpResponse:
     """A measured value or a pass/fail; the server decides whether it is in tolerance (invariant 5).
 
     Fail holds the unit: a Fail is recorded only once the operator confirmed it on the screen (the
@@ -346,7 +348,7 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
     shown = shown_step(request.POST.get("step"))
     # A refused value keeps the gauge scanned for it: only the value is to be corrected.
     status, written, gauge = 200, False, request.POST.get("gauge", "")[:64]
-    if is_stale(unit, shown):
+    if shown is not None and is_stale(unit, shown):
         return moved_on(request, unit, shown)
     if not form.is_valid():
         outcome, status = (
@@ -406,12 +408,12 @@ def step_result(request: HtmxHttpRequest, serial: str) -> HttpResponse:
 @requires(EXECUTE_STEP)
 @on_tablet
 @require_POST
-def step_sign_off(request: HtmxHttpRequest, serial: str) -> HttpResponse:
+def step_sign_off(request: TabletHttpRequest, serial: str) -> HttpResponse:
     """Sign off the current step (refused while anything is missing, invariant 3); then the next step."""
     unit = _unit(request, serial)
     form = SignOffForm(request.POST)
     shown = shown_step(request.POST.get("step"))
-    if is_stale(unit, shown):
+    if shown is not None and is_stale(unit, shown):
         return moved_on(request, unit, shown)
     if not form.is_valid():
         outcome = Outcome(tone="refused", word=_("Refused"), message=_("Reload the step and sign off again."))

@@ -21,9 +21,11 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from django_stubs_ext import StrOrPromise
 
 from core.middleware import chosen_language
 from core.models import User
+from core.types import AuthenticatedHttpRequest
 from line.access import can_work_at
 from line.choices import HelpKind
 from line.models import Station, TabletBinding
@@ -54,7 +56,7 @@ class Tablet:
         return next((o for o in self.operators if o.id == self.active_id), None)
 
     @property
-    def help_kinds(self) -> list[tuple[str, str]]:
+    def help_kinds(self) -> list[tuple[str, StrOrPromise]]:
         return list(HelpKind.choices)
 
     @property
@@ -65,6 +67,13 @@ class Tablet:
     def idle_warning(self) -> int:
         """Seconds before the timeout at which the screen warns (a fifth of it, at most a minute)."""
         return min(60, max(10, self.idle_timeout // 5))
+
+
+class TabletHttpRequest(AuthenticatedHttpRequest):
+    """A line screen request behind `@requires` and `@on_tablet`: signed in at a bound tablet,
+    whose `Tablet` `on_tablet` set on the request."""
+
+    tablet: Tablet
 
 
 def set_tablet_cookie(response: HttpResponse, key: str) -> None:
@@ -150,7 +159,7 @@ def on_tablet(view: Callable) -> Callable:
     """Run the view only on a bound tablet, its identity signed in there; sets `request.tablet`."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: TabletHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         binding = binding_of(request)
         if binding is None:
             return no_store(go(request, reverse("mes:station-home")))
@@ -166,9 +175,11 @@ def on_tablet(view: Callable) -> Callable:
                 return no_store(go(request, reverse("mes:station-sign-in")))
             activate(request, binding.station, request.user, tablet.operators)
             tablet = tablet_of(request)
+            if tablet is None:  # the binding was read above; activate() does not unbind the tablet
+                raise RuntimeError("The tablet's binding vanished while its operator was being signed in.")
         if request.headers.get(POLL_HEADER) != "1":  # a screen asking by itself is not someone at the tablet
             station_sessions.touch(request.session)
-        request.tablet = tablet  # type: ignore[attr-defined]
+        request.tablet = tablet
         return no_store(view(request, *args, **kwargs))
 
     wrapped.required_permissions = getattr(view, "required_permissions", ())  # type: ignore[attr-defined]

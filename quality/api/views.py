@@ -3,13 +3,13 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.endpoints import api_endpoint
 from core.errors import Malformed, NotFound
 from core.models import Signature
 from core.signatures import SignatureRequest
+from core.types import AuthenticatedRequest
 from quality.api import serializers as shapes
 from quality.choices import NcrStatus
 from quality.models import Disposition, Ncr
@@ -116,7 +116,7 @@ def _full_body(ncr: Ncr) -> dict:
     responses={201: NCR, **ERRORS},
 )
 @api_endpoint(GET=VIEW_NCR, POST=RAISE_NCR)
-def ncrs(request: Request) -> Response:
+def ncrs(request: AuthenticatedRequest) -> Response:
     if request.method == "POST":
         serializer = shapes.RaiseNcrSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -163,7 +163,7 @@ def _positive_int(value: str | None, name: str) -> int | None:
     responses={200: NCR, 404: ERRORS[404]},
 )
 @api_endpoint(GET=VIEW_NCR)
-def ncr_detail(request: Request, ncr_id: int) -> Response:
+def ncr_detail(request: AuthenticatedRequest, ncr_id: int) -> Response:
     return Response(_full_body(_ncr(ncr_id)))
 
 
@@ -174,7 +174,7 @@ def ncr_detail(request: Request, ncr_id: int) -> Response:
     responses={200: NCR, **ERRORS},
 )
 @api_endpoint(POST=DISPOSITION_NCR)
-def ncr_disposition(request: Request, ncr_id: int) -> Response:
+def ncr_disposition(request: AuthenticatedRequest, ncr_id: int) -> Response:
     serializer = shapes.DispositionSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
@@ -210,7 +210,7 @@ def ncr_disposition(request: Request, ncr_id: int) -> Response:
     responses={200: NCR, **ERRORS},
 )
 @api_endpoint(POST=DISPOSITION_NCR)
-def ncr_close(request: Request, ncr_id: int) -> Response:
+def ncr_close(request: AuthenticatedRequest, ncr_id: int) -> Response:
     serializer = shapes.CloseSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     ncr_services.close_ncr(ncr=_ncr(ncr_id), actor=request.user, reason=serializer.validated_data["reason"])

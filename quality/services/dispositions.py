@@ -29,7 +29,7 @@ from core.models import User
 from core.signatures import SignatureRefused, SignatureRequest, record_refusal
 from instructions.models import Step
 from line.choices import HoldKind, HoldStatus, LotStatus
-from line.models import Hold, Station
+from line.models import Hold, Station, Unit
 from line.services import dispositions as unit_dispositions
 from line.services import lots as lot_services
 from line.services import units as unit_services
@@ -183,7 +183,11 @@ def _lines(ncr: Ncr, *, decision, lines, rework_steps, repair_note, rtv_referenc
                     ),
                     "lines/{}".format(index),
                 )
-        total = ncr.quantity if ncr.quantity is not None else ncr.lot.quantity_remaining
+        total = ncr.quantity
+        if total is None:
+            if ncr.lot is None:  # a lot-level NCR names its lot
+                raise ValueError("{} names no lot.".format(ncr.number))
+            total = ncr.lot.quantity_remaining
         if len(lines) == 1 and lines[0].quantity is None:
             lines = [
                 DecisionLine(decision=lines[0].decision, quantity=total, rtv_reference=lines[0].rtv_reference)
@@ -207,6 +211,8 @@ def _lines(ncr: Ncr, *, decision, lines, rework_steps, repair_note, rtv_referenc
 
 
 def _rework_steps(ncr: Ncr, step_ids: Sequence[int]) -> list[Step]:
+    if ncr.unit is None:  # rework is decided on a unit NCR only
+        raise ValueError("{} names no unit to rework.".format(ncr.number))
     steps = list(
         Step.objects.filter(pk__in=list(step_ids), revision_id=ncr.unit.revision_id).order_by("position")
     )
@@ -227,12 +233,12 @@ def signed_content(
         "ncr": {
             "id": ncr.pk,
             "number": ncr.number,
-            "unit": ncr.unit.serial if ncr.unit_id else None,
+            "unit": ncr.unit.serial if ncr.unit is not None else None,
             "step": ncr.step_id,
             "revision": ncr.revision_id,
-            "characteristic": ncr.characteristic.code if ncr.characteristic_id else None,
+            "characteristic": ncr.characteristic.code if ncr.characteristic is not None else None,
             "value": ncr.value,
-            "lot": ncr.lot.code if ncr.lot_id else None,
+            "lot": ncr.lot.code if ncr.lot is not None else None,
             "quantity": ncr.quantity,
             "description": ncr.description,
             "raised_at": ncr.raised_at,
@@ -281,6 +287,8 @@ def release_unit_holds(
     only when the unit has no other open NCR (invariant 5).
     """
     ncr = ncr_services.lock_ncr(ncr)
+    if ncr.unit_id is None:  # a lot NCR holds no unit
+        raise ValueError("{} names no unit whose holds to release.".format(ncr.number))
     unit_services.lock_unit(ncr.unit_id)
     if ncr.is_unresolved:
         raise Conflict(
@@ -294,7 +302,7 @@ def release_unit_holds(
             "other_ncr_open",
             _(
                 "Unit {serial} still has open NCRs ({numbers}): its hold is released when they are dispositioned too."
-            ).format(serial=ncr.unit.serial, numbers=", ".join(others)),
+            ).format(serial=_unit_of(ncr).serial, numbers=", ".join(others)),
             "unit",
         )
     holds = Hold.objects.filter(unit_id=ncr.unit_id, status=HoldStatus.OPEN, kind=HoldKind.NCR)
@@ -448,7 +456,16 @@ def _disposition(
     return outcome
 
 
+def _unit_of(ncr: Ncr) -> Unit:
+    """The unit of an NCR raised on one (the acts on a unit are decided for those only)."""
+    if ncr.unit is None:
+        raise ValueError("{} names no unit.".format(ncr.number))
+    return ncr.unit
+
+
 def _quarantine_if_needed(ncr: Ncr, *, actor: User, reason: str, station: Station | None) -> None:
+    if ncr.lot_id is None:  # called for NCRs that name a lot
+        raise ValueError("{} names no lot to quarantine.".format(ncr.number))
     lot = lot_services.lock_lot(ncr.lot_id)
     if lot.status != LotStatus.QUARANTINED:
         lot_services.quarantine_lot(lot=lot, reason=reason, actor=actor, contain=False, station=station)
@@ -473,20 +490,22 @@ def _act_on_unit(
     # The unit's row lock first, then the question "does another NCR still hold it?": an NCR
     # raised on the unit meanwhile waits for this transaction (place_hold locks the unit too), so
     # the answer cannot change before the holds are released.
+    if ncr.unit_id is None:  # called for unit NCRs only
+        raise ValueError("{} names no unit to act on.".format(ncr.number))
     unit_services.lock_unit(ncr.unit_id)
     if line.decision == Decision.SCRAP:
-        unit_services.scrap_unit(unit=ncr.unit, actor=actor, reason=label, station=station, **release)
+        unit_services.scrap_unit(unit=_unit_of(ncr), actor=actor, reason=label, station=station, **release)
         return
     if line.decision == Decision.REWORK:
         # The earliest named step reopens as a new attempt; every step after it is done again in
         # order, each as a new attempt. The first attempt's records stay as they were.
         unit_dispositions.reopen_for_rework(
-            unit=ncr.unit, step=rework[0], actor=actor, reason=label, station=station
+            unit=_unit_of(ncr), step=rework[0], actor=actor, reason=label, station=station
         )
-    elif line.decision == Decision.REPAIR and ncr.step_id is not None:
+    elif line.decision == Decision.REPAIR and ncr.step is not None:
         # Re-inspection: the NCR's step opens again so its characteristics are measured again.
         unit_dispositions.reopen_for_rework(
-            unit=ncr.unit, step=ncr.step, actor=actor, reason=label, station=station
+            unit=_unit_of(ncr), step=ncr.step, actor=actor, reason=label, station=station
         )
     elif line.decision == Decision.RETURN_TO_VENDOR:
         _quarantine_if_needed(ncr, actor=actor, reason=label, station=station)
@@ -504,6 +523,8 @@ def _act_on_unit(
 
 
 def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str, station) -> None:
+    if ncr.lot_id is None:  # called for lot NCRs only
+        raise ValueError("{} names no lot to act on.".format(ncr.number))
     label = "{}: {}".format(ncr.number, reason)
     if all(line.decision == Decision.USE_AS_IS for line in lines):
         lot_services.lock_units_consuming(
@@ -531,6 +552,8 @@ def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str
         return
     # Part of the lot goes back or is scrapped: the lot stays out of use until it is split physically.
     _quarantine_if_needed(ncr, actor=actor, reason=label, station=station)
+    if ncr.lot is None:  # lot_id is set
+        raise ValueError("{} names no lot.".format(ncr.number))
     audit.record(
         actor=actor,
         action="lot.dispositioned",

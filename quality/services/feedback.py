@@ -110,13 +110,18 @@ def revision_feedback(revision: Revision) -> RevisionFeedback:
         for step in steps
     }
     ncrs = list(Ncr.objects.filter(revision=revision).select_related("step", "characteristic", "lot__part"))
-    by_step, by_characteristic, by_part, by_supplier = Counter(), Counter(), Counter(), Counter()
+    by_step: Counter[str] = Counter()
+    by_characteristic: Counter[str] = Counter()
+    by_part: Counter[str] = Counter()
+    by_supplier: Counter[str] = Counter()
     ncr_steps: dict[int, set[int]] = defaultdict(set)
     for ncr in ncrs:
-        by_step["{}. {}".format(ncr.step.position, ncr.step.title) if ncr.step_id else _("(no step)")] += 1
-        if ncr.characteristic_id:
+        by_step[
+            "{}. {}".format(ncr.step.position, ncr.step.title) if ncr.step is not None else _("(no step)")
+        ] += 1
+        if ncr.characteristic is not None:
             by_characteristic["{} {}".format(ncr.characteristic.code, ncr.characteristic.name)] += 1
-        if ncr.lot_id:
+        if ncr.lot is not None:
             by_part[ncr.lot.part.part_number] += 1
             by_supplier[ncr.lot.supplier or _("(supplier unknown)")] += 1
         if ncr.step_id and ncr.unit_id:

@@ -250,9 +250,12 @@ def raise_by_hand(
         if lot_row is None:
             raise NotFound("unknown_lot", _("No lot {lot}.").format(lot=lot), "lot")
     if step:
-        step_row = Step.objects.filter(
-            pk=step, revision_id=unit_row.revision_id if unit_row else None
-        ).first()
+        # Without a unit no step can be named (a step belongs to the unit's revision).
+        step_row = (
+            Step.objects.filter(pk=step, revision_id=unit_row.revision_id).first()
+            if unit_row is not None
+            else None
+        )
         if step_row is None:
             raise DomainError(
                 "step_not_in_revision", _("That step is not part of the unit's revision."), "step"
@@ -280,7 +283,7 @@ def raise_by_hand(
         actor=actor,
         station=station,
         hold=unit_row is not None,
-        quantity=lot_row.quantity_received if unit_row is None else None,
+        quantity=lot_row.quantity_received if unit_row is None and lot_row is not None else None,
     )
 
 

@@ -9,8 +9,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core import documents
 from core.errors import DomainError
-from core.htmx import HtmxHttpRequest, render_page
+from core.htmx import render_page
 from core.permissions import requires
+from core.types import AuthenticatedHttpRequest
 from quality import tasks
 from quality.access import get_ncr_for_user
 from quality.forms import CloseForm, ContainedForm, DispositionForm
@@ -58,14 +59,14 @@ def _render(
 
 
 @requires(VIEW_NCR)
-def detail(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, ncr_id: int) -> HttpResponse:
     get_ncr_for_user(request.user, ncr_id)
     return _render(request, ncr_id)
 
 
 @require_POST
 @requires(VIEW_NCR, DISPOSITION_NCR)
-def review(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, ncr_id: int) -> HttpResponse:
     ncr = get_ncr_for_user(request.user, ncr_id)
     try:
         ncr_services.start_review(ncr=ncr, actor=request.user)
@@ -76,7 +77,7 @@ def review(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
 
 @require_POST
 @requires(VIEW_NCR, DISPOSITION_NCR)
-def disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
+def disposition(request: AuthenticatedHttpRequest, ncr_id: int) -> HttpResponse:
     """The signed decision: the signer re-enters user name and password now."""
     ncr = get_ncr_for_user(request.user, ncr_id)
     context = ncr_context(ncr_id)
@@ -109,14 +110,15 @@ def disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
             status = error.status
         else:
             return _back_to_detail(request, ncr_id)
-    form.data = form.data.copy()
-    form.data["password"] = form.data["password2"] = ""  # a password is never sent back
+    sent_back = request.POST.copy()  # the form's data, as posted
+    sent_back["password"] = sent_back["password2"] = ""  # a password is never sent back
+    form.data = sent_back
     return _render(request, ncr_id, form=form, partial="disposition-form", status=status)
 
 
 @require_POST
 @requires(VIEW_NCR, DISPOSITION_NCR)
-def contained_disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
+def contained_disposition(request: AuthenticatedHttpRequest, ncr_id: int) -> HttpResponse:
     """Act on several contained units at once; each unit gets its own NCR, disposition and signature."""
     ncr = get_ncr_for_user(request.user, ncr_id)
     context = ncr_context(ncr_id)
@@ -139,14 +141,15 @@ def contained_disposition(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse
             status = error.status
         else:
             return _back_to_detail(request, ncr_id)
-    form.data = form.data.copy()
-    form.data["password"] = form.data["password2"] = ""
+    sent_back = request.POST.copy()  # the form's data, as posted
+    sent_back["password"] = sent_back["password2"] = ""
+    form.data = sent_back
     return _render(request, ncr_id, contained_form=form, partial="containment", status=status)
 
 
 @require_POST
 @requires(VIEW_NCR, DISPOSITION_NCR)
-def close(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, ncr_id: int) -> HttpResponse:
     ncr = get_ncr_for_user(request.user, ncr_id)
     form = CloseForm(request.POST)
     status = 400
@@ -162,7 +165,7 @@ def close(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
 
 
 @requires(VIEW_NCR)
-def photo(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
+def photo(request: AuthenticatedHttpRequest, ncr_id: int) -> FileResponse:
     ncr = get_ncr_for_user(request.user, ncr_id)
     if not ncr.photo:
         raise Http404
@@ -175,7 +178,7 @@ def photo(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
 
 @require_POST
 @requires(VIEW_NCR)
-def report_pdf(request: HtmxHttpRequest, ncr_id: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, ncr_id: int) -> HttpResponse:
     """Ask for the NCR report PDF; a Celery task makes it and the answer polls for it."""
     ncr = get_ncr_for_user(request.user, ncr_id)
     document = documents.request_document(

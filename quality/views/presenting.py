@@ -10,8 +10,12 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from quality.choices import NcrEventKind
+
+if TYPE_CHECKING:
+    from quality.models import NcrEvent
 
 # A status change written by the same act follows it within the same transaction.
 SAME_ACT = timedelta(seconds=5)
@@ -20,7 +24,7 @@ ACTS_THAT_MOVE_STATUS = (NcrEventKind.RAISED, NcrEventKind.DISPOSITION, NcrEvent
 
 @dataclass
 class HistoryRow:
-    event: object  # the act's NcrEvent
+    event: "NcrEvent"  # the act's event
     status: str = ""  # the status the act moved the NCR to ("" when it did not move it)
     status_label: str = ""
     before_label: str = ""  # the status it moved from ("" for the raising)
