@@ -97,7 +97,8 @@ def create_api_token(*, name: str, role: str, actor: User | None) -> tuple[ApiTo
         raise Conflict(
             "role_mismatch",
             _(
-                "The identity '{name}' already exists with the role {role}; a token carries its identity's role."
+                "The identity '{name}' already exists with the role {role}; a token carries its identity's "
+                "role."
             ).format(name=name, role=identity.role),
             "role",
         )

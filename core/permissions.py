@@ -71,7 +71,8 @@ class RoleBackend(BaseBackend):
 
 
 def requires(*permissions: str) -> Callable:
-    """Refuse the view (403) unless the identity holds every permission; records them for the URL walk test."""
+    """Refuse the view (403) unless the identity holds every permission; records them for the URL walk
+    test."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)

@@ -197,7 +197,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
             500,
             "server_error",
             _(
-                "Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."
+                "Something went wrong on the server; nothing was recorded. Try again, and tell the "
+                "administrator if it repeats."
             ),
         )
     return render(request, "500.html", status=500)

@@ -43,7 +43,8 @@ def effective_revision(
 
 
 def revision_in_full(revision_id: int) -> Revision | None:
-    """One revision with operations, steps, materials, characteristics and media: a fixed number of queries."""
+    """One revision with operations, steps, materials, characteristics and media: a fixed number of
+    queries."""
     return (
         Revision.objects.select_related("product", "supersedes", "accepted_by")
         .prefetch_related(

@@ -778,7 +778,8 @@ def _master_data_problems(product: dict, listed: dict, document: dict) -> list[E
                     ErrorDetail(
                         "master_data_changed",
                         _(
-                            "Product {part} has {key} '{stored}' in the revisions already here, not '{sent}'. "
+                            "Product {part} has {key} '{stored}' in the revisions already here, not "
+                            "'{sent}'. "
                             "A change of {key} needs a new part number; correct the release or ask PLM."
                         ).format(
                             part=stored.part_number, key=key, stored=getattr(stored, key), sent=product[key]

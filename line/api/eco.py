@@ -72,7 +72,10 @@ def impact_body(impact: eco.RevisionImpact) -> dict:
 
 @extend_schema(
     summary="What releasing this revision does to the line",
-    description="Open work orders and unfinished units on the revision it supersedes; for each unit the done steps whose definition differs.",
+    description=(
+        "Open work orders and unfinished units on the revision it supersedes; for each unit the done steps "
+        "whose definition differs."
+    ),
     responses=inline_serializer(
         "RevisionImpact",
         {
@@ -102,7 +105,10 @@ def revision_impact(request: Request, revision_id: int) -> Response:
 @extend_schema(
     request=EcoDecisionIn,
     summary="An engineer's signed decision for a unit held for ECO review",
-    description="continue: finish on the old revision; migrate: rebind to the new revision and execute the differing done steps again; scrap. The signature is checked at that moment; an API token alone cannot sign.",
+    description=(
+        "continue: finish on the old revision; migrate: rebind to the new revision and execute the differing "
+        "done steps again; scrap. The signature is checked at that moment; an API token alone cannot sign."
+    ),
     responses=inline_serializer(
         "EcoDecisionOut",
         {

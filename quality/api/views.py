@@ -1,4 +1,5 @@
-"""The NCR API: list, raise, one NCR, disposition (e-signed by a person), close. Same services as the screens."""
+"""The NCR API: list, raise, one NCR, disposition (e-signed by a person), close. Same services as the
+screens."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -56,9 +57,9 @@ NCR_LIST = inline_serializer(
 PAGE_DEFAULT = 100
 PAGE_MAX = 500
 STATUS_HELP = (
-    "open, in_review, dispositioned or closed. `in_review` extends API.md's enum (open, dispositioned, closed): "
-    "an inspector has taken the NCR into review; like `open` it is not dispositioned yet and keeps the unit held, "
-    "so a client that knows only API.md's three values treats it as `open`."
+    "open, in_review, dispositioned or closed. `in_review` extends API.md's enum (open, dispositioned, "
+    "closed): an inspector has taken the NCR into review; like `open` it is not dispositioned yet and "
+    "keeps the unit held, so a client that knows only API.md's three values treats it as `open`."
 )
 
 
@@ -107,9 +108,9 @@ def _full_body(ncr: Ncr) -> dict:
     summary="Raise an NCR by hand (a unit NCR holds the unit)",
     operation_id="ncrs_raise",
     description=(
-        "`contain: true` with a lot and no unit also quarantines the lot and holds every unfinished unit that "
-        "consumed it: that needs `mes.quarantine_lot` (inspectors), 403 `permission_denied` otherwise. An "
-        "operator raises on a unit only at a station they are assigned to (403 `station_not_assigned`). "
+        "`contain: true` with a lot and no unit also quarantines the lot and holds every unfinished unit "
+        "that consumed it: that needs `mes.quarantine_lot` (inspectors), 403 `permission_denied` otherwise. "
+        "An operator raises on a unit only at a station they are assigned to (403 `station_not_assigned`). "
         "The answer's status is `open`; see GET for `in_review`."
     ),
     request=shapes.RaiseNcrSerializer,

@@ -17,7 +17,8 @@ from quality.services import ncrs as ncr_services
 
 @requires(RAISE_NCR)
 def report_problem(request: HtmxHttpRequest, serial: str, step_id: int) -> HttpResponse:
-    """GET: the form (a page, or the `report-problem` partial for htmx); POST: raise the NCR and hold the unit."""
+    """GET: the form (a page, or the `report-problem` partial for htmx); POST: raise the NCR and hold the
+    unit."""
     try:
         unit = get_unit_for_user(request.user, serial)
     except NotFound:

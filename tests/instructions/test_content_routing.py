@@ -15,7 +15,7 @@ def test_each_step_is_followed_by_the_next_position_and_the_last_by_none(release
     steps = list(Step.objects.filter(revision=revision).order_by("position"))
     assert len(steps) == revision.step_count > 3
     # then each step's successor is the next position, with its operation; the last has none
-    for step, following in zip(steps, steps[1:]):
+    for step, following in zip(steps, steps[1:], strict=False):
         found = content.step_after(revision.pk, step.position)
         assert (found.pk, found.operation_id) == (following.pk, following.operation_id)
     assert content.step_after(revision.pk, steps[-1].position) is None

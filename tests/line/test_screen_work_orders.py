@@ -1,4 +1,5 @@
-"""The work-order screen (engineers, administrators): the list with progress, a new order, one order's units."""
+"""The work-order screen (engineers, administrators): the list with progress, a new order, one order's
+units."""
 
 import pytest
 from django.db import connection

@@ -1,4 +1,5 @@
-"""The inspector's screens: queue (query count flat), NCR detail with its context, signed disposition, report a problem."""
+"""The inspector's screens: queue (query count flat), NCR detail with its context, signed disposition, report
+a problem."""
 
 import io
 
