@@ -35,6 +35,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/vulture core line instructions quality mes vulture_whitelist.py --min-confidence 60
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=tests

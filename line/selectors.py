@@ -281,10 +281,6 @@ class UnitState:
     holds: list[HoldView]
 
     @property
-    def step_number(self) -> int | None:
-        return self.current.step.position if self.current else None
-
-    @property
     def missing(self) -> list[Need]:
         return self.current.missing if self.current else []
 

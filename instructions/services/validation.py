@@ -24,7 +24,6 @@ from instructions.models import Revision
 from instructions.models.revisions import split_serial
 from instructions.services.parsing import ReleaseBundle
 
-SCHEMA_ID = "threadline.mbom-release/1"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "mbom-release-1.schema.json"
 MAX_PROBLEMS = 500
 
