@@ -21,7 +21,7 @@ from line.forms import BadgeSignInForm, HelpForm, PasswordSignInForm, StationSca
 from line.models import Unit
 from line.permissions import START_UNIT, VIEW_UNIT
 from line.selectors import station_queue
-from line.services import codes, station_sessions
+from line.services import scan_kinds, station_sessions
 from line.services import stations as station_services
 from line.services import units as unit_services
 from line.views.screens import Outcome, flash, load_unit, new_key, pop_flash
@@ -279,7 +279,7 @@ def station_scan(request: HtmxHttpRequest) -> HttpResponse:
     unit = load_unit(serial, user=request.user) if serial else None
     if unit is None:
         # Not a unit: say what was scanned instead (a lot, a tool, a badge), or that it is unknown.
-        refusal = codes.refusal_where_unit_expected(codes.identify_code(serial, user=request.user))
+        refusal = scan_kinds.refusal_where_unit_expected(scan_kinds.identify_code(serial, user=request.user))
         return render_station(request, outcome=Outcome.refused(refusal), status=422)
     if unit.status == UnitStatus.PLANNED:
         return _start(request, unit)
