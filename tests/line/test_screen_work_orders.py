@@ -42,9 +42,7 @@ def test_an_engineer_creates_a_work_order_on_the_revision_effective_today(engine
     assert all(unit.serial in page for unit in units) and "2 planned, 0 in work" in page
 
 
-def test_given_serials_are_used_and_the_list_shows_progress(
-    engineer, released_c, django_assert_max_num_queries
-):
+def test_given_serials_are_used_and_the_list_shows_progress(engineer, released_c, django_assert_num_queries):
     client = client_for(engineer)
     create(client, number="WO-10", serials="PC-09001\nPC-09002")
     assert sorted(Unit.objects.filter(work_order__number="WO-10").values_list("serial", flat=True)) == [
