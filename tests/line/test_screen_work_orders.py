@@ -9,7 +9,7 @@ from django.urls import reverse
 from line.choices import UnitStatus
 from line.models import Unit, WorkOrder
 from line.services import work_orders as work_order_services
-from tests.conftest import client_for
+from tests.conftest import client_for, lazy_loads_raise
 
 LIST = reverse("mes:work-order-list")
 
@@ -54,13 +54,13 @@ def test_given_serials_are_used_and_the_list_shows_progress(engineer, released_c
             number="WO-2{}".format(n), part_number="100-200", quantity=3, actor=engineer
         )
     # the list answers in a fixed number of queries whatever the number of orders and units
-    with CaptureQueriesContext(connection) as few:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as few:
         client.get(LIST)
     for n in range(5):
         work_order_services.create_work_order(
             number="WO-3{}".format(n), part_number="100-200", quantity=3, actor=engineer
         )
-    with CaptureQueriesContext(connection) as more:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as more:
         page = client.get(LIST).text
     assert len(few) == len(more) <= 8
     assert "WO-10" in page and "WO-34" in page
