@@ -9,11 +9,11 @@ from rest_framework.response import Response
 
 from core.api.endpoints import api_endpoint
 from core.errors import Malformed, NotFound
-from core.models import Signature
 from core.signatures import SignatureRequest
+from quality import selectors
 from quality.api import serializers as shapes
 from quality.choices import NcrStatus
-from quality.models import Disposition, Ncr
+from quality.models import Ncr
 from quality.permissions import DISPOSITION_NCR, RAISE_NCR, VIEW_NCR
 from quality.services import dispositions as disposition_services
 from quality.services import ncrs as ncr_services
@@ -64,21 +64,14 @@ STATUS_HELP = (
 
 
 def _ncr(ncr_id: int) -> Ncr:
-    ncr = Ncr.objects.for_screens().filter(pk=ncr_id).first()
+    ncr = selectors.ncr_for_api(ncr_id)
     if ncr is None:
         raise NotFound("unknown_ncr", _("No NCR {id}.").format(id=ncr_id), "id")
     return ncr
 
 
 def _full_body(ncr: Ncr) -> dict:
-    disposition = Disposition.objects.filter(ncr=ncr).prefetch_related("lines").first()
-    signatures = []
-    if disposition is not None:
-        signatures = list(
-            Signature.objects.filter(subject_type="quality.disposition", subject_id=str(disposition.pk))
-            .select_related("signer")
-            .order_by("id")
-        )
+    disposition, signatures = selectors.disposition_with_signatures(ncr)
     return shapes.ncr_body(ncr, disposition=disposition, signatures=signatures)
 
 
@@ -124,7 +117,6 @@ def ncrs(request: Request) -> Response:
         ncr = ncr_services.raise_by_hand(actor=request.user, **serializer.validated_data)
         return Response(_full_body(_ncr(ncr.pk)), status=201)
     # Newest first by id (ids follow the order NCRs are raised): a cursor that new NCRs never shift.
-    rows = Ncr.objects.for_screens().order_by("-id")
     status = request.query_params.get("status")
     if status:
         if status not in NcrStatus.values:
@@ -133,16 +125,11 @@ def ncrs(request: Request) -> Response:
                 _("Status is one of: {statuses}.").format(statuses=", ".join(NcrStatus.values)),
                 "status",
             )
-        rows = rows.filter(status=status)
     after = _positive_int(request.query_params.get("after"), "after")
     limit = _positive_int(request.query_params.get("limit"), "limit") or PAGE_DEFAULT
     if limit > PAGE_MAX:
         raise Malformed("invalid_limit", _("Limit is at most {max}.").format(max=PAGE_MAX), "limit")
-    if after is not None:
-        rows = rows.filter(pk__lt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
+    page, more = selectors.ncr_page(status=status, after=after, limit=limit)
     return Response({"ncrs": [shapes.ncr_body(ncr) for ncr in page], "next": page[-1].pk if more else None})
 
 
