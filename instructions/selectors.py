@@ -211,3 +211,33 @@ def step_media(media_id: int) -> StepMedia | None:
         .filter(pk=media_id)
         .first()
     )
+
+
+def revision_with_product(revision_id: int) -> Revision | None:
+    """One revision (any status) with its product: one query."""
+    return Revision.objects.select_related("product").filter(pk=revision_id).first()
+
+
+def executable_revision(revision_id: int) -> Revision | None:
+    """One executable revision with its product and the revision it supersedes: one query."""
+    return (
+        Revision.objects.executable()
+        .select_related("product", "supersedes__product")
+        .filter(pk=revision_id)
+        .first()
+    )
+
+
+def product_revisions(part_number: str) -> list[Revision]:
+    """A product's revisions that left draft, oldest first, with product and predecessor: one query."""
+    return list(
+        Revision.objects.filter(product__part_number=part_number)
+        .exclude(status="draft")
+        .select_related("product", "supersedes")
+        .order_by("accepted_at", "id")
+    )
+
+
+def step_of_revision(step_id: int, revision_id: int) -> Step | None:
+    """A step of that revision (None when it belongs to another), with its operation."""
+    return Step.objects.filter(pk=step_id, revision_id=revision_id).select_related("operation").first()

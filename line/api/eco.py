@@ -10,6 +10,7 @@ from core.api.endpoints import api_endpoint
 from core.errors import NotFound
 from core.signatures import SignatureRequest
 from instructions.models import Revision
+from instructions.selectors import executable_revision
 from line.access import get_unit_for_user
 from line.models import EcoDecisionKind
 from line.permissions import DECIDE_ECO, VIEW_UNIT
@@ -89,12 +90,7 @@ def impact_body(impact: eco.RevisionImpact) -> dict:
 )
 @api_endpoint(GET=(VIEW_UNIT, "instructions.view_revision"))
 def revision_impact(request: Request, revision_id: int) -> Response:
-    revision = (
-        Revision.objects.executable()
-        .select_related("product", "supersedes__product")
-        .filter(pk=revision_id)
-        .first()
-    )
+    revision = executable_revision(revision_id)
     if revision is None:
         raise NotFound(
             "unknown_revision", _("There is no released revision with id {id}.").format(id=revision_id), "id"
