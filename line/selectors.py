@@ -495,3 +495,28 @@ def work_order_with_units(number: str) -> tuple[WorkOrder, list[Unit]] | None:
 def product_choices() -> list[tuple[str, str]]:
     """(part number, name) of every product, for the new-work-order form."""
     return list(Product.objects.order_by("part_number").values_list("part_number", "name"))
+
+
+# ---- the tablet's unit and step screens --------------------------------------------------------
+
+
+def unit_for_screen(serial: str, *, user) -> Unit | None:
+    """The unit `user` may see, with its revision, product, work order and station: one query
+    (the revision's stored documents left out)."""
+    return (
+        Unit.objects.visible_to(user)
+        .select_related("revision__product", "work_order", "station")
+        .defer("revision__document", "revision__raw_document")
+        .filter(serial=serial)
+        .first()
+    )
+
+
+def open_holds(unit: Unit) -> list[Hold]:
+    """The unit's open holds, oldest first, with their lot and NCRs: two queries."""
+    return list(
+        Hold.objects.filter(unit=unit, status=HoldStatus.OPEN)
+        .select_related("lot")
+        .prefetch_related("ncrs")
+        .order_by("placed_at", "id")
+    )

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import selectors as core_selectors
 from core import views as core_views
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.models import User
 from core.permissions import public, requires
 from line.choices import UnitStatus
 from line.forms import BadgeSignInForm, HelpForm, PasswordSignInForm, StationScanForm
@@ -174,11 +174,7 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
 def station_switch(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """Make another operator signed in at this tablet the active one (a tap, no password)."""
     tablet = request.tablet
-    user = (
-        User.objects.filter(pk=user_id, is_active=True).first()
-        if any(o.id == user_id for o in tablet.operators)
-        else None
-    )
+    user = core_selectors.identity(user_id) if any(o.id == user_id for o in tablet.operators) else None
     if user is None:
         return go(request, reverse("mes:station-sign-in"))
     activate(request, tablet.station, user, tablet.operators)
@@ -201,13 +197,17 @@ def station_sign_out(request: HtmxHttpRequest, user_id: int) -> HttpResponse:
     """Sign one operator out of this tablet; the others stay signed in."""
     tablet = request.tablet
     remaining = station_sessions.without_operator(tablet.operators, user_id)
-    leaving = User.objects.filter(pk=user_id).first() if len(remaining) < len(tablet.operators) else None
+    leaving = (
+        core_selectors.identity(user_id, active_only=False)
+        if len(remaining) < len(tablet.operators)
+        else None
+    )
     if leaving is not None:
         station_sessions.sign_out(station=tablet.station, user=leaving)
     if user_id != tablet.active_id:
         station_sessions.remember(request.session, tablet.station, remaining)
         return go(request, reverse("mes:station-home"))
-    next_user = User.objects.filter(pk=remaining[-1].id, is_active=True).first() if remaining else None
+    next_user = core_selectors.identity(remaining[-1].id) if remaining else None
     if next_user is None:
         logout(request)
         return go(request, reverse("mes:station-sign-in"))

@@ -22,6 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from core import selectors as core_selectors
 from core.middleware import chosen_language
 from core.models import User
 from line.access import can_work_at
@@ -116,7 +117,7 @@ def activate(
 
 def sign_everyone_out(request: HttpRequest, binding: TabletBinding, *, reason: str) -> None:
     operators = station_sessions.signed_in(request.session, binding.station)
-    for user in User.objects.filter(pk__in=[o.id for o in operators]):
+    for user in core_selectors.identities(o.id for o in operators):
         station_sessions.sign_out(station=binding.station, user=user, reason=reason)
     logout(request)
 
