@@ -190,10 +190,6 @@ def preview_screen(revision_id: int, position: int) -> StepScreen | None:
     )
 
 
-def revision_exists(revision_id: int) -> bool:
-    return Revision.objects.filter(pk=revision_id).exists()
-
-
 def step_media(media_id: int) -> StepMedia | None:
     """A step's media file with the status of its revision (who may see it depends on it)."""
     return (
