@@ -7,8 +7,8 @@ Runs the app as production does: PostgreSQL (DATABASE_URL), Redis (`--redis`, a 
 of its own: it is flushed) as cache and Celery broker, a real Celery worker (one process) relaying
 the outbox after every write. Seeds (in the database named by DATABASE_URL, migrated first) rev C
 of 100-200, one station per tablet at ASSY-1 with its operator, bound tablet, lots, and `--units`
-units per tablet; starts gunicorn (2 sync workers) on loopback; then each tablet (a thread with its own keep-alive
-connection and cookies) signs in by badge and builds its units through the screens, exactly as
+units per tablet; starts gunicorn (2 sync workers) on loopback; then each tablet (a thread with its
+own keep-alive connection and cookies) signs in by badge and builds its units through the screens, exactly as
 the browser does with htmx: start, step screen, scans (PCB serial, screws, thread locker, tool,
 gauge), results, sign-offs (the last one countersigned by an inspector's password); each scan
 and result answers the step's fresh needs and actions in the same response, as on the screen.

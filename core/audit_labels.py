@@ -23,6 +23,7 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "document.requested": _("PDF requested"),
     "identity.created": _("Identity created"),
     "identity.language_set": _("Language chosen"),
+    "identity.role_changed": _("Role changed"),
     "signature.refused": _("Signature refused"),
     "signature.signed": _("Signed electronically"),
     "webhook.created": _("Webhook created"),

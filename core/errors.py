@@ -92,7 +92,8 @@ def too_large() -> Malformed:
     return Malformed(
         "too_large",
         _(
-            "The request body is larger than {limit} bytes. Send a smaller document, or ask the administrator to raise RELEASE_MAX_BYTES."
+            "The request body is larger than {limit} bytes. Send a smaller document, or ask the "
+            "administrator to raise RELEASE_MAX_BYTES."
         ).format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
         status=413,
     )

@@ -97,7 +97,8 @@ def create_api_token(*, name: str, role: str, actor: User | None) -> tuple[ApiTo
         raise Conflict(
             "role_mismatch",
             _(
-                "The identity '{name}' already exists with the role {role}; a token carries its identity's role."
+                "The identity '{name}' already exists with the role {role}; a token carries its identity's "
+                "role."
             ).format(name=name, role=identity.role),
             "role",
         )
@@ -145,3 +146,77 @@ def set_preferred_language(*, user: User, language: str, actor: User) -> User:
         summary="{} → {}".format(before or "-", language or "-"),
     )
     return user
+
+
+@retry_transaction
+def change_role(*, user: User, role: str, actor: User, reason: str) -> User:
+    """Give `user` another role, decided by an administrator who says why (audited: who, why, before, after).
+
+    Nobody changes their own role: a promotion always takes a second administrator."""
+    _check_role(role)
+    if not (reason or "").strip():
+        raise DomainError(
+            "reason_required",
+            _("Say why the role changes: the reason is kept on the audit trail."),
+            "reason",
+        )
+    if actor.role != Role.ADMIN or not actor.is_active:
+        raise DomainError(
+            "permission_denied",
+            _("Only an active administrator changes roles; {actor} is not one.").format(actor=actor.username),
+            "actor",
+        )
+    if actor.pk == user.pk:
+        raise DomainError(
+            "own_role",
+            _("Nobody changes their own role: ask another administrator."),
+            "user",
+        )
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    before = user.role
+    if before == role:
+        raise Conflict(
+            "role_unchanged",
+            _("{username} already has the role {role}.").format(username=user.username, role=role),
+            "role",
+        )
+    user.role = role
+    user.is_staff = role == Role.ADMIN
+    user.save(update_fields=["role", "is_staff"])
+    audit.record(
+        actor=actor,
+        action="identity.role_changed",
+        subject=user,
+        summary="{} → {}".format(before, role),
+        reason=reason.strip(),
+        data={"before": before, "after": role},
+    )
+    return user
+
+
+@retry_transaction
+def system_identity(*, name: str, role: str, actor: User | None) -> User:
+    """The system identity `name` (created, and audited, the first time it is needed).
+
+    Commands run from a shell act as one, so what they do stays attributable to a named identity."""
+    _check_role(role)
+    identity = User.objects.filter(username=name).first()
+    if identity is None:
+        identity = User(username=name, role=role, kind=IdentityKind.SYSTEM)
+        identity.set_unusable_password()
+        identity.save()
+        audit.record(
+            actor=actor,
+            action="identity.created",
+            subject=identity,
+            summary="{} ({}, system)".format(name, role),
+        )
+    elif identity.kind != IdentityKind.SYSTEM or identity.role != role:
+        raise Conflict(
+            "not_a_system_identity",
+            _("'{name}' exists but is not a system identity with the role {role}.").format(
+                name=name, role=role
+            ),
+            "name",
+        )
+    return identity

@@ -270,7 +270,8 @@ class IdempotencyMiddleware:
                 409,
                 "idempotency_key_reused",
                 _(
-                    "This Idempotency-Key was already used for a different request: send a new key for a new request."
+                    "This Idempotency-Key was already used for a different request: send a new key for a "
+                    "new request."
                 ),
             )
             if request.headers.get("HX-Request") == "true":

@@ -89,7 +89,8 @@ class ApiToken(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One attributable act (invariant 7). Append-only: the database refuses UPDATE and DELETE (invariant 6)."""
+    """One attributable act (invariant 7). Append-only: the database refuses UPDATE and DELETE (invariant
+    6)."""
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

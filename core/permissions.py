@@ -39,10 +39,6 @@ def grant(role: str, *permissions: str) -> None:
     ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | frozenset(permissions)
 
 
-def all_permissions() -> frozenset[str]:
-    return frozenset().union(*ROLE_PERMISSIONS.values())
-
-
 class RoleBackend(BaseBackend):
     """Answers model-level permissions from the identity's role. Authentication is ModelBackend's job."""
 
@@ -71,7 +67,8 @@ class RoleBackend(BaseBackend):
 
 
 def requires(*permissions: str) -> Callable:
-    """Refuse the view (403) unless the identity holds every permission; records them for the URL walk test."""
+    """Refuse the view (403) unless the identity holds every permission; records them for the URL walk
+    test."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)

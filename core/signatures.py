@@ -77,12 +77,14 @@ def normalised(content: dict[str, Any]) -> dict[str, Any]:
 def authenticate_signer(
     request: SignatureRequest | None, *, roles: frozenset[str] | set[str], act: str
 ) -> User:
-    """The person who signs, checked now: password, a person not a system identity, one of `roles`, a meaning."""
+    """The person who signs, checked now: password, a person not a system identity, one of `roles`, a
+    meaning."""
     if request is None or not (request.username or "").strip() or not request.password:
         raise SignatureRefused(
             "signature_required",
             _(
-                "{act} needs an electronic signature: enter your user name and password and say what your signature means."
+                "{act} needs an electronic signature: enter your user name and password and say what your "
+                "signature means."
             ).format(act=act),
         )
     username = request.username.strip()

@@ -17,7 +17,8 @@ def relay_outbox() -> int:
 
 @shared_task(name="core.purge_idempotency_keys", ignore_result=True)
 def purge_idempotency_keys() -> int:
-    """Forget stored first answers older than IDEMPOTENCY_KEY_DAYS: a retry comes within minutes, not weeks."""
+    """Forget stored first answers older than IDEMPOTENCY_KEY_DAYS: a retry comes within minutes, not
+    weeks."""
     from datetime import timedelta
 
     from django.conf import settings

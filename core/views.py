@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit_labels, documents, texts
+from core import audit_labels, documents, selectors, texts
 from core.choices import DocumentStatus, Role
 from core.errors import error_response
 from core.htmx import render_page
@@ -60,27 +60,21 @@ class AuditFilterForm(forms.Form):
 
 
 def _filtered_entries(form: AuditFilterForm, request: HttpRequest):
-    entries = AuditEntry.objects.order_by("-id")
-    subject = request.GET.get("subject", "").strip()  # older links: ?subject=type:id
-    if subject and ":" in subject:
-        subject_type, subject_id = subject.split(":", 1)
-        entries = entries.filter(subject_type=subject_type, subject_id=subject_id)
+    raw_subject = request.GET.get("subject", "").strip()  # older links: ?subject=type:id
+    subject_type, colon, subject_id = raw_subject.partition(":")
+    subject = (subject_type, subject_id) if colon else None
     if not form.is_valid():
-        return entries.none()
+        return AuditEntry.objects.none()
     data = form.cleaned_data
-    if data["action"]:
-        entries = entries.filter(action=data["action"])
-    if data["who"]:
-        entries = entries.filter(actor_label__iexact=data["who"])
-    if data["subject_type"]:
-        entries = entries.filter(subject_type=data["subject_type"])
-    if data["subject_id"]:
-        entries = entries.filter(subject_id=data["subject_id"])
-    if data["date_from"]:
-        entries = entries.filter(occurred_at__date__gte=data["date_from"])  # in the site's time zone
-    if data["date_to"]:
-        entries = entries.filter(occurred_at__date__lte=data["date_to"])
-    return entries
+    return selectors.audit_entries(
+        subject=subject,
+        action=data["action"],
+        who=data["who"],
+        subject_type=data["subject_type"],
+        subject_id=data["subject_id"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+    )
 
 
 def _subject_links(entries: list[AuditEntry]) -> None:
@@ -130,7 +124,7 @@ def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _document_for_user(request: AuthenticatedHttpRequest, document_id: int) -> RenderedDocument:
-    document = RenderedDocument.objects.filter(pk=document_id, requested_by=request.user).first()
+    document = selectors.document_of(document_id, requested_by=request.user)
     if document is None:
         raise Http404
     return document
@@ -197,7 +191,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
             500,
             "server_error",
             _(
-                "Something went wrong on the server; nothing was recorded. Try again, and tell the administrator if it repeats."
+                "Something went wrong on the server; nothing was recorded. Try again, and tell the "
+                "administrator if it repeats."
             ),
         )
     return render(request, "500.html", status=500)

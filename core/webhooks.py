@@ -153,7 +153,8 @@ def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook
         raise DomainError(
             "webhook_address_refused",
             _(
-                "The webhook URL points at {address}, an address webhooks may not reach. Use the receiver's own address."
+                "The webhook URL points at {address}, an address webhooks may not reach. Use the receiver's "
+                "own address."
             ).format(address=address),
             "url",
         )

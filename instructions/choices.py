@@ -10,15 +10,6 @@ class RevisionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-# A draft is never executable; a superseded revision stays executable for the units its
-# effectivity or an in-flight decision still binds to it.
-REVISION_TRANSITIONS: dict[str, frozenset[str]] = {
-    RevisionStatus.DRAFT: frozenset(),
-    RevisionStatus.RELEASED: frozenset({RevisionStatus.SUPERSEDED}),
-    RevisionStatus.SUPERSEDED: frozenset(),
-}
-
-
 class Tracking(models.TextChoices):
     SERIAL = "serial", _("By serial")
     LOT = "lot", _("By lot")

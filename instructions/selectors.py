@@ -43,7 +43,8 @@ def effective_revision(
 
 
 def revision_in_full(revision_id: int) -> Revision | None:
-    """One revision with operations, steps, materials, characteristics and media: a fixed number of queries."""
+    """One revision with operations, steps, materials, characteristics and media: a fixed number of
+    queries."""
     return (
         Revision.objects.select_related("product", "supersedes", "accepted_by")
         .prefetch_related(
@@ -189,10 +190,6 @@ def preview_screen(revision_id: int, position: int) -> StepScreen | None:
     )
 
 
-def revision_exists(revision_id: int) -> bool:
-    return Revision.objects.filter(pk=revision_id).exists()
-
-
 def step_media(media_id: int) -> StepMedia | None:
     """A step's media file with the status of its revision (who may see it depends on it)."""
     return (
@@ -210,3 +207,33 @@ def step_media(media_id: int) -> StepMedia | None:
         .filter(pk=media_id)
         .first()
     )
+
+
+def revision_with_product(revision_id: int) -> Revision | None:
+    """One revision (any status) with its product: one query."""
+    return Revision.objects.select_related("product").filter(pk=revision_id).first()
+
+
+def executable_revision(revision_id: int) -> Revision | None:
+    """One executable revision with its product and the revision it supersedes: one query."""
+    return (
+        Revision.objects.executable()
+        .select_related("product", "supersedes__product")
+        .filter(pk=revision_id)
+        .first()
+    )
+
+
+def product_revisions(part_number: str) -> list[Revision]:
+    """A product's revisions that left draft, oldest first, with product and predecessor: one query."""
+    return list(
+        Revision.objects.filter(product__part_number=part_number)
+        .exclude(status="draft")
+        .select_related("product", "supersedes")
+        .order_by("accepted_at", "id")
+    )
+
+
+def step_of_revision(step_id: int, revision_id: int) -> Step | None:
+    """A step of that revision (None when it belongs to another), with its operation."""
+    return Step.objects.filter(pk=step_id, revision_id=revision_id).select_related("operation").first()

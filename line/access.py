@@ -14,7 +14,6 @@ from line.models import (
     StationGroupObjectPermission,
     StationUserObjectPermission,
     Unit,
-    WorkOrder,
 )
 
 WORK_AT_STATION = "work_at_station"
@@ -63,10 +62,3 @@ def get_lot(code: str) -> MaterialLot:
     if lot is None:
         raise NotFound("unknown_lot", _("No lot '{lot}' has been received.").format(lot=code), "lot")
     return lot
-
-
-def get_work_order(number: str) -> WorkOrder:
-    work_order = WorkOrder.objects.select_related("revision__product").filter(number=number).first()
-    if work_order is None:
-        raise NotFound("unknown_work_order", _("No work order '{number}'.").format(number=number), "number")
-    return work_order

@@ -1,9 +1,14 @@
-"""Admin for the line: configuration is editable (with simple-history); history tables are read-only."""
+"""Admin for the line: read-only, like every admin page (see core/admin.py).
+
+Stations, tools and qualifications change through their services (register_station,
+assign_stations, register_tool, grant_qualification: audited, with simple-history kept), called
+by seed_demo, create_user and the screens; their simple-history is shown here, never reverted.
+"""
 
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
 from line.models import (
     Consumption,
     HelpCall,
@@ -23,33 +28,20 @@ from line.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History and state owned by services: visible, never edited here (invariant 6)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Station)
-class StationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
+class StationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "work_center", "name", "wip_limit", "is_active"]
     search_fields = ["code", "work_center", "name"]
 
 
 @admin.register(Tool)
-class ToolAdmin(SimpleHistoryAdmin):
+class ToolAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "calibration_due", "is_active"]
     search_fields = ["code", "name"]
 
 
 @admin.register(QualificationGrant)
-class QualificationGrantAdmin(SimpleHistoryAdmin):
+class QualificationGrantAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["user", "qualification", "expires_on", "granted_at"]
     search_fields = ["user__username", "qualification"]
 

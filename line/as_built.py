@@ -348,17 +348,6 @@ class AsBuiltRecord:
     def status_label(self) -> str:
         return label_of(UnitStatus, self.status)
 
-    @property
-    def repair_notes(self) -> list[tuple[str, str]]:
-        """(NCR number, note) of every repair disposition that wrote one, in the order raised."""
-        return [
-            (ncr.number, line.repair_note)
-            for ncr in self.ncrs
-            if ncr.disposition is not None
-            for line in ncr.disposition.lines
-            if line.repair_note
-        ]
-
     def content(self) -> dict[str, Any]:
         """Everything but the hash, as plain data (the hashed content)."""
         return {

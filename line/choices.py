@@ -127,18 +127,3 @@ HELP_CALL_TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
     HelpCallStatus.OPEN: frozenset({HelpCallStatus.ANSWERED}),
     HelpCallStatus.ANSWERED: frozenset(),
 }
-
-# Colour classes for status badges; every badge also carries its word (never colour alone).
-UNIT_STATUS_TONE: Final[Mapping[str, str]] = {
-    UnitStatus.PLANNED: "neutral",
-    UnitStatus.IN_PROGRESS: "info",
-    UnitStatus.ON_HOLD: "danger",
-    UnitStatus.COMPLETED: "success",
-    UnitStatus.SCRAPPED: "muted",
-}
-LOT_STATUS_TONE: Final[Mapping[str, str]] = {
-    LotStatus.AVAILABLE: "success",
-    LotStatus.QUARANTINED: "danger",
-    LotStatus.EXPIRED: "warning",
-    LotStatus.CONSUMED: "muted",
-}

@@ -2,19 +2,12 @@
 
 from django.db import models
 
-from line.choices import UNFINISHED_UNIT_STATUSES, WIP_UNIT_STATUSES, HoldStatus, LotStatus, UnitStatus
+from line.choices import UNFINISHED_UNIT_STATUSES, WIP_UNIT_STATUSES
 
 
 class StationQuerySet(models.QuerySet):
     def active(self) -> "StationQuerySet":
         return self.filter(is_active=True)
-
-    def assigned_to(self, user) -> "StationQuerySet":
-        """Stations the identity may work at (guardian's `mes.work_at_station`, direct-FK table)."""
-        return self.filter(
-            stationuserobjectpermission__user=user,
-            stationuserobjectpermission__permission__codename="work_at_station",
-        ).distinct()
 
 
 class UnitQuerySet(models.QuerySet):
@@ -36,17 +29,3 @@ class UnitQuerySet(models.QuerySet):
             status__in=WIP_UNIT_STATUSES,
             current_step__operation__work_center=station.work_center,
         )
-
-    def on_hold(self) -> "UnitQuerySet":
-        return self.filter(status=UnitStatus.ON_HOLD)
-
-    def with_open_holds(self) -> "UnitQuerySet":
-        return self.filter(holds__status=HoldStatus.OPEN).distinct()
-
-
-class LotQuerySet(models.QuerySet):
-    def available(self) -> "LotQuerySet":
-        return self.filter(status=LotStatus.AVAILABLE)
-
-    def of_part(self, part_number: str) -> "LotQuerySet":
-        return self.filter(part__part_number=part_number)

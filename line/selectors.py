@@ -6,24 +6,28 @@ sign-off service refuses on its `missing` list, and the tablet and the API show 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instructions import content
-from instructions.models import Characteristic, MaterialRequirement, Operation, RevisionPart, Step
-from line.choices import HoldStatus, NeedKind, UnitStatus
+from instructions.models import Characteristic, MaterialRequirement, Operation, Product, RevisionPart, Step
+from line.choices import HelpCallStatus, HoldStatus, NeedKind, UnitStatus
 from line.models import (
     Consumption,
+    HelpCall,
     Hold,
     MaterialLot,
     QualificationGrant,
     Station,
     StepResult,
+    TabletBinding,
     ToolScan,
     Unit,
+    WorkOrder,
 )
 
 # NCR statuses that make an out-of-tolerance result acceptable for sign-off ("dispositioned later").
@@ -281,10 +285,6 @@ class UnitState:
     holds: list[HoldView]
 
     @property
-    def step_number(self) -> int | None:
-        return self.current.step.position if self.current else None
-
-    @property
     def missing(self) -> list[Need]:
         return self.current.missing if self.current else []
 
@@ -429,4 +429,94 @@ def station_queue(station: Station, *, limit: int = WAITING_SHOWN) -> StationQue
         in_progress=[unit for unit in here if unit.status == UnitStatus.IN_PROGRESS],
         on_hold=[unit for unit in here if unit.status == UnitStatus.ON_HOLD],
         wip_count=sum(1 for unit in here if unit.station_id == station.pk),
+    )
+
+
+# ---- desk screens: help board, tablet bindings, work orders ----------------------------------
+
+
+def help_board_calls(*, since: datetime, limit: int = 100) -> list[HelpCall]:
+    """Open help calls and those raised since `since`, open first then newest, with their station,
+    unit, step and people: one query."""
+    return list(
+        HelpCall.objects.filter(Q(status=HelpCallStatus.OPEN) | Q(raised_at__gte=since))
+        .select_related("station", "unit", "step", "raised_by", "answered_by")
+        .order_by("status", "-raised_at")[:limit]
+    )
+
+
+def help_call(call_id: int) -> HelpCall | None:
+    return HelpCall.objects.filter(pk=call_id).first()
+
+
+def tablet_bindings() -> list[TabletBinding]:
+    """Every tablet binding, live ones first, with its station and who bound it: one query."""
+    return list(
+        TabletBinding.objects.select_related("station", "bound_by").order_by(
+            "revoked_at", "station__code", "name"
+        )
+    )
+
+
+def tablet_binding(binding_id: int) -> TabletBinding | None:
+    return TabletBinding.objects.select_related("station").filter(pk=binding_id).first()
+
+
+def work_orders_with_progress() -> QuerySet[WorkOrder]:
+    """Work orders with product and revision, each counting its units by status (one query)."""
+    return (
+        WorkOrder.objects.select_related("product", "revision", "created_by")
+        .defer("revision__document", "revision__raw_document")
+        .annotate(
+            units_planned=Count("units", filter=Q(units__status=UnitStatus.PLANNED)),
+            units_in_work=Count("units", filter=Q(units__status=UnitStatus.IN_PROGRESS)),
+            units_on_hold=Count("units", filter=Q(units__status=UnitStatus.ON_HOLD)),
+            units_completed=Count("units", filter=Q(units__status=UnitStatus.COMPLETED)),
+            units_scrapped=Count("units", filter=Q(units__status=UnitStatus.SCRAPPED)),
+        )
+    )
+
+
+def work_orders_shown(status: str) -> QuerySet[WorkOrder]:
+    """The work-order list, newest first, of one status (or "all"), with progress counts."""
+    orders = work_orders_with_progress().order_by("-created_at", "-id")
+    return orders if status == "all" else orders.filter(status=status)
+
+
+def work_order_with_units(number: str) -> tuple[WorkOrder, list[Unit]] | None:
+    """One work order with its progress counts, and its units with station and current step."""
+    work_order = work_orders_with_progress().filter(number=number).first()
+    if work_order is None:
+        return None
+    units = list(work_order.units.select_related("station", "current_step").order_by("serial"))
+    return work_order, units
+
+
+def product_choices() -> list[tuple[str, str]]:
+    """(part number, name) of every product, for the new-work-order form."""
+    return list(Product.objects.order_by("part_number").values_list("part_number", "name"))
+
+
+# ---- the tablet's unit and step screens --------------------------------------------------------
+
+
+def unit_for_screen(serial: str, *, user) -> Unit | None:
+    """The unit `user` may see, with its revision, product, work order and station: one query
+    (the revision's stored documents left out)."""
+    return (
+        Unit.objects.visible_to(user)
+        .select_related("revision__product", "work_order", "station")
+        .defer("revision__document", "revision__raw_document")
+        .filter(serial=serial)
+        .first()
+    )
+
+
+def open_holds(unit: Unit) -> list[Hold]:
+    """The unit's open holds, oldest first, with their lot and NCRs: two queries."""
+    return list(
+        Hold.objects.filter(unit=unit, status=HoldStatus.OPEN)
+        .select_related("lot")
+        .prefetch_related("ncrs")
+        .order_by("placed_at", "id")
     )

@@ -22,7 +22,9 @@ def env_str(name: str, default: str | None = None) -> str | None:
         try:
             return Path(file_name).read_text().strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE points at {file_name!r}, which cannot be read: {error}")
+            raise ImproperlyConfigured(
+                f"{name}_FILE points at {file_name!r}, which cannot be read: {error}"
+            ) from error
     return default
 
 

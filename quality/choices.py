@@ -45,10 +45,7 @@ SPLIT_DECISION: Final[str] = "split"
 # Decisions that need a second signature (the review board) unless settings say otherwise.
 DEFAULT_REVIEW_BOARD_DECISIONS: Final[tuple[str, ...]] = ("use_as_is", "repair")
 
-# Decisions that act on a unit, and those that need a lot.
-UNIT_DECISIONS: Final[frozenset[str]] = frozenset(
-    {"use_as_is", "rework", "repair", "scrap", "return_to_vendor"}
-)
+# Decisions that act on a lot (every decision may act on a unit).
 LOT_DECISIONS: Final[frozenset[str]] = frozenset({"use_as_is", "scrap", "return_to_vendor"})
 
 
@@ -59,11 +56,3 @@ class NcrEventKind(models.TextChoices):
     DISPOSITION = "disposition", _("Dispositioned")
     SIGNED = "signed", _("Signed")
     CONTAINMENT = "containment", _("Containment")
-
-
-NCR_STATUS_TONE: Final[Mapping[str, str]] = {
-    NcrStatus.OPEN: "danger",
-    NcrStatus.IN_REVIEW: "warning",
-    NcrStatus.DISPOSITIONED: "info",
-    NcrStatus.CLOSED: "muted",
-}

@@ -221,3 +221,37 @@ def ncr_context(ncr_id: int) -> NcrContext | None:
         contained_units=contained_units,
         revision_steps=revision_steps,
     )
+
+
+# ---- the NCR API ------------------------------------------------------------------------------
+
+
+def ncr_for_api(ncr_id: int) -> Ncr | None:
+    """One NCR with what its API body shows (unit, step, revision, lot, characteristic)."""
+    return Ncr.objects.for_screens().filter(pk=ncr_id).first()
+
+
+def disposition_with_signatures(ncr: Ncr) -> tuple[Disposition | None, list[Signature]]:
+    """The NCR's disposition with its lines, and the signatures that bind it with their signers
+    (three queries when dispositioned, one when not)."""
+    disposition = Disposition.objects.filter(ncr=ncr).prefetch_related("lines").first()
+    if disposition is None:
+        return None, []
+    signatures = list(
+        Signature.objects.filter(subject_type="quality.disposition", subject_id=str(disposition.pk))
+        .select_related("signer")
+        .order_by("id")
+    )
+    return disposition, signatures
+
+
+def ncr_page(*, status: str | None, after: int | None, limit: int) -> tuple[list[Ncr], bool]:
+    """A page of NCRs, newest first by id (a cursor new NCRs never shift): at most `limit` rows
+    older than `after`, of `status` when given, and whether more follow. One query."""
+    rows = Ncr.objects.for_screens().order_by("-id")
+    if status:
+        rows = rows.filter(status=status)
+    if after is not None:
+        rows = rows.filter(pk__lt=after)
+    page = list(rows[: limit + 1])
+    return page[:limit], len(page) > limit

@@ -7,6 +7,7 @@ station). Build graphs with these fixtures, never by primary key.
 
 import copy
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,34 @@ def released_b(release_b_document, engineer):
 @pytest.fixture
 def released_c(released_b, release_document, engineer):
     return accept(release_document, engineer).revision
+
+
+@contextmanager
+def lazy_loads_raise():
+    """Django 6.1's fetch-mode guard for every query made inside: a related object (or deferred
+    field) that is not loaded up front raises `FieldFetchBlocked` instead of costing a query.
+
+    Django has no setting for a default fetch mode, only `QuerySet.fetch_mode(FETCH_RAISE)`; every
+    QuerySet starts from `django.db.models.query.DEFAULT_FETCH_MODE`, so the guard swaps it."""
+    from django.db.models import FETCH_RAISE, query
+
+    before = query.DEFAULT_FETCH_MODE
+    query.DEFAULT_FETCH_MODE = FETCH_RAISE
+    try:
+        yield
+    finally:
+        query.DEFAULT_FETCH_MODE = before
+
+
+@pytest.fixture
+def django_assert_num_queries(pytestconfig):
+    """pytest-django's exact query count, with lazy loads raising inside (see `lazy_loads_raise`):
+    a counted screen or API read loads everything it shows in its planned queries."""
+    from pytest_django.fixtures import _assert_num_queries
+
+    @contextmanager
+    def assert_num_queries(num: int, *args, **kwargs):
+        with lazy_loads_raise(), _assert_num_queries(pytestconfig, num, *args, **kwargs) as captured:
+            yield captured
+
+    return assert_num_queries

@@ -18,6 +18,7 @@ def test_pyproject_declares_the_agpl_and_ships_the_license_file():
 def test_license_file_is_the_verbatim_gnu_agpl_version_3():
     text = (ROOT / "LICENSE").read_bytes()
     assert text.startswith(
-        b"                    GNU AFFERO GENERAL PUBLIC LICENSE\n                       Version 3, 19 November 2007\n"
+        b"                    GNU AFFERO GENERAL PUBLIC LICENSE\n"
+        b"                       Version 3, 19 November 2007\n"
     )
     assert hashlib.sha256(text).hexdigest() == AGPL_3_SHA256

@@ -12,5 +12,8 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "A system or agent identity's key, sent as `Token <key>`. Create one with `manage.py create_api_token`.",
+            "description": (
+                "A system or agent identity's key, sent as `Token <key>`. "
+                "Create one with `manage.py create_api_token`."
+            ),
         }

@@ -7,7 +7,7 @@ from rest_framework.fields import Field
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core import outbox
+from core import outbox, selectors
 from core.api.endpoints import api_endpoint
 from core.errors import Malformed
 from core.models import Webhook
@@ -127,7 +127,7 @@ def webhooks(request: AuthenticatedRequest) -> Response:
     """Each delivery is a POST of the event with `Threadline-Event-Id` and
     `Threadline-Signature: sha256=<HMAC-SHA256 of the body with the secret>`, retried until a 2xx."""
     if request.method == "GET":
-        rows = Webhook.objects.filter(owner=request.user).order_by("id")
+        rows = selectors.webhooks_of(request.user)
         return Response({"webhooks": [_webhook_body(row) for row in rows]})
     body = request.data if isinstance(request.data, dict) else {}
     webhook, secret = create_webhook(

@@ -15,9 +15,8 @@ from core.permissions import public
 from core.types import AuthenticatedRequest
 from instructions.access import may_see
 from instructions.api.serializers import revision_full, revision_summary
-from instructions.models import Revision
 from instructions.permissions import IMPORT_RELEASE, VIEW_REVISION
-from instructions.selectors import revision_in_full
+from instructions.selectors import product_revisions, revision_in_full
 from instructions.services.parsing import check_content_type
 from instructions.services.releases import accept_release
 from instructions.services.validation import release_schema
@@ -69,12 +68,7 @@ def revisions(request: AuthenticatedRequest) -> Response:
     part_number = request.query_params.get("part_number", "").strip()
     if not part_number:
         raise Malformed("missing_parameter", _("Name the product: ?part_number=100-200."), "part_number")
-    rows = (
-        Revision.objects.filter(product__part_number=part_number)
-        .exclude(status="draft")
-        .select_related("product", "supersedes")
-        .order_by("accepted_at", "id")
-    )
+    rows = product_revisions(part_number)
     return Response({"part_number": part_number, "revisions": [revision_summary(row) for row in rows]})
 
 

@@ -24,7 +24,6 @@ from instructions.models import Revision
 from instructions.models.revisions import split_serial
 from instructions.services.parsing import ReleaseBundle
 
-SCHEMA_ID = "threadline.mbom-release/1"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "mbom-release-1.schema.json"
 MAX_PROBLEMS = 500
 
@@ -778,7 +777,8 @@ def _master_data_problems(product: dict, listed: dict, document: dict) -> list[E
                     ErrorDetail(
                         "master_data_changed",
                         _(
-                            "Product {part} has {key} '{stored}' in the revisions already here, not '{sent}'. "
+                            "Product {part} has {key} '{stored}' in the revisions already here, not "
+                            "'{sent}'. "
                             "A change of {key} needs a new part number; correct the release or ask PLM."
                         ).format(
                             part=stored.part_number, key=key, stored=getattr(stored, key), sent=product[key]

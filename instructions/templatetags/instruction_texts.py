@@ -1,4 +1,5 @@
-"""Template filters of the instructions screens: a compared field's stored code as words in the reader's language."""
+"""Template filters of the instructions screens: a compared field's stored code as words in the reader's
+language."""
 
 from django import template
 

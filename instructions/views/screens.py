@@ -11,11 +11,10 @@ from core.permissions import requires
 from core.types import AuthenticatedHttpRequest
 from instructions import tasks
 from instructions.access import may_see
-from instructions.models import Revision
 from instructions.permissions import VIEW_REVISION
 from instructions.printing import KIND
 from instructions.selectors import product_detail as select_product_detail
-from instructions.selectors import products_with_revisions, revision_exists
+from instructions.selectors import products_with_revisions, revision_with_product
 from instructions.selectors import revision_detail as select_revision_detail
 
 
@@ -46,7 +45,8 @@ def revision_detail(request: AuthenticatedHttpRequest, revision_id: int) -> Http
 @requires(VIEW_REVISION)
 def revision_pdf(request: AuthenticatedHttpRequest, revision_id: int) -> HttpResponse:
     """Ask for the printable PDF; it is made by a Celery task and the answer polls for it."""
-    if not revision_exists(revision_id) or not may_see(request.user, Revision.objects.get(pk=revision_id)):
+    revision = revision_with_product(revision_id)
+    if revision is None or not may_see(request.user, revision):
         raise Http404
     document = documents.request_document(
         kind=KIND,

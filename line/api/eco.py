@@ -10,6 +10,7 @@ from core.errors import NotFound
 from core.signatures import SignatureRequest
 from core.types import AuthenticatedRequest
 from instructions.models import Revision
+from instructions.selectors import executable_revision
 from line.access import get_unit_for_user
 from line.models import EcoDecisionKind
 from line.permissions import DECIDE_ECO, VIEW_UNIT
@@ -72,7 +73,10 @@ def impact_body(impact: eco.RevisionImpact) -> dict:
 
 @extend_schema(
     summary="What releasing this revision does to the line",
-    description="Open work orders and unfinished units on the revision it supersedes; for each unit the done steps whose definition differs.",
+    description=(
+        "Open work orders and unfinished units on the revision it supersedes; for each unit the done steps "
+        "whose definition differs."
+    ),
     responses=inline_serializer(
         "RevisionImpact",
         {
@@ -86,12 +90,7 @@ def impact_body(impact: eco.RevisionImpact) -> dict:
 )
 @api_endpoint(GET=(VIEW_UNIT, "instructions.view_revision"))
 def revision_impact(request: AuthenticatedRequest, revision_id: int) -> Response:
-    revision = (
-        Revision.objects.executable()
-        .select_related("product", "supersedes__product")
-        .filter(pk=revision_id)
-        .first()
-    )
+    revision = executable_revision(revision_id)
     if revision is None:
         raise NotFound(
             "unknown_revision", _("There is no released revision with id {id}.").format(id=revision_id), "id"
@@ -102,7 +101,10 @@ def revision_impact(request: AuthenticatedRequest, revision_id: int) -> Response
 @extend_schema(
     request=EcoDecisionIn,
     summary="An engineer's signed decision for a unit held for ECO review",
-    description="continue: finish on the old revision; migrate: rebind to the new revision and execute the differing done steps again; scrap. The signature is checked at that moment; an API token alone cannot sign.",
+    description=(
+        "continue: finish on the old revision; migrate: rebind to the new revision and execute the differing "
+        "done steps again; scrap. The signature is checked at that moment; an API token alone cannot sign."
+    ),
     responses=inline_serializer(
         "EcoDecisionOut",
         {

@@ -39,10 +39,6 @@ class Component:
     linters: tuple[str, ...]
     optional: bool
 
-    @property
-    def fixed(self) -> bool:
-        return self.min_length == self.max_length and not self.optional
-
 
 @dataclass(frozen=True)
 class AiRule:

@@ -74,7 +74,3 @@ class Hold(models.Model):
         from core.texts import render
 
         return render(self.release_code, self.release_params, self.release_reason)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == HoldStatus.OPEN

@@ -6,9 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from line.choices import LOT_TRANSITIONS, LotEventKind, LotStatus
+from line.choices import LotEventKind, LotStatus
 from line.models.append_only import AppendOnlyModel
-from line.querysets import LotQuerySet
 
 
 class MaterialLot(models.Model):
@@ -36,8 +35,6 @@ class MaterialLot(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
 
-    objects = LotQuerySet.as_manager()
-
     class Meta:
         ordering = ["code"]
         verbose_name = _("material lot")
@@ -61,9 +58,6 @@ class MaterialLot(models.Model):
 
     def is_expired(self, on) -> bool:
         return self.expires_on is not None and on > self.expires_on
-
-    def allowed_moves(self) -> frozenset[str]:
-        return LOT_TRANSITIONS[self.status]
 
 
 class LotEvent(AppendOnlyModel):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from line.choices import UNIT_TRANSITIONS, UnitEventKind, UnitStatus
+from line.choices import UnitEventKind, UnitStatus
 from line.models.append_only import AppendOnlyModel
 from line.querysets import UnitQuerySet
 
@@ -77,10 +77,6 @@ class Unit(models.Model):
     @property
     def is_on_hold(self) -> bool:
         return self.status == UnitStatus.ON_HOLD
-
-    def allowed_moves(self) -> frozenset[str]:
-        """Which statuses the unit could move to next (a pure helper for screens)."""
-        return UNIT_TRANSITIONS[self.status]
 
 
 class UnitEvent(AppendOnlyModel):

@@ -14,7 +14,8 @@ from line.printing import KIND, variant_of
 def as_built_document(
     *, unit: Unit, record: AsBuiltRecord, requested_by: User | None = None
 ) -> RenderedDocument | None:
-    """The newest ready or pending (not lost) PDF of exactly this record version (of `requested_by` when given)."""
+    """The newest ready or pending (not lost) PDF of exactly this record version (of `requested_by` when
+    given)."""
     documents = RenderedDocument.objects.filter(
         Q(status=DocumentStatus.READY)
         | Q(status=DocumentStatus.PENDING, requested_at__gte=RenderedDocument.lost_before()),

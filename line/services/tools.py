@@ -86,7 +86,8 @@ def usable_tool(code: str, *, path: str, on: date | None = None, gauge: str = ""
 
 
 def check_usable(tool: Tool, *, path: str, on: date | None = None, gauge: str = "") -> Tool:
-    """The tool itself when it is calibrated on that date (and of the gauge type, if named), else a refusal."""
+    """The tool itself when it is calibrated on that date (and of the gauge type, if named), else a
+    refusal."""
     on = on or timezone.localdate()
     if tool.calibration_due is not None and not tool.is_calibrated(on):
         raise DomainError(

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -11,8 +10,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
-from line.choices import HelpCallStatus
-from line.models import HelpCall
+from line import selectors
 from line.permissions import VIEW_UNIT
 from line.services import stations as station_services
 
@@ -21,18 +19,14 @@ from line.services import stations as station_services
 def help_board(request: HtmxHttpRequest) -> HttpResponse:
     """Open calls, and those answered in the last 12 hours, newest first."""
     since = timezone.now() - timedelta(hours=12)
-    calls = (
-        HelpCall.objects.filter(Q(status=HelpCallStatus.OPEN) | Q(raised_at__gte=since))
-        .select_related("station", "unit", "step", "raised_by", "answered_by")
-        .order_by("status", "-raised_at")[:100]
-    )
+    calls = selectors.help_board_calls(since=since)
     return render_page(request, "line/help_board.html", {"calls": calls}, partial="help-calls")
 
 
 @requires(VIEW_UNIT)
 @require_POST
 def help_answer(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
-    call = HelpCall.objects.filter(pk=call_id).first()
+    call = selectors.help_call(call_id)
     if call is None:
         raise Http404
     try:

@@ -16,7 +16,8 @@ from instructions import content
 from instructions.choices import CharacteristicKind
 from instructions.models import Characteristic
 from instructions.screens import MediaItem, StepScreen, media_items, number, step_needs
-from line.choices import HoldStatus, UnitStatus
+from line import selectors as line_selectors
+from line.choices import UnitStatus
 from line.models import Hold, Unit
 from line.selectors import Need, StepProgress, step_progress
 from line.services.units import with_current_step
@@ -109,13 +110,7 @@ class LiveStep:
 def load_unit(serial: str, *, user) -> Unit | None:
     """The unit with its revision, product, work order and station (one query); its current step
     (with operation, materials and characteristics) comes from the released content."""
-    unit = (
-        Unit.objects.visible_to(user)
-        .select_related("revision__product", "work_order", "station")
-        .defer("revision__document", "revision__raw_document")
-        .filter(serial=serial)
-        .first()
-    )
+    unit = line_selectors.unit_for_screen(serial, user=user)
     return with_current_step(unit) if unit is not None else None
 
 
@@ -151,12 +146,7 @@ def live_step_screen(
     """The unit's current step as the tablet shows it, with what is recorded and what is missing."""
     holds: list[Hold] = []
     if unit.status == UnitStatus.ON_HOLD:
-        holds = list(
-            Hold.objects.filter(unit=unit, status=HoldStatus.OPEN)
-            .select_related("lot")
-            .prefetch_related("ncrs")
-            .order_by("placed_at", "id")
-        )
+        holds = line_selectors.open_holds(unit)
     step = unit.current_step
     if step is None:
         return None, LiveStep(unit=unit, progress=None, holds=holds)

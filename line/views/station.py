@@ -11,17 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import selectors as core_selectors
 from core import views as core_views
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
-from core.models import User
 from core.permissions import public, requires
 from line.choices import UnitStatus
 from line.forms import BadgeSignInForm, HelpForm, PasswordSignInForm, StationScanForm
 from line.models import Unit
 from line.permissions import START_UNIT, VIEW_UNIT
 from line.selectors import station_queue
-from line.services import codes, station_sessions
+from line.services import scan_kinds, station_sessions
 from line.services import stations as station_services
 from line.services import units as unit_services
 from line.views.screens import Outcome, flash, load_unit, new_key, pop_flash
@@ -175,11 +175,7 @@ def station_sign_in(request: HtmxHttpRequest) -> HttpResponse:
 def station_switch(request: TabletHttpRequest, user_id: int) -> HttpResponse:
     """Make another operator signed in at this tablet the active one (a tap, no password)."""
     tablet = request.tablet
-    user = (
-        User.objects.filter(pk=user_id, is_active=True).first()
-        if any(o.id == user_id for o in tablet.operators)
-        else None
-    )
+    user = core_selectors.identity(user_id) if any(o.id == user_id for o in tablet.operators) else None
     if user is None:
         return go(request, reverse("mes:station-sign-in"))
     activate(request, tablet.station, user, tablet.operators)
@@ -202,13 +198,17 @@ def station_sign_out(request: TabletHttpRequest, user_id: int) -> HttpResponse:
     """Sign one operator out of this tablet; the others stay signed in."""
     tablet = request.tablet
     remaining = station_sessions.without_operator(tablet.operators, user_id)
-    leaving = User.objects.filter(pk=user_id).first() if len(remaining) < len(tablet.operators) else None
+    leaving = (
+        core_selectors.identity(user_id, active_only=False)
+        if len(remaining) < len(tablet.operators)
+        else None
+    )
     if leaving is not None:
         station_sessions.sign_out(station=tablet.station, user=leaving)
     if user_id != tablet.active_id:
         station_sessions.remember(request.session, tablet.station, remaining)
         return go(request, reverse("mes:station-home"))
-    next_user = User.objects.filter(pk=remaining[-1].id, is_active=True).first() if remaining else None
+    next_user = core_selectors.identity(remaining[-1].id) if remaining else None
     if next_user is None:
         logout(request)
         return go(request, reverse("mes:station-sign-in"))
@@ -280,7 +280,7 @@ def station_scan(request: TabletHttpRequest) -> HttpResponse:
     unit = load_unit(serial, user=request.user) if serial else None
     if unit is None:
         # Not a unit: say what was scanned instead (a lot, a tool, a badge), or that it is unknown.
-        refusal = codes.refusal_where_unit_expected(codes.identify_code(serial, user=request.user))
+        refusal = scan_kinds.refusal_where_unit_expected(scan_kinds.identify_code(serial, user=request.user))
         return render_station(request, outcome=Outcome.refused(refusal), status=422)
     if unit.status == UnitStatus.PLANNED:
         return _start(request, unit)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_stubs_ext import StrOrPromise
 
+from core import selectors as core_selectors
 from core.middleware import chosen_language
 from core.models import User
 from core.types import AuthenticatedHttpRequest
@@ -125,7 +126,7 @@ def activate(
 
 def sign_everyone_out(request: HttpRequest, binding: TabletBinding, *, reason: str) -> None:
     operators = station_sessions.signed_in(request.session, binding.station)
-    for user in User.objects.filter(pk__in=[o.id for o in operators]):
+    for user in core_selectors.identities(o.id for o in operators):
         station_sessions.sign_out(station=binding.station, user=user, reason=reason)
     logout(request)
 

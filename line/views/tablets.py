@@ -6,8 +6,8 @@ from django.shortcuts import redirect
 from core.errors import DomainError
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
+from line import selectors
 from line.forms import BindTabletForm, RevokeTabletForm
-from line.models import TabletBinding
 from line.permissions import MANAGE_STATIONS
 from line.services import stations as station_services
 from line.views.screens import new_key
@@ -15,9 +15,7 @@ from line.views.tablet import binding_of, set_tablet_cookie
 
 
 def _page(request: HtmxHttpRequest, form: BindTabletForm, *, errors=(), status: int = 200) -> HttpResponse:
-    bindings = TabletBinding.objects.select_related("station", "bound_by").order_by(
-        "revoked_at", "station__code", "name"
-    )
+    bindings = selectors.tablet_bindings()
     context = {
         "form": form,
         "errors": errors,
@@ -51,7 +49,7 @@ def tablet_list(request: HtmxHttpRequest) -> HttpResponse:
 @requires(MANAGE_STATIONS)
 def tablet_revoke(request: HtmxHttpRequest, binding_id: int) -> HttpResponse:
     """Revoke a binding: that tablet's key stops working at once."""
-    binding = TabletBinding.objects.select_related("station").filter(pk=binding_id).first()
+    binding = selectors.tablet_binding(binding_id)
     if binding is None:
         raise Http404
     if request.method != "POST":

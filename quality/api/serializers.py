@@ -110,8 +110,3 @@ def ncr_body(ncr, *, disposition=None, signatures=()) -> dict:
             "signatures": [signature_body(signature) for signature in signatures],
         }
     return body
-
-
-NCR_SHAPE = serializers.DictField(
-    help_text="id, number, status, unit, step, revision, characteristic, value, lot, decision, evidence, …"
-)

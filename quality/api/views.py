@@ -1,4 +1,5 @@
-"""The NCR API: list, raise, one NCR, disposition (e-signed by a person), close. Same services as the screens."""
+"""The NCR API: list, raise, one NCR, disposition (e-signed by a person), close. Same services as the
+screens."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -7,12 +8,12 @@ from rest_framework.response import Response
 
 from core.api.endpoints import api_endpoint
 from core.errors import Malformed, NotFound
-from core.models import Signature
 from core.signatures import SignatureRequest
 from core.types import AuthenticatedRequest
+from quality import selectors
 from quality.api import serializers as shapes
 from quality.choices import NcrStatus
-from quality.models import Disposition, Ncr
+from quality.models import Ncr
 from quality.permissions import DISPOSITION_NCR, RAISE_NCR, VIEW_NCR
 from quality.services import dispositions as disposition_services
 from quality.services import ncrs as ncr_services
@@ -56,28 +57,21 @@ NCR_LIST = inline_serializer(
 PAGE_DEFAULT = 100
 PAGE_MAX = 500
 STATUS_HELP = (
-    "open, in_review, dispositioned or closed. `in_review` extends API.md's enum (open, dispositioned, closed): "
-    "an inspector has taken the NCR into review; like `open` it is not dispositioned yet and keeps the unit held, "
-    "so a client that knows only API.md's three values treats it as `open`."
+    "open, in_review, dispositioned or closed. `in_review` extends API.md's enum (open, dispositioned, "
+    "closed): an inspector has taken the NCR into review; like `open` it is not dispositioned yet and "
+    "keeps the unit held, so a client that knows only API.md's three values treats it as `open`."
 )
 
 
 def _ncr(ncr_id: int) -> Ncr:
-    ncr = Ncr.objects.for_screens().filter(pk=ncr_id).first()
+    ncr = selectors.ncr_for_api(ncr_id)
     if ncr is None:
         raise NotFound("unknown_ncr", _("No NCR {id}.").format(id=ncr_id), "id")
     return ncr
 
 
 def _full_body(ncr: Ncr) -> dict:
-    disposition = Disposition.objects.filter(ncr=ncr).prefetch_related("lines").first()
-    signatures = []
-    if disposition is not None:
-        signatures = list(
-            Signature.objects.filter(subject_type="quality.disposition", subject_id=str(disposition.pk))
-            .select_related("signer")
-            .order_by("id")
-        )
+    disposition, signatures = selectors.disposition_with_signatures(ncr)
     return shapes.ncr_body(ncr, disposition=disposition, signatures=signatures)
 
 
@@ -107,9 +101,9 @@ def _full_body(ncr: Ncr) -> dict:
     summary="Raise an NCR by hand (a unit NCR holds the unit)",
     operation_id="ncrs_raise",
     description=(
-        "`contain: true` with a lot and no unit also quarantines the lot and holds every unfinished unit that "
-        "consumed it: that needs `mes.quarantine_lot` (inspectors), 403 `permission_denied` otherwise. An "
-        "operator raises on a unit only at a station they are assigned to (403 `station_not_assigned`). "
+        "`contain: true` with a lot and no unit also quarantines the lot and holds every unfinished unit "
+        "that consumed it: that needs `mes.quarantine_lot` (inspectors), 403 `permission_denied` otherwise. "
+        "An operator raises on a unit only at a station they are assigned to (403 `station_not_assigned`). "
         "The answer's status is `open`; see GET for `in_review`."
     ),
     request=shapes.RaiseNcrSerializer,
@@ -123,7 +117,6 @@ def ncrs(request: AuthenticatedRequest) -> Response:
         ncr = ncr_services.raise_by_hand(actor=request.user, **serializer.validated_data)
         return Response(_full_body(_ncr(ncr.pk)), status=201)
     # Newest first by id (ids follow the order NCRs are raised): a cursor that new NCRs never shift.
-    rows = Ncr.objects.for_screens().order_by("-id")
     status = request.query_params.get("status")
     if status:
         if status not in NcrStatus.values:
@@ -132,16 +125,11 @@ def ncrs(request: AuthenticatedRequest) -> Response:
                 _("Status is one of: {statuses}.").format(statuses=", ".join(NcrStatus.values)),
                 "status",
             )
-        rows = rows.filter(status=status)
     after = _positive_int(request.query_params.get("after"), "after")
     limit = _positive_int(request.query_params.get("limit"), "limit") or PAGE_DEFAULT
     if limit > PAGE_MAX:
         raise Malformed("invalid_limit", _("Limit is at most {max}.").format(max=PAGE_MAX), "limit")
-    if after is not None:
-        rows = rows.filter(pk__lt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
+    page, more = selectors.ncr_page(status=status, after=after, limit=limit)
     return Response({"ncrs": [shapes.ncr_body(ncr) for ncr in page], "next": page[-1].pk if more else None})
 
 

@@ -46,7 +46,8 @@ class Disposition(AppendOnly):
 
 
 class DispositionLine(AppendOnly):
-    """One decision of a disposition: for a unit NCR the only line; for a lot NCR one per share of its quantity.
+    """One decision of a disposition: for a unit NCR the only line; for a lot NCR one per share of its
+    quantity.
 
     rework: `rework_steps` (step ids) reopen as new attempts; repair: `repair_note`, and the NCR's
     step reopens for re-inspection; return to vendor: `rtv_reference` (the lot is quarantined).

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quality.choices import NCR_TRANSITIONS, SPLIT_DECISION, Decision, NcrEventKind, NcrSource, NcrStatus
+from quality.choices import SPLIT_DECISION, Decision, NcrEventKind, NcrSource, NcrStatus
 from quality.querysets import NcrQuerySet
 
 
@@ -109,9 +109,6 @@ class Ncr(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    def allowed_moves(self) -> frozenset[str]:
-        return NCR_TRANSITIONS[self.status]
 
     @property
     def description_text(self) -> str:

@@ -83,7 +83,8 @@ def disposition_ncr(
     rtv_reference: str = "",
     station: Station | None = None,
 ) -> DispositionOutcome:
-    """Decide an NCR, signed now by one inspector (two for review-board decisions), and act on the unit or lot.
+    """Decide an NCR, signed now by one inspector (two for review-board decisions), and act on the unit or
+    lot.
 
     `decision` (with `rework_steps`, `repair_note`, `rtv_reference`) for one decision, or `lines`
     to split a lot-level NCR's quantity. A refused signature is logged, and nothing else changes.
@@ -179,7 +180,8 @@ def _lines(ncr: Ncr, *, decision, lines, rework_steps, repair_note, rtv_referenc
                 raise DomainError(
                     "decision_not_for_lot",
                     _(
-                        "A lot is used as is, scrapped or returned to its vendor; rework and repair are decided per unit."
+                        "A lot is used as is, scrapped or returned to its vendor; rework and repair are "
+                        "decided per unit."
                     ),
                     "lines/{}".format(index),
                 )
@@ -228,7 +230,8 @@ def _rework_steps(ncr: Ncr, step_ids: Sequence[int]) -> list[Step]:
 def signed_content(
     ncr: Ncr, *, lines: list[DecisionLine], reason: str, signed_at, signers: list[tuple[User, str]]
 ) -> dict:
-    """Exactly what the signatures bind: the NCR as it stands, each decision, the reason, the time and who signs."""
+    """Exactly what the signatures bind: the NCR as it stands, each decision, the reason, the time and who
+    signs."""
     return {
         "ncr": {
             "id": ncr.pk,
@@ -301,7 +304,8 @@ def release_unit_holds(
         raise Conflict(
             "other_ncr_open",
             _(
-                "Unit {serial} still has open NCRs ({numbers}): its hold is released when they are dispositioned too."
+                "Unit {serial} still has open NCRs ({numbers}): its hold is released when they are "
+                "dispositioned too."
             ).format(serial=_unit_of(ncr).serial, numbers=", ".join(others)),
             "unit",
         )
@@ -351,7 +355,8 @@ def _disposition(
         raise Conflict(
             "ncr_already_dispositioned",
             _(
-                "{number} was already dispositioned: a second decision is refused. Raise a new NCR if something changed."
+                "{number} was already dispositioned: a second decision is refused. Raise a new NCR if "
+                "something changed."
             ).format(number=ncr.number),
             "ncr",
         )

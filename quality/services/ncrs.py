@@ -36,7 +36,8 @@ def _decimal(value) -> str | None:
 
 
 def evidence_for(*, unit, step, characteristic, result, actor, station) -> dict:
-    """What was known when the NCR was raised, frozen: unit, step, revision, characteristic, limits, value, gauge, who, when, where."""
+    """What was known when the NCR was raised, frozen: unit, step, revision, characteristic, limits, value,
+    gauge, who, when, where."""
     revision = unit.revision
     return {
         "unit": unit.serial,
@@ -205,7 +206,8 @@ def check_may_raise_on_unit(*, unit, actor) -> None:
         raise Forbidden(
             "station_not_assigned",
             _(
-                "{user} is not assigned to the station of unit {serial}: report it from that station, or ask an inspector to raise the NCR."
+                "{user} is not assigned to the station of unit {serial}: report it from that station, or "
+                "ask an inspector to raise the NCR."
             ).format(user=actor.username, serial=unit.serial),
             "unit",
         )
@@ -222,7 +224,8 @@ def raise_by_hand(
     contain: bool = False,
     station=None,
 ) -> Ncr:
-    """Raise an NCR by hand (the inspector's screen, `POST /api/v1/ncrs`) on a unit (and step), a lot, or both.
+    """Raise an NCR by hand (the inspector's screen, `POST /api/v1/ncrs`) on a unit (and step), a lot, or
+    both.
 
     A unit NCR holds the unit. `contain` (a lot without a unit) quarantines the lot and holds
     every unfinished unit that consumed it: that needs `mes.quarantine_lot`, which an operator or
@@ -267,7 +270,8 @@ def raise_by_hand(
         raise DomainError(
             "contain_needs_lot_only",
             _(
-                "Containment is raised on a lot alone: leave out the unit (its hold comes with the containment), or raise the unit's NCR without 'contain'."
+                "Containment is raised on a lot alone: leave out the unit (its hold comes with the "
+                "containment), or raise the unit's NCR without 'contain'."
             ),
             "contain",
         )
@@ -309,7 +313,8 @@ def _move(
     data: dict | None = None,
     reason_code: str = "",
 ) -> NcrEvent:
-    """The one way an NCR's status changes: table → status → NcrEvent → audit → outbox. The caller holds the lock."""
+    """The one way an NCR's status changes: table → status → NcrEvent → audit → outbox. The caller holds the
+    lock."""
     from quality import events
     from quality.choices import NCR_TRANSITIONS
 
@@ -411,7 +416,8 @@ def check_photo(photo) -> str:
 
 @retry_transaction
 def report_problem(*, unit, step, description: str, actor, station=None, photo=None) -> Ncr:
-    """An operator reports a problem from the step screen: an NCR that holds the unit, with an optional photo."""
+    """An operator reports a problem from the step screen: an NCR that holds the unit, with an optional
+    photo."""
     from django.core.files.base import ContentFile
 
     check_may_raise_on_unit(unit=unit, actor=actor)

@@ -5,12 +5,13 @@ from django.http import Http404, HttpResponse
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
 from instructions.models import Revision
+from instructions.selectors import revision_with_product
 from quality.permissions import VIEW_FEEDBACK
 from quality.services.feedback import feedback_csv, revision_feedback
 
 
 def _revision(revision_id: int) -> Revision:
-    revision = Revision.objects.select_related("product").filter(pk=revision_id).first()
+    revision = revision_with_product(revision_id)
     if revision is None:
         raise Http404
     return revision

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.errors import DomainError, NotFound
 from core.htmx import HtmxHttpRequest, render_page
 from core.permissions import requires
-from instructions.models import Step
+from instructions.selectors import step_of_revision
 from line.access import get_unit_for_user
 from line.views.station import help_keys
 from line.views.tablet import tablet_of
@@ -17,12 +17,13 @@ from quality.services import ncrs as ncr_services
 
 @requires(RAISE_NCR)
 def report_problem(request: HtmxHttpRequest, serial: str, step_id: int) -> HttpResponse:
-    """GET: the form (a page, or the `report-problem` partial for htmx); POST: raise the NCR and hold the unit."""
+    """GET: the form (a page, or the `report-problem` partial for htmx); POST: raise the NCR and hold the
+    unit."""
     try:
         unit = get_unit_for_user(request.user, serial)
     except NotFound:
         raise Http404 from None
-    step = Step.objects.filter(pk=step_id, revision_id=unit.revision_id).select_related("operation").first()
+    step = step_of_revision(step_id, unit.revision_id)
     if step is None:
         raise Http404
     back = request.GET.get("next") or request.POST.get("next") or ""

@@ -1,4 +1,5 @@
-"""An inspector works an NCR from the queue to a signed disposition in Debian's Chromium; the unit continues."""
+"""An inspector works an NCR from the queue to a signed disposition in Debian's Chromium; the unit
+continues."""
 
 from pathlib import Path
 

@@ -221,8 +221,8 @@ def test_revisions_without_part_number_is_400(api):
     assert response.json()["errors"][0]["path"] == "part_number"
 
 
-def test_one_revision_in_full(api, released_b, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+def test_one_revision_in_full(api, released_b, django_assert_num_queries):
+    with django_assert_num_queries(8):
         response = api.get("/api/v1/revisions/{}".format(released_b.pk))
     assert response.status_code == 200
     body = response.json()

@@ -13,7 +13,8 @@ from instructions.services.releases import accept_release
 def test_a_5000_step_release_is_imported_in_a_fixed_number_of_queries(agent, django_assert_num_queries):
     payload = json.dumps(generate_release(steps=5000)).encode()
     # SAVEPOINT/RELEASE around the store, the supersedes and duplicate checks, product, revision,
-    # parts, the stored product and parts (master data check), the first release setting the product, then one INSERT per batch of operations, steps, materials and characteristics, audit, outbox.
+    # parts, the stored product and parts (master data check), the first release setting the product, then one
+    # INSERT per batch of operations, steps, materials and characteristics, audit, outbox.
     with django_assert_num_queries(26):
         result = accept_release(payload=payload, content_type="application/json", actor=agent)
     assert result.revision.step_count == Step.objects.count() == 5000

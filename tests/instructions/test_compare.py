@@ -71,8 +71,8 @@ def test_word_diff_escapes_html_in_both_texts():
     html = word_diff("Use <b>care</b>", "Use <script>x</script>")
     assert "<script>" not in html and "<b>" not in html
     assert (
-        html
-        == "Use &lt;<del>b</del> <ins>script</ins>&gt;<del>care</del> <ins>x</ins>&lt;/<del>b</del> <ins>script</ins>&gt;"
+        html == "Use &lt;<del>b</del> <ins>script</ins>&gt;<del>care</del> <ins>x</ins>"
+        "&lt;/<del>b</del> <ins>script</ins>&gt;"
     )
 
 
@@ -319,7 +319,8 @@ def test_compare_screen_shows_the_torque_limit_change(engineer_client, released_
     url = "{}?old={}&new={}".format(
         reverse("instructions:revision-compare"), released_c.supersedes_id, released_c.pk
     )
-    # session, user, choices, old, new, 2 revisions + parts, operations, steps, materials, characteristics, media
+    # session, user, choices, old, new, 2 revisions + parts, operations, steps, materials, characteristics,
+    # media
     with django_assert_num_queries(12):
         response = engineer_client.get(url)
     assert response.status_code == 200

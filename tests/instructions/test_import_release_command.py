@@ -118,3 +118,30 @@ def test_an_engineer_may_import_under_their_own_name(engineer, release_file):
     code, _out, _err = run(str(release_file), "--as", engineer.username)
     assert code == 0
     assert Revision.objects.get().accepted_by == engineer
+
+
+def test_the_default_identity_is_created_once_through_the_identities_service(db, release_file):
+    # when two imports run without --as
+    run(str(release_file))
+    run(str(release_file))
+    # then one system identity was created, audited once, and the import is recorded under it
+    created = AuditEntry.objects.filter(
+        action="identity.created", summary__startswith="import-release-command"
+    )
+    assert created.count() == 1
+    assert created.get().summary == "import-release-command (integration, system)"
+    assert set(
+        AuditEntry.objects.filter(action="revision.accepted").values_list("actor_label", flat=True)
+    ) == {"import-release-command"}
+
+
+def test_a_person_of_the_system_identity_name_is_not_borrowed(db, release_file):
+    # given a person who happens to carry the system identity's name
+    from tests.conftest import make_person
+
+    make_person("import-release-command", "engineer", full_name="Imposter Engineer")
+    # when an import runs without --as, it is refused: nothing is recorded under that person
+    code, _out, err = run(str(release_file))
+    assert code == 1
+    assert "not a system identity" in err
+    assert not Revision.objects.exists()

@@ -16,7 +16,7 @@ from line.services import lots as lot_services
 from line.services import qualifications as qualification_services
 from line.services import stations as station_services
 from line.services import work_orders as work_order_services
-from tests.conftest import PASSWORD, accept, api_client_for
+from tests.conftest import PASSWORD, accept, api_client_for, lazy_loads_raise
 from tests.line.conftest import PCB_GTIN
 
 
@@ -389,7 +389,7 @@ def big_release(document: dict, size: int) -> dict:
 
 
 def measure(client, method, path, body=None) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as queries:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as queries:
         answer = (
             getattr(client, method)(path, body, format="json")
             if body is not None

@@ -13,7 +13,7 @@ from line.services import units as unit_services
 from line.services import work_orders as work_order_services
 from quality.services import dispositions
 from quality.services.feedback import revision_feedback
-from tests.conftest import accept
+from tests.conftest import accept, lazy_loads_raise
 from tests.quality.conftest import sig
 
 
@@ -189,7 +189,7 @@ def test_the_as_built_and_feedback_screens_take_the_same_queries_whatever_the_da
         with django_assert_num_queries(3 + RECORD_QUERIES):
             assert client.get(reverse("mes:unit-as-built", args=[unit.serial])).status_code == 200
     # the feedback screen with two units, then with five more of them done
-    with CaptureQueriesContext(connection) as few:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as few:
         assert client.get(feedback_url).status_code == 200
     more = work_order_services.create_work_order(
         number="WO-S2", part_number="100-200", quantity=5, revision="S", actor=engineer
@@ -198,7 +198,7 @@ def test_the_as_built_and_feedback_screens_take_the_same_queries_whatever_the_da
         unit_services.start_unit(unit=unit, actor=operator, station=line.station)
         for step in steps:
             do_step(unit, step, operator, station_for(step, line, test_station))
-    with CaptureQueriesContext(connection) as many:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as many:
         response = client.get(feedback_url)
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -13,7 +13,7 @@ from line.models import Consumption, ScanRefusal, StepResult, StepSignOff, ToolS
 from line.services import scans
 from line.services import units as unit_services
 from line.services import work_orders as work_order_services
-from tests.conftest import PASSWORD, accept
+from tests.conftest import PASSWORD, accept, lazy_loads_raise
 from tests.line.screens import sign_in, tablet_client
 
 HTMX = {"HX-Request": "true"}
@@ -369,11 +369,11 @@ def test_step_screen_queries_do_not_grow_with_the_revision(
     for name, unit in (("small", small), ("large", large)):
         # a process meeting the step for the first time reads its released content (cold) ...
         content.clear()
-        with CaptureQueriesContext(connection) as cold:
+        with lazy_loads_raise(), CaptureQueriesContext(connection) as cold:
             response = tablet.get(step_url(unit))
         assert "Step 2 of" in response.text
         # ... and never again (warm)
-        with CaptureQueriesContext(connection) as warm:
+        with lazy_loads_raise(), CaptureQueriesContext(connection) as warm:
             again = tablet.get(step_url(unit))
         assert again.text.count("need-open") == response.text.count("need-open")
         counts[name] = (len(cold), len(warm))
@@ -382,7 +382,7 @@ def test_step_screen_queries_do_not_grow_with_the_revision(
 
 
 def _count(client, url, data) -> tuple[int, object]:
-    with CaptureQueriesContext(connection) as context:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as context:
         response = client.post(url, data, headers=HTMX)
     statements = [query["sql"] for query in context.captured_queries]
     # Count what a production request runs: SQLite's BEGIN and COMMIT open and close, they query nothing.

@@ -1,4 +1,5 @@
-"""The work-order screen (engineers, administrators): the list with progress, a new order, one order's units."""
+"""The work-order screen (engineers, administrators): the list with progress, a new order, one order's
+units."""
 
 import pytest
 from django.db import connection
@@ -8,7 +9,7 @@ from django.urls import reverse
 from line.choices import UnitStatus
 from line.models import Unit, WorkOrder
 from line.services import work_orders as work_order_services
-from tests.conftest import client_for
+from tests.conftest import client_for, lazy_loads_raise
 
 LIST = reverse("mes:work-order-list")
 
@@ -41,9 +42,7 @@ def test_an_engineer_creates_a_work_order_on_the_revision_effective_today(engine
     assert all(unit.serial in page for unit in units) and "2 planned, 0 in work" in page
 
 
-def test_given_serials_are_used_and_the_list_shows_progress(
-    engineer, released_c, django_assert_max_num_queries
-):
+def test_given_serials_are_used_and_the_list_shows_progress(engineer, released_c, django_assert_num_queries):
     client = client_for(engineer)
     create(client, number="WO-10", serials="PC-09001\nPC-09002")
     assert sorted(Unit.objects.filter(work_order__number="WO-10").values_list("serial", flat=True)) == [
@@ -55,13 +54,13 @@ def test_given_serials_are_used_and_the_list_shows_progress(
             number="WO-2{}".format(n), part_number="100-200", quantity=3, actor=engineer
         )
     # the list answers in a fixed number of queries whatever the number of orders and units
-    with CaptureQueriesContext(connection) as few:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as few:
         client.get(LIST)
     for n in range(5):
         work_order_services.create_work_order(
             number="WO-3{}".format(n), part_number="100-200", quantity=3, actor=engineer
         )
-    with CaptureQueriesContext(connection) as more:
+    with lazy_loads_raise(), CaptureQueriesContext(connection) as more:
         page = client.get(LIST).text
     assert len(few) == len(more) <= 8
     assert "WO-10" in page and "WO-34" in page

@@ -1,4 +1,5 @@
-"""Work orders: the revision by effectivity, never a superseded one where a newer revision covers the serial."""
+"""Work orders: the revision by effectivity, never a superseded one where a newer revision covers the
+serial."""
 
 import pytest
 

@@ -37,10 +37,8 @@ def test_pareto_yield_and_times_for_a_revision(at_step2, operator, inspector, re
     assert "<svg" in by_step.svg and "TQ1" in by_characteristic.svg
 
 
-def test_the_feedback_screen_and_csv(
-    ncr_at_step2, engineer_client, released_c, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(10):
+def test_the_feedback_screen_and_csv(ncr_at_step2, engineer_client, released_c, django_assert_num_queries):
+    with django_assert_num_queries(7):
         page = engineer_client.get(reverse("quality:revision-feedback", args=[released_c.pk]))
     assert page.status_code == 200
     assert (

@@ -57,7 +57,8 @@ def test_a_rework_names_the_steps_by_position_and_title(ncr_at_step2, inspector,
 
 
 def test_the_history_shows_one_line_per_act(ncr_at_step2, inspector, inspector_client):
-    # given a raised NCR, taken into review, then dispositioned (the service writes the act and the status move)
+    # given a raised NCR, taken into review, then dispositioned (the service writes the act and the status
+    # move)
     from quality.services import ncrs
 
     ncrs.start_review(ncr=ncr_at_step2, actor=inspector)

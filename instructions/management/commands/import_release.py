@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from core import audit
-from core.choices import IdentityKind, Role
+from core.choices import Role
 from core.contention import run_in_transaction
 from core.errors import DomainError
+from core.identities import system_identity
 from core.models import User
 from instructions.services.releases import accept_release
 
@@ -98,16 +98,6 @@ def _actor(username: str) -> User:
                 "",
             )
         return user
-    user = User.objects.filter(username=COMMAND_IDENTITY).first()
-    if user is None:
-        # Imports from the shell are attributable too: to a system identity that says so.
-        user = User(username=COMMAND_IDENTITY, role=Role.INTEGRATION, kind=IdentityKind.SYSTEM)
-        user.set_unusable_password()
-        user.save()
-        audit.record(
-            actor=None,
-            action="identity.created",
-            subject=user,
-            summary="{} (integration, system)".format(COMMAND_IDENTITY),
-        )
-    return user
+    # Imports from the shell are attributable too: to a system identity that says so, created
+    # (and audited) by the identities service the first time.
+    return system_identity(name=COMMAND_IDENTITY, role=Role.INTEGRATION, actor=None)

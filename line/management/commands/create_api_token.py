@@ -9,7 +9,10 @@ from core.identities import create_api_token
 
 
 class Command(BaseCommand):
-    help = "Create a system or agent identity with a role (if new) and a new API key for it. The key is shown once."
+    help = (
+        "Create a system or agent identity with a role (if new) and a new API key for it. "
+        "The key is shown once."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")

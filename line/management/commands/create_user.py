@@ -1,4 +1,5 @@
-"""create_user USERNAME --role ROLE [--station CODE ...]: a person; password from THREADLINE_PASSWORD or asked."""
+"""create_user USERNAME --role ROLE [--station CODE ...]: a person; password from THREADLINE_PASSWORD or
+asked."""
 
 import getpass
 import os

@@ -45,7 +45,10 @@ def bundle(document_path: Path) -> bytes:
 
 
 class Command(BaseCommand):
-    help = "Load the demo plant (idempotent): products, released revisions, stations, lots, work orders, one user per role."
+    help = (
+        "Load the demo plant (idempotent): products, released revisions, stations, lots, work orders, "
+        "one user per role."
+    )
 
     def handle(self, *args, **options) -> None:
         lines: list[str] = []

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from line.models import Consumption, Unit
-from line.services import codes
-from line.services.codes import CodeKind
+from line.services import scan_kinds
+from line.services.scan_kinds import CodeKind
 from tests.line.screens import sign_in, tablet_client
 
 HTMX = {"HX-Request": "true"}
@@ -69,17 +69,17 @@ def test_a_unit_serial_still_starts_the_unit(line, tablet):
     ],
 )
 def test_identify_code_names_the_kind(line, raw, kind, code):
-    assert codes.identify_code(raw) == codes.IdentifiedCode(kind, code)
+    assert scan_kinds.identify_code(raw) == scan_kinds.IdentifiedCode(kind, code)
 
 
 def test_identify_code_finds_units_only_among_those_visible(line, operator, outsider):
     serial = line.unit.serial
-    assert codes.identify_code(serial, user=operator).kind == CodeKind.UNIT
-    assert codes.identify_code(serial).kind == CodeKind.UNIT
+    assert scan_kinds.identify_code(serial, user=operator).kind == CodeKind.UNIT
+    assert scan_kinds.identify_code(serial).kind == CodeKind.UNIT
 
 
 def test_identifying_a_code_costs_the_same_whatever_the_data(line, django_assert_num_queries):
     with django_assert_num_queries(4):
-        assert codes.identify_code("NOPE-1").kind == CodeKind.UNKNOWN
+        assert scan_kinds.identify_code("NOPE-1").kind == CodeKind.UNKNOWN
     with django_assert_num_queries(2):
-        assert codes.identify_code("SCR-1").kind == CodeKind.LOT
+        assert scan_kinds.identify_code("SCR-1").kind == CodeKind.LOT
