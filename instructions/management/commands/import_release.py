@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.choices import IdentityKind, Role
 from core.contention import run_in_transaction
 from core.errors import DomainError
@@ -103,11 +104,12 @@ def _actor(username: str) -> User:
         # Imports from the shell are attributable too: to a system identity that says so.
         user = User(username=COMMAND_IDENTITY, role=Role.INTEGRATION, kind=IdentityKind.SYSTEM)
         user.set_unusable_password()
-        user.save()
-        audit.record(
-            actor=None,
-            action="identity.created",
-            subject=user,
-            summary="{} (integration, system)".format(COMMAND_IDENTITY),
-        )
+        with transaction.atomic():
+            user.save()
+            acts.record(
+                actor=None,
+                action="identity.created",
+                subject=user,
+                summary="{} (integration, system)".format(COMMAND_IDENTITY),
+            )
     return user
