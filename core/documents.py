@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from core import audit
+from core import acts
 from core.choices import DocumentStatus
 from core.contention import retry_transaction, run_in_transaction
 from core.models import RenderedDocument, User
@@ -32,7 +32,7 @@ def request_document(
     document = RenderedDocument.objects.create(
         kind=kind, subject_id=str(subject_id), variant=variant, requested_by=actor
     )
-    audit.record(
+    acts.record(
         actor=actor,
         action="document.requested",
         subject=document,

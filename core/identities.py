@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.choices import IdentityKind, Role
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError
@@ -63,7 +63,7 @@ def create_person(
         user.badge_code = badge_code
         user.badge_pin = make_password(badge_pin) if badge_pin else ""
     user.save()
-    audit.record(
+    acts.record(
         actor=actor, action="identity.created", subject=user, summary="{} ({})".format(username, role)
     )
     return user
@@ -81,7 +81,7 @@ def create_api_token(*, name: str, role: str, actor: User | None) -> tuple[ApiTo
         identity = User(username=name, role=role, kind=IdentityKind.SYSTEM)
         identity.set_unusable_password()
         identity.save()
-        audit.record(
+        acts.record(
             actor=actor,
             action="identity.created",
             subject=identity,
@@ -106,7 +106,7 @@ def create_api_token(*, name: str, role: str, actor: User | None) -> tuple[ApiTo
     token = ApiToken.objects.create(
         identity=identity, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), created_by=actor
     )
-    audit.record(
+    acts.record(
         actor=actor, action="api_token.created", subject=token, summary="{} {}…".format(name, token.prefix)
     )
     return token, key
@@ -119,7 +119,7 @@ def revoke_api_token(*, token: ApiToken, actor: User | None, reason: str) -> Api
         raise Conflict("already_revoked", _("This token was already revoked."), "token")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, action="api_token.revoked", subject=token, reason=reason)
+    acts.record(actor=actor, action="api_token.revoked", subject=token, reason=reason)
     return token
 
 
@@ -139,7 +139,7 @@ def set_preferred_language(*, user: User, language: str, actor: User) -> User:
     before = user.preferred_language
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
-    audit.record(
+    acts.record(
         actor=actor,
         action="identity.language_set",
         subject=user,
@@ -183,7 +183,7 @@ def change_role(*, user: User, role: str, actor: User, reason: str) -> User:
     user.role = role
     user.is_staff = role == Role.ADMIN
     user.save(update_fields=["role", "is_staff"])
-    audit.record(
+    acts.record(
         actor=actor,
         action="identity.role_changed",
         subject=user,
@@ -205,7 +205,7 @@ def system_identity(*, name: str, role: str, actor: User | None) -> User:
         identity = User(username=name, role=role, kind=IdentityKind.SYSTEM)
         identity.set_unusable_password()
         identity.save()
-        audit.record(
+        acts.record(
             actor=actor,
             action="identity.created",
             subject=identity,

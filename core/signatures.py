@@ -25,7 +25,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts, audit
 from core.choices import Role
 from core.errors import DomainError
 from core.models import Signature, SignatureMeaning, User
@@ -153,7 +153,7 @@ def sign(
         carried_by=carried_by,
         station=station,
     )
-    audit.record(
+    acts.record(
         actor=signer,
         action="signature.signed",
         subject=(subject_type, subject_id),
@@ -190,7 +190,7 @@ def record_refusal(
         carried_by.username if carried_by is not None else None,
     )
     with transaction.atomic():
-        audit.record(
+        acts.record(
             actor=carried_by,
             action="signature.refused",
             subject=subject,

@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import DeliveryStatus, OutboxEvent, User, Webhook, WebhookDelivery
@@ -164,7 +164,7 @@ def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook
         )
     secret = secrets.token_hex(32)
     webhook = Webhook.objects.create(url=url, events=sorted(set(events)), secret=secret, owner=actor)
-    audit.record(
+    acts.record(
         actor=actor, action="webhook.created", subject=webhook, summary=url, data={"events": webhook.events}
     )
     return webhook, secret

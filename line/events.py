@@ -1,25 +1,23 @@
 """The line's outbound events (invariant 10): one function per event type, one payload shape each.
 
-Each is called inside the service's transaction; `outbox.emit` refuses to run outside one.
+A service hands one of them to `core.acts.record` as its act's `acts.Event`: one event per act.
 """
 
 from decimal import Decimal
 from typing import Any
 
-from core import outbox
-
 UNIT_STARTED = "unit.started"
 UNIT_COMPLETED = "unit.completed"
 UNIT_HELD = "unit.held"
 UNIT_HOLD_RELEASED = "unit.hold_released"
-UNIT_STATUS_CHANGED = "unit.status_changed"
+UNIT_SCRAPPED = "unit.scrapped"
 STEP_SIGNED_OFF = "step.signed_off"
 STEP_REOPENED = "step.reopened"
 LOT_RECEIVED = "lot.received"
 LOT_CONSUMED = "lot.consumed"
 LOT_QUARANTINED = "lot.quarantined"
 LOT_RELEASED = "lot.released"
-LOT_STATUS_CHANGED = "lot.status_changed"
+LOT_EXPIRED = "lot.expired"
 RESULT_RECORDED = "result.recorded"
 WORK_ORDER_CREATED = "work_order.created"
 WORK_ORDER_COMPLETED = "work_order.completed"
@@ -27,15 +25,10 @@ TOOL_SCANNED = "tool.scanned"
 HELP_CALLED = "help.called"
 UNIT_ECO_DECIDED = "unit.eco_decided"
 AS_BUILT_READY = "as_built.ready"
-UNIT_REVISION_REBOUND = "unit.revision_rebound"
 
 
 def _number(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
-
-
-def emit(type: str, *, subject: str, data: dict[str, Any], actor=None) -> None:
-    outbox.emit(type, subject=subject, data=data, actor=actor)
 
 
 def unit_subject(unit) -> str:

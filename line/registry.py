@@ -10,6 +10,7 @@ from core.views import register_home
 
 register_actions(
     {
+        "as_built.ready": _("As-built record ready"),
         "help.answered": _("Call for help answered"),
         "help.called": _("Help called"),
         "lot.consumed": _("Lot consumed"),

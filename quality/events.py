@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from core import outbox
+from core.acts import Event
 
 NCR_RAISED = "ncr.raised"
 NCR_IN_REVIEW = "ncr.in_review"
@@ -33,5 +33,6 @@ def ncr_data(ncr, **extra: Any) -> dict[str, Any]:
     return data
 
 
-def emit(type: str, *, ncr, actor, **extra: Any):
-    return outbox.emit(type, subject=ncr_subject(ncr), actor=actor, data=ncr_data(ncr, **extra))
+def event(type: str, *, ncr, **extra: Any) -> Event:
+    """The act's one event about the NCR (`core.acts.record` writes it)."""
+    return Event(type, ncr_subject(ncr), ncr_data(ncr, **extra))

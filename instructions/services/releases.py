@@ -18,7 +18,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, outbox
+from core import acts
 from core.contention import run_in_transaction
 from core.errors import Conflict, DomainError
 from core.models import User
@@ -84,7 +84,7 @@ def accept_release(
             from line.services.eco import hold_units_for_review
 
             hold_units_for_review(superseded=revision.supersedes, revision=revision, actor=actor)
-        audit.record(
+        acts.record(
             actor=actor,
             action="revision.draft_uploaded" if draft else "revision.accepted",
             subject=revision,
@@ -95,13 +95,12 @@ def accept_release(
                 "sha256": revision.document_sha256,
                 "steps": revision.step_count,
             },
-        )
-        if not draft:
-            outbox.emit(
+            event=None
+            if draft
+            else acts.Event(
                 "revision.accepted",
-                subject="revision:{}".format(revision.pk),
-                actor=actor,
-                data={
+                "revision:{}".format(revision.pk),
+                {
                     "revision_id": revision.pk,
                     "part_number": product_number,
                     "revision": revision_code,
@@ -111,7 +110,8 @@ def accept_release(
                     "in_flight": revision.in_flight,
                     "sha256": revision.document_sha256,
                 },
-            )
+            ),
+        )
         return revision
 
     try:
@@ -226,7 +226,7 @@ def _store(
     )
     if superseded is not None and superseded.status == RevisionStatus.RELEASED:
         Revision.objects.filter(pk=superseded.pk).update(status=RevisionStatus.SUPERSEDED)
-        audit.record(
+        acts.record(
             actor=actor,
             action="revision.superseded",
             subject=superseded,

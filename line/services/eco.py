@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, signatures, texts
+from core import acts, signatures, texts
 from core.choices import Role
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError
@@ -215,32 +215,43 @@ def _decide(*, unit: Unit, decision: str, reason: str, signature, actor: User) -
         decided_by=signer,
         decided_at=decided_at,
     )
-    audit.record(
+    rebound = None
+    if decision == EcoDecisionKind.SCRAP:
+        scrap_unit(unit=unit, actor=signer, reason=reason)
+    else:
+        if decision == EcoDecisionKind.MIGRATE:
+            rebound = _rebind(unit, new=new, resume=resume, actor=signer, reason=reason)
+        release_hold(hold=hold, actor=signer, reason=reason)
+    unit.refresh_from_db()
+    # One act, one event: a migration's rebinding is told in the decision's event (`resume_step`),
+    # its history row is the decision's.
+    resumed = rebound.step if rebound is not None else None
+    acts.record(
         actor=signer,
         action="unit.eco_decided",
         subject=unit,
         summary="{} {} ({} → {})".format(unit.serial, decision, old.revision, new.revision),
         reason=reason,
         data={"decision": record.pk, "signature": signed.pk},
-    )
-    if decision == EcoDecisionKind.SCRAP:
-        scrap_unit(unit=unit, actor=signer, reason=reason)
-    else:
-        if decision == EcoDecisionKind.MIGRATE:
-            _rebind(unit, new=new, resume=resume, actor=signer, reason=reason)
-        release_hold(hold=hold, actor=signer, reason=reason)
-    unit.refresh_from_db()
-    events.emit(
-        events.UNIT_ECO_DECIDED,
-        subject=events.unit_subject(unit),
-        actor=signer,
-        data=events.unit_data(unit, decision=decision, from_revision=old.revision, to_revision=new.revision),
+        history=rebound,
+        event=acts.Event(
+            events.UNIT_ECO_DECIDED,
+            events.unit_subject(unit),
+            events.unit_data(
+                unit,
+                decision=decision,
+                from_revision=old.revision,
+                to_revision=new.revision,
+                resume_step={"id": resumed.pk, "title": resumed.title} if resumed is not None else None,
+            ),
+        ),
     )
     return record
 
 
-def _rebind(unit: Unit, *, new: Revision, resume: Step | None, actor: User, reason: str) -> None:
-    """The unit is bound to the new revision; it goes on from `resume` (or signs the last step again)."""
+def _rebind(unit: Unit, *, new: Revision, resume: Step | None, actor: User, reason: str) -> UnitEvent:
+    """The unit is bound to the new revision; it goes on from `resume` (or signs the last step again).
+    Returns the history row of the rebinding, unsaved: the decision's act records it."""
     old = unit.revision
     if resume is None:
         resume = Step.objects.filter(revision=new).order_by("-position").first()
@@ -253,7 +264,7 @@ def _rebind(unit: Unit, *, new: Revision, resume: Step | None, actor: User, reas
     unit.save(
         update_fields=["revision", "revision_bound_at", "current_step", "current_attempt", "updated_at"]
     )
-    UnitEvent.objects.create(
+    return UnitEvent(
         unit=unit,
         kind=UnitEventKind.REVISION_BOUND,
         step=resume,
@@ -265,14 +276,6 @@ def _rebind(unit: Unit, *, new: Revision, resume: Step | None, actor: User, reas
             "resume_position": resume.position,
             "attempt": unit.current_attempt,
         },
-    )
-    events.emit(
-        events.UNIT_REVISION_REBOUND,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(
-            unit, from_revision=old.revision, resume_step={"id": resume.pk, "title": resume.title}
-        ),
     )
 
 

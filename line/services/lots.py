@@ -1,9 +1,10 @@
 """Receiving, consuming, quarantining and releasing material lots.
 
-Every lot status move goes through `_move()`: lock → LOT_TRANSITIONS → status → LotEvent →
-outbox. Consumption is a conditional UPDATE (`quantity_remaining >= q`) under the row lock,
-so the remaining quantity never goes below zero however many tablets consume at once; the
-database's CheckConstraint backs it.
+Every lot status move goes through `_move()` (lock → LOT_TRANSITIONS → status), and the act
+that made it is recorded by `acts.record` with the LotEvent, the audit entry and one event.
+Consumption is a conditional UPDATE (`quantity_remaining >= q`) under the row lock, so the
+remaining quantity never goes below zero however many tablets consume at once; the database's
+CheckConstraint backs it.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, Forbidden, NotFound, unique_or_conflict
 from core.models import User
@@ -70,8 +71,9 @@ def lock_units_consuming(lot: MaterialLot | int) -> None:
     )
 
 
-def _move(lot: MaterialLot, to: str, *, actor: User | None, station: Station | None, reason: str) -> LotEvent:
-    """The one way a lot's status changes; the caller holds the lot's row lock."""
+def _move(lot: MaterialLot, to: str, *, reason: str) -> str:
+    """The one way a lot's status changes; returns the status it moved from. The caller holds the
+    lot's row lock and records the act that moved it (with `_status_row` as its history)."""
     if to not in LOT_TRANSITIONS[lot.status]:
         raise Conflict(
             "transition_refused",
@@ -81,26 +83,46 @@ def _move(lot: MaterialLot, to: str, *, actor: User | None, station: Station | N
             "status",
         )
     before = lot.status
-    event = LotEvent.objects.create(
-        lot=lot,
-        kind=LotEventKind.STATUS,
-        before=before,
-        after=to,
-        actor=actor,
-        station=station,
-        reason=reason,
-    )
     lot.status = to
     lot.status_changed_at = timezone.now()
     lot.status_reason = reason
     lot.save(update_fields=["status", "status_changed_at", "status_reason"])
-    events.emit(
-        events.LOT_STATUS_CHANGED,
-        subject=events.lot_subject(lot),
+    return before
+
+
+def _status_row(
+    lot: MaterialLot, before: str, *, actor: User | None, station: Station | None, reason: str
+) -> LotEvent:
+    """The unsaved history row of a lot's status move."""
+    return LotEvent(
+        lot=lot,
+        kind=LotEventKind.STATUS,
+        before=before,
+        after=lot.status,
         actor=actor,
-        data=events.lot_data(lot, before=before, reason=reason),
+        station=station,
+        reason=reason,
     )
-    return event
+
+
+def _expire(lot: MaterialLot, *, actor: User | None, station: Station | None, reason: str) -> None:
+    """The act of a lot passing its expiry date (at receipt of a late booking, or by the daily sweep)."""
+    before = _move(lot, LotStatus.EXPIRED, reason=reason)
+    acts.record(
+        actor=actor,
+        action="lot.expired",
+        subject=lot,
+        station=station.code if station else "",
+        summary=lot.code,
+        reason=reason,
+        data={"status": lot.status, "previous_status": before},
+        history=_status_row(lot, before, actor=actor, station=station, reason=reason),
+        event=acts.Event(
+            events.LOT_EXPIRED,
+            events.lot_subject(lot),
+            events.lot_data(lot, previous_status=before, reason=reason),
+        ),
+    )
 
 
 def default_part_revision(part_number: str) -> str | None:
@@ -196,15 +218,7 @@ def receive_lot(
             supplier=supplier or "",
             received_by=actor,
         )
-    LotEvent.objects.create(
-        lot=material_lot,
-        kind=LotEventKind.RECEIVED,
-        after=LotStatus.AVAILABLE,
-        quantity=amount,
-        actor=actor,
-        station=station,
-    )
-    audit.record(
+    acts.record(
         actor=actor,
         action="lot.received",
         subject=material_lot,
@@ -215,23 +229,29 @@ def receive_lot(
             "expires_on": expires_on.isoformat() if expires_on else None,
             "supplier": supplier,
         },
-    )
-    events.emit(
-        events.LOT_RECEIVED,
-        subject=events.lot_subject(material_lot),
-        actor=actor,
-        data=events.lot_data(
-            material_lot,
-            quantity_received=events.quantity(amount),
-            expires_on=expires_on.isoformat() if expires_on else None,
-            supplier=supplier,
+        history=LotEvent(
+            lot=material_lot,
+            kind=LotEventKind.RECEIVED,
+            after=LotStatus.AVAILABLE,
+            quantity=amount,
+            actor=actor,
+            station=station,
+        ),
+        event=acts.Event(
+            events.LOT_RECEIVED,
+            events.lot_subject(material_lot),
+            events.lot_data(
+                material_lot,
+                quantity_received=events.quantity(amount),
+                expires_on=expires_on.isoformat() if expires_on else None,
+                supplier=supplier,
+            ),
         ),
     )
     if expires_on is not None and expires_on < timezone.localdate():
         # Received already past its date (a late booking): recorded, and never usable.
-        _move(
+        _expire(
             material_lot,
-            LotStatus.EXPIRED,
             actor=actor,
             station=station,
             reason=_("Received after its expiry date {date}").format(date=expires_on.isoformat()),
@@ -241,10 +261,12 @@ def receive_lot(
 
 def consume(
     *, lot: MaterialLot, quantity: Decimal, unit: Unit, step, actor: User, station: Station | None
-) -> MaterialLot:
+) -> list[LotEvent]:
     """Take `quantity` out of a locked, checked lot (called by `scans.record_scan` in its transaction).
 
     The conditional UPDATE is the last guard: zero rows updated means another tablet took it first.
+    Returns the lot's history rows, unsaved, for the scan's act to record: the consumption, and
+    the move to consumed when it used the lot up.
     """
     updated = MaterialLot.objects.filter(
         pk=lot.pk, status=LotStatus.AVAILABLE, quantity_remaining__gte=quantity
@@ -258,18 +280,22 @@ def consume(
             "barcode",
         )
     lot.quantity_remaining = lot.quantity_remaining - quantity
-    LotEvent.objects.create(
-        lot=lot,
-        kind=LotEventKind.CONSUMED,
-        quantity=-quantity,
-        unit=unit,
-        step=step,
-        actor=actor,
-        station=station,
-    )
+    rows = [
+        LotEvent(
+            lot=lot,
+            kind=LotEventKind.CONSUMED,
+            quantity=-quantity,
+            unit=unit,
+            step=step,
+            actor=actor,
+            station=station,
+        )
+    ]
     if lot.quantity_remaining == 0:
-        _move(lot, LotStatus.CONSUMED, actor=actor, station=station, reason=_("Used up"))
-    return lot
+        reason = _("Used up")
+        before = _move(lot, LotStatus.CONSUMED, reason=reason)
+        rows.append(_status_row(lot, before, actor=actor, station=station, reason=reason))
+    return rows
 
 
 def check_may_quarantine(actor: User | None) -> None:
@@ -346,22 +372,33 @@ def quarantine_lot(
         raise Conflict(
             "lot_already_quarantined", _("Lot {lot} is already quarantined.").format(lot=lot.code), "lot"
         )
-    _move(lot, LotStatus.QUARANTINED, actor=actor, station=station, reason=reason)
+    before = _move(lot, LotStatus.QUARANTINED, reason=reason)
     held = contain_units(lot=lot, actor=actor, reason=reason, station=station) if contain else []
-    audit.record(
+    acts.record(
         actor=actor,
         action="lot.quarantined",
         subject=lot,
         station=station.code if station else "",
         reason=reason,
         summary=lot.code,
-        data={"contain": contain, "held_units": [unit.serial for unit in held]},
-    )
-    events.emit(
-        events.LOT_QUARANTINED,
-        subject=events.lot_subject(lot),
-        actor=actor,
-        data=events.lot_data(lot, reason=reason, contain=contain, held_units=[unit.serial for unit in held]),
+        data={
+            "contain": contain,
+            "held_units": [unit.serial for unit in held],
+            "status": lot.status,
+            "previous_status": before,
+        },
+        history=_status_row(lot, before, actor=actor, station=station, reason=reason),
+        event=acts.Event(
+            events.LOT_QUARANTINED,
+            events.lot_subject(lot),
+            events.lot_data(
+                lot,
+                reason=reason,
+                contain=contain,
+                held_units=[unit.serial for unit in held],
+                previous_status=before,
+            ),
+        ),
     )
     return QuarantineOutcome(lot=lot, held_units=held)
 
@@ -424,13 +461,13 @@ def release_lot(
         to = LotStatus.EXPIRED
     else:
         to = LotStatus.AVAILABLE
-    _move(lot, to, actor=actor, station=station, reason=reason)
+    before = _move(lot, to, reason=reason)
     released = []
     for hold in Hold.objects.filter(lot=lot, kind=HoldKind.LOT_CONTAINMENT, status=HoldStatus.OPEN).order_by(
         "pk"
     ):
         released.append(unit_services.release_hold(hold=hold, actor=actor, reason=reason, station=station))
-    audit.record(
+    acts.record(
         actor=actor,
         action="lot.released",
         subject=lot,
@@ -439,15 +476,18 @@ def release_lot(
         summary=lot.code,
         data={
             "status": to,
+            "previous_status": before,
             "released_holds": [hold.pk for hold in released],
             "ncr": by_disposition.number if by_disposition is not None else None,
         },
-    )
-    events.emit(
-        events.LOT_RELEASED,
-        subject=events.lot_subject(lot),
-        actor=actor,
-        data=events.lot_data(lot, reason=reason, released_holds=[hold.pk for hold in released]),
+        history=_status_row(lot, before, actor=actor, station=station, reason=reason),
+        event=acts.Event(
+            events.LOT_RELEASED,
+            events.lot_subject(lot),
+            events.lot_data(
+                lot, reason=reason, released_holds=[hold.pk for hold in released], previous_status=before
+            ),
+        ),
     )
     return ReleaseOutcome(lot=lot, released_holds=released)
 
@@ -465,13 +505,11 @@ def expire_lots(*, on: date | None = None, actor: User | None = None) -> list[Ma
     ):
         if lot.expires_on is None:  # filtered on expires_on__lt: never
             raise ValueError("Lot {} has no expiry date to expire on.".format(lot.code))
-        _move(
+        _expire(
             lot,
-            LotStatus.EXPIRED,
             actor=actor,
             station=None,
             reason=_("Expired on {date}").format(date=lot.expires_on.isoformat()),
         )
-        audit.record(actor=actor, action="lot.expired", subject=lot, summary=lot.code)
         expired.append(lot)
     return expired

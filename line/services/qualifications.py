@@ -5,7 +5,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import DomainError, Forbidden, NotFound
 from core.models import User
@@ -53,7 +53,7 @@ def grant_qualification(
         grant.granted_by = actor
         grant.granted_at = timezone.now()
         grant.save()
-    audit.record(
+    acts.record(
         actor=actor,
         action="qualification.granted",
         subject=grant,

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from core import audit, texts
+from core import acts, texts
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import User
@@ -163,7 +163,7 @@ def record_result(
         replaces=previous,
         reason=reason or "",
     )
-    audit.record(
+    acts.record(
         actor=actor,
         action="result.recorded",
         subject=unit,
@@ -176,21 +176,20 @@ def record_result(
         ),
         data={"result": result.pk, "replaces": previous.pk if previous else None},
         reason=reason or "",
-    )
-    events.emit(
-        events.RESULT_RECORDED,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(
-            unit,
-            step=step.pk,
-            characteristic=characteristic.code,
-            result=result.pk,
-            value=events.quantity(number),
-            passed=result.passed,
-            in_tolerance=in_tolerance,
-            gauge=gauge_tool.code if gauge_tool else None,
-            replaces=previous.pk if previous else None,
+        event=acts.Event(
+            events.RESULT_RECORDED,
+            events.unit_subject(unit),
+            events.unit_data(
+                unit,
+                step=step.pk,
+                characteristic=characteristic.code,
+                result=result.pk,
+                value=events.quantity(number),
+                passed=result.passed,
+                in_tolerance=in_tolerance,
+                gauge=gauge_tool.code if gauge_tool else None,
+                replaces=previous.pk if previous else None,
+            ),
         ),
     )
     ncr = hold = None

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import User
@@ -96,7 +96,7 @@ def _log_refusal(*, unit, step, barcode, quantity, actor, station, refusal: Doma
             actor=actor,
             station=station or unit.station,
         )
-        audit.record(
+        acts.record(
             actor=actor,
             action="scan.refused",
             subject=unit,
@@ -310,7 +310,9 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
             lot=lot,
         )
     try:
-        lot_services.consume(lot=lot, quantity=amount, unit=unit, step=step, actor=actor, station=station)
+        lot_history = lot_services.consume(
+            lot=lot, quantity=amount, unit=unit, step=step, actor=actor, station=station
+        )
     except DomainError as error:
         raise ScanRefused(error.code, error.message, lot=lot) from None
     consumption = Consumption.objects.create(
@@ -326,25 +328,25 @@ def _record_scan(*, unit, step, barcode, actor, station, quantity) -> Consumptio
         actor=actor,
         station=station,
     )
-    audit.record(
+    acts.record(
         actor=actor,
         action="lot.consumed",
         subject=unit,
         station=station.code,
         summary="{} x {} ({}) into {}".format(_quantity(amount), lot.code, part.part_number, unit.serial),
         data={"consumption": consumption.pk, "lot": lot.code, "step": step.pk},
-    )
-    events.emit(
-        events.LOT_CONSUMED,
-        subject=events.lot_subject(lot),
-        actor=actor,
-        data=events.lot_data(
-            lot,
-            unit=unit.serial,
-            step=step.pk,
-            quantity=_quantity(amount),
-            consumption=consumption.pk,
-            alternate=alternate,
+        history=lot_history,
+        event=acts.Event(
+            events.LOT_CONSUMED,
+            events.lot_subject(lot),
+            events.lot_data(
+                lot,
+                unit=unit.serial,
+                step=step.pk,
+                quantity=_quantity(amount),
+                consumption=consumption.pk,
+                alternate=alternate,
+            ),
         ),
     )
     return consumption

@@ -17,9 +17,10 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import User
@@ -113,13 +114,20 @@ def _count_wrong_pin(badge: str) -> float | None:
     return until
 
 
+def _audited(**act) -> None:
+    """A sign-in's act, in a transaction of its own when the caller runs none (a refusal is recorded
+    even though nothing else is written)."""
+    with transaction.atomic():
+        acts.record(**act)
+
+
 def _refused(error: DomainError, *, station: Station, user: User | None, how: str, **data) -> DomainError:
     """Audit a refused sign-in (who, if known; which refusal; how they tried) and hand back the error.
 
     Written where it is raised, outside any transaction of this module, so the refusal does not
     roll back its own record. A caller must not run the sign-in inside a transaction it rolls
     back on refusal (the station view does not)."""
-    audit.record(
+    _audited(
         actor=user,
         actor_label=None if user is not None else "(unknown)",
         action="station.sign_in_refused",
@@ -191,7 +199,7 @@ def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> Use
                 )
                 if locked_until is None:
                     raise wrong
-                audit.record(
+                _audited(
                     actor=user,
                     action="station.pin_locked",
                     subject=station,
@@ -202,9 +210,7 @@ def sign_in_by_badge(*, station: Station, badge_code: str, pin: str = "") -> Use
         except _CacheDown:
             logger.exception("badge PIN lockout: the cache cannot be reached")
             raise _refused(_unavailable(), station=station, user=user, how="badge") from None
-    audit.record(
-        actor=user, action="station.signed_in", subject=station, station=station.code, summary="badge"
-    )
+    _audited(actor=user, action="station.signed_in", subject=station, station=station.code, summary="badge")
     return user
 
 
@@ -227,7 +233,7 @@ def sign_in_by_password(*, station: Station, username: str, password: str) -> Us
         ),
         **({"account": tried.pk} if tried is not None else {}),
     )
-    audit.record(
+    _audited(
         actor=user, action="station.signed_in", subject=station, station=station.code, summary="password"
     )
     return user
@@ -236,9 +242,7 @@ def sign_in_by_password(*, station: Station, username: str, password: str) -> Us
 @retry_transaction
 def sign_out(*, station: Station, user: User, reason: str = "") -> None:
     """Record that an operator left the tablet (by tapping Sign out, or idle)."""
-    audit.record(
-        actor=user, action="station.signed_out", subject=station, station=station.code, reason=reason
-    )
+    acts.record(actor=user, action="station.signed_out", subject=station, station=station.code, reason=reason)
 
 
 # The tablet's list of signed-in operators, kept in its session.

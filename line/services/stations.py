@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, NotFound, unique_or_conflict
 from core.models import ApiToken, User
@@ -52,7 +52,7 @@ def register_station(
         station = Station.objects.create(
             code=code, work_center=work_center, name=name or "", wip_limit=wip_limit
         )
-    audit.record(
+    acts.record(
         actor=actor,
         action="station.registered",
         subject=station,
@@ -86,7 +86,7 @@ def update_station(
     if is_active is not None:
         station.is_active = is_active
     station.save()
-    audit.record(
+    acts.record(
         actor=actor,
         action="station.updated",
         subject=station,
@@ -124,7 +124,7 @@ def assign_stations(*, user: User, station_codes: list[str], actor: User | None)
     )  # fail loudly if missing
     for station in stations:
         assign_perm(WORK_AT_STATION, user, station)
-        audit.record(
+        acts.record(
             actor=actor,
             action="station.assigned",
             subject=station,
@@ -139,7 +139,7 @@ def assign_stations(*, user: User, station_codes: list[str], actor: User | None)
 def unassign_station(*, user: User, station: Station, actor: User | None) -> None:
     """Take back the identity's right to work at the station."""
     remove_perm(WORK_AT_STATION, user, station)
-    audit.record(
+    acts.record(
         actor=actor,
         action="station.unassigned",
         subject=station,
@@ -166,7 +166,7 @@ def bind_tablet(*, station: Station, name: str, actor: User) -> tuple[TabletBind
         key_hash=ApiToken.hash_key(key),
         bound_by=actor,
     )
-    audit.record(
+    acts.record(
         actor=actor, action="tablet.bound", subject=binding, station=station.code, summary=binding.name
     )
     return binding, key
@@ -190,7 +190,7 @@ def revoke_tablet_binding(*, binding: TabletBinding, actor: User, reason: str) -
         raise Conflict("already_revoked", _("This tablet binding was already revoked."), "binding")
     binding.revoked_at = timezone.now()
     binding.save(update_fields=["revoked_at"])
-    audit.record(
+    acts.record(
         actor=actor, action="tablet.unbound", subject=binding, station=binding.station.code, reason=reason
     )
     return binding
@@ -238,27 +238,26 @@ def call_help(
         raised_by=actor,
         raised_from=tablet.name if tablet is not None else "",
     )
-    audit.record(
+    acts.record(
         actor=actor,
         actor_label=_tablet_label(tablet) if actor is None and tablet is not None else None,
         action="help.called",
         subject=call,
         station=station.code,
         summary=kind,
-    )
-    events.emit(
-        events.HELP_CALLED,
-        subject="station:{}".format(station.code),
-        actor=actor,
-        data={
-            "id": call.pk,
-            "station": station.code,
-            "kind": kind,
-            "unit": unit.serial if unit else None,
-            "step": step.pk if step is not None else None,
-            "note": call.note,
-            "tablet": call.raised_from or None,
-        },
+        event=acts.Event(
+            events.HELP_CALLED,
+            "station:{}".format(station.code),
+            {
+                "id": call.pk,
+                "station": station.code,
+                "kind": kind,
+                "unit": unit.serial if unit else None,
+                "step": step.pk if step is not None else None,
+                "note": call.note,
+                "tablet": call.raised_from or None,
+            },
+        ),
     )
     return call
 
@@ -272,7 +271,7 @@ def answer_help_call(*, call: HelpCall, actor: User) -> HelpCall:
     call.answered_at = timezone.now()
     call.answered_by = actor
     call.save(update_fields=["status", "answered_at", "answered_by"])
-    audit.record(
+    acts.record(
         actor=actor, action="help.answered", subject=call, station=call.station.code, summary=call.kind
     )
     return call

@@ -5,7 +5,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import DomainError
 from core.models import User
@@ -60,7 +60,7 @@ def register_tool(
         "kind": tool.kind,
         "calibration_due": tool.calibration_due.isoformat() if tool.calibration_due else None,
     }
-    audit.record(
+    acts.record(
         actor=actor,
         action="tool.registered" if created else "tool.updated",
         subject=tool,
@@ -132,18 +132,17 @@ def record_tool_scan(
         actor=actor,
         station=station,
     )
-    audit.record(
+    acts.record(
         actor=actor,
         action="tool.scanned",
         subject=unit,
         station=station.code,
         summary="{} at {}".format(tool.code, unit.serial),
         data={"tool_scan": scan.pk, "step": step.pk},
-    )
-    events.emit(
-        events.TOOL_SCANNED,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(unit, tool=tool.code, step=step.pk),
+        event=acts.Event(
+            events.TOOL_SCANNED,
+            events.unit_subject(unit),
+            events.unit_data(unit, tool=tool.code, step=step.pk),
+        ),
     )
     return scan

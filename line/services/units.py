@@ -1,7 +1,8 @@
 """The unit lifecycle: start, the guard every step write passes, sign-off, holds, scrap, reopen.
 
-Every status move goes through `_move()`: check UNIT_TRANSITIONS → write the status → write
-the UnitEvent → emit the outbox event, inside the caller's transaction with the unit locked.
+Every status move goes through `_move()` (check UNIT_TRANSITIONS → write the status), and the act
+that made it is recorded by `acts.record` with its history row, audit entry and one event, inside
+the caller's transaction with the unit locked.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, texts
+from core import acts, texts
 from core.choices import Role
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, ErrorDetail, Forbidden
@@ -44,16 +45,10 @@ class Countersignature:
     password: str
 
 
-def _move(
-    unit: Unit,
-    to: str,
-    *,
-    actor: User | None,
-    station: Station | None,
-    reason: str,
-    also_save: tuple[str, ...] = (),
-) -> UnitEvent:
-    """The one way a unit's status changes. The caller holds the unit's row lock.
+def _move(unit: Unit, to: str, *, also_save: tuple[str, ...] = ()) -> str:
+    """The one way a unit's status changes; returns the status it moved from. The caller holds the
+    unit's row lock and records the act that moved it (`acts.record`): its history row carries
+    `before`/`after`, its audit entry and its one event say `status` and `previous_status`.
 
     `also_save` names fields the caller changed with the move, written in the same UPDATE.
     """
@@ -66,24 +61,29 @@ def _move(
             "status",
         )
     before = unit.status
-    event = UnitEvent.objects.create(
+    unit.status = to
+    unit.save(update_fields=["status", "updated_at", *also_save])
+    return before
+
+
+def _status_row(
+    unit: Unit, before: str, *, actor: User | None, station: Station | None, reason: str
+) -> UnitEvent:
+    """The unsaved history row of a status move (the as-built record reads start, completion, scrap)."""
+    return UnitEvent(
         unit=unit,
         kind=UnitEventKind.STATUS,
         before=before,
-        after=to,
+        after=unit.status,
         actor=actor,
         station=station,
         reason=reason,
     )
-    unit.status = to
-    unit.save(update_fields=["status", "updated_at", *also_save])
-    events.emit(
-        events.UNIT_STATUS_CHANGED,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(unit, before=before, reason=reason),
-    )
-    return event
+
+
+def _moved(before: str, unit: Unit) -> dict[str, str]:
+    """What an act's audit entry and event say about the status move it made."""
+    return {"status": unit.status, "previous_status": before}
 
 
 def lock_unit(unit: Unit | int) -> Unit:
@@ -236,7 +236,7 @@ def lock_unit_for_step(
         previous = unit.station.code if unit.station is not None else None
         unit.station = station
         unit.save(update_fields=["station", "updated_at"])
-        audit.record(
+        acts.record(
             actor=actor,
             action="unit.moved",
             subject=unit,
@@ -316,7 +316,7 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
             "updated_at",
         ]
     )
-    UnitEvent.objects.create(
+    bound = UnitEvent(
         unit=unit,
         kind=UnitEventKind.REVISION_BOUND,
         after=str(revision.pk),
@@ -325,20 +325,22 @@ def start_unit(*, unit: Unit, actor: User, station: Station) -> Unit:
         reason=_("Bound at start"),
         data={"revision": revision.revision, "part_number": revision.product.part_number},
     )
-    _move(unit, UnitStatus.IN_PROGRESS, actor=actor, station=station, reason=_("Started"))
-    audit.record(
+    before = _move(unit, UnitStatus.IN_PROGRESS)
+    acts.record(
         actor=actor,
         action="unit.started",
         subject=unit,
         station=station.code,
         summary="{} rev {}".format(unit.serial, revision.revision),
-        data={"revision_id": revision.pk},
-    )
-    events.emit(
-        events.UNIT_STARTED,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(unit, step={"id": first_step.pk, "title": first_step.title}),
+        data={"revision_id": revision.pk, **_moved(before, unit)},
+        history=[bound, _status_row(unit, before, actor=actor, station=station, reason=_("Started"))],
+        event=acts.Event(
+            events.UNIT_STARTED,
+            events.unit_subject(unit),
+            events.unit_data(
+                unit, step={"id": first_step.pk, "title": first_step.title}, previous_status=before
+            ),
+        ),
     )
     return unit
 
@@ -395,12 +397,16 @@ def _complete_work_order_if_done(work_order: WorkOrder, *, actor: User | None) -
     )
     if not closed:
         return
-    audit.record(actor=actor, action="work_order.completed", subject=work_order, summary=work_order.number)
-    events.emit(
-        events.WORK_ORDER_COMPLETED,
-        subject="work_order:{}".format(work_order.number),
+    acts.record(
         actor=actor,
-        data={"number": work_order.number},
+        action="work_order.completed",
+        subject=work_order,
+        summary=work_order.number,
+        event=acts.Event(
+            events.WORK_ORDER_COMPLETED,
+            "work_order:{}".format(work_order.number),
+            {"number": work_order.number},
+        ),
     )
 
 
@@ -487,7 +493,7 @@ def _sign_off_step(
                 "signed_off_at": sign_off.occurred_at,
             },
         )
-    UnitEvent.objects.create(
+    signed_off = UnitEvent(
         unit=unit,
         kind=UnitEventKind.STEP_SIGNED_OFF,
         step=step,
@@ -505,7 +511,7 @@ def _sign_off_step(
                     unit.revision_id, unit.revision.step_count, step.position
                 )
             )
-    audit.record(
+    acts.record(
         actor=actor,
         action="step.signed_off",
         subject=unit,
@@ -519,39 +525,51 @@ def _sign_off_step(
             "countersigned_by": inspector.username if inspector else None,
             "unit_completed": next_step is None,
         },
-    )
-    events.emit(
-        events.STEP_SIGNED_OFF,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(
-            unit,
-            step={"id": step.pk, "title": step.title, "position": step.position},
-            attempt=sign_off.attempt,
-            countersigned_by=inspector.username if inspector else None,
-            next_step=next_step.pk if next_step else None,
+        history=signed_off,
+        event=acts.Event(
+            events.STEP_SIGNED_OFF,
+            events.unit_subject(unit),
+            events.unit_data(
+                unit,
+                step={"id": step.pk, "title": step.title, "position": step.position},
+                attempt=sign_off.attempt,
+                countersigned_by=inspector.username if inspector else None,
+                next_step=next_step.pk if next_step else None,
+            ),
         ),
     )
     if next_step is None:
         unit.current_step = None
         unit.completed_at = timezone.now()
-        _move(
-            unit,
-            UnitStatus.COMPLETED,
+        reason = _("Last step signed off")
+        before = _move(unit, UnitStatus.COMPLETED, also_save=("current_step", "completed_at"))
+        acts.record(
             actor=actor,
-            station=station,
-            reason=_("Last step signed off"),
-            also_save=("current_step", "completed_at"),
-        )
-        events.emit(
-            events.UNIT_COMPLETED, subject=events.unit_subject(unit), actor=actor, data=events.unit_data(unit)
+            action="unit.completed",
+            subject=unit,
+            station=station.code,
+            summary=unit.serial,
+            reason=reason,
+            data=_moved(before, unit),
+            history=_status_row(unit, before, actor=actor, station=station, reason=reason),
+            event=acts.Event(
+                events.UNIT_COMPLETED,
+                events.unit_subject(unit),
+                events.unit_data(unit, previous_status=before),
+            ),
         )
         # The as-built record of a completed unit is final from now on (invariant 6).
-        events.emit(
-            events.AS_BUILT_READY,
-            subject=events.unit_subject(unit),
+        acts.record(
             actor=actor,
-            data=events.unit_data(unit, as_built="/api/v1/units/{}/as-built".format(unit.serial)),
+            action="as_built.ready",
+            subject=unit,
+            station=station.code,
+            summary=unit.serial,
+            event=acts.Event(
+                events.AS_BUILT_READY,
+                events.unit_subject(unit),
+                events.unit_data(unit, as_built="/api/v1/units/{}/as-built".format(unit.serial)),
+            ),
         )
         _complete_work_order_if_done(unit.work_order, actor=actor)
         return None
@@ -604,32 +622,36 @@ def place_hold(
         placed_by=actor,
         station=station,
     )
-    UnitEvent.objects.create(
-        unit=unit,
-        kind=UnitEventKind.HOLD_PLACED,
-        step=step,
-        actor=actor,
-        station=station,
-        reason=reason,
-        data={"hold": hold.pk, "kind": kind, "lot": lot.code if lot else None},
-    )
-    if unit.status == UnitStatus.IN_PROGRESS:
-        _move(unit, UnitStatus.ON_HOLD, actor=actor, station=station, reason=reason)
-    audit.record(
+    # One history row: the hold placed, with the status move it made (before → after) when it made one.
+    before = _move(unit, UnitStatus.ON_HOLD) if unit.status == UnitStatus.IN_PROGRESS else unit.status
+    moved = before != unit.status
+    acts.record(
         actor=actor,
         action="unit.held",
         subject=unit,
         station=station.code if station else "",
         summary="{} {}".format(unit.serial, kind),
         reason=reason,
-        data={"hold": hold.pk, **texts.coded("reason", reason_code, reason_params)},
-    )
-    events.emit(
-        events.UNIT_HELD,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(
-            unit, hold={"id": hold.pk, "kind": kind, "reason": reason, "lot": lot.code if lot else None}
+        data={"hold": hold.pk, **_moved(before, unit), **texts.coded("reason", reason_code, reason_params)},
+        history=UnitEvent(
+            unit=unit,
+            kind=UnitEventKind.HOLD_PLACED,
+            before=before if moved else "",
+            after=unit.status if moved else "",
+            step=step,
+            actor=actor,
+            station=station,
+            reason=reason,
+            data={"hold": hold.pk, "kind": kind, "lot": lot.code if lot else None},
+        ),
+        event=acts.Event(
+            events.UNIT_HELD,
+            events.unit_subject(unit),
+            events.unit_data(
+                unit,
+                hold={"id": hold.pk, "kind": kind, "reason": reason, "lot": lot.code if lot else None},
+                previous_status=before,
+            ),
         ),
     )
     return hold
@@ -667,31 +689,36 @@ def release_hold(
             "release_params",
         ]
     )
-    UnitEvent.objects.create(
-        unit=unit,
-        kind=UnitEventKind.HOLD_RELEASED,
-        actor=actor,
-        station=station,
-        reason=reason,
-        data={"hold": hold.pk, "kind": hold.kind},
-    )
     still_held = Hold.objects.filter(unit=unit, status=HoldStatus.OPEN).exists()
+    before = unit.status
     if not still_held and unit.status == UnitStatus.ON_HOLD:
-        _move(unit, UnitStatus.IN_PROGRESS, actor=actor, station=station, reason=reason)
-    audit.record(
+        _move(unit, UnitStatus.IN_PROGRESS)
+    moved = before != unit.status
+    acts.record(
         actor=actor,
         action="unit.hold_released",
         subject=unit,
         station=station.code if station else "",
         summary="{} {}".format(unit.serial, hold.kind),
         reason=reason,
-        data={"hold": hold.pk, **texts.coded("reason", release_code, release_params)},
-    )
-    events.emit(
-        events.UNIT_HOLD_RELEASED,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(unit, hold={"id": hold.pk, "kind": hold.kind}, reason=reason),
+        data={"hold": hold.pk, **_moved(before, unit), **texts.coded("reason", release_code, release_params)},
+        history=UnitEvent(
+            unit=unit,
+            kind=UnitEventKind.HOLD_RELEASED,
+            before=before if moved else "",
+            after=unit.status if moved else "",
+            actor=actor,
+            station=station,
+            reason=reason,
+            data={"hold": hold.pk, "kind": hold.kind},
+        ),
+        event=acts.Event(
+            events.UNIT_HOLD_RELEASED,
+            events.unit_subject(unit),
+            events.unit_data(
+                unit, hold={"id": hold.pk, "kind": hold.kind}, reason=reason, previous_status=before
+            ),
+        ),
     )
     return hold
 
@@ -709,7 +736,7 @@ def scrap_unit(
     """Scrap a unit (a disposition or an engineering decision); its open holds are released with it
     (worded by `release_code` and `release_params` when the system words the release)."""
     unit = lock_unit(unit)
-    _move(unit, UnitStatus.SCRAPPED, actor=actor, station=station, reason=reason)
+    before = _move(unit, UnitStatus.SCRAPPED)
     now = timezone.now()
     open_holds = list(Hold.objects.select_for_update(no_key=True).filter(unit=unit, status=HoldStatus.OPEN))
     Hold.objects.filter(pk__in=[hold.pk for hold in open_holds]).update(
@@ -721,27 +748,32 @@ def scrap_unit(
         release_params=release_params if release_code else None,
     )
     # Each released hold gets its history row, as a release by hand would.
-    UnitEvent.objects.bulk_create(
-        [
-            UnitEvent(
-                unit=unit,
-                kind=UnitEventKind.HOLD_RELEASED,
-                actor=actor,
-                station=station,
-                reason=reason,
-                data={"hold": hold.pk, "kind": hold.kind, "by": "scrap"},
-            )
-            for hold in open_holds
-        ]
-    )
+    released = [
+        UnitEvent(
+            unit=unit,
+            kind=UnitEventKind.HOLD_RELEASED,
+            actor=actor,
+            station=station,
+            reason=reason,
+            data={"hold": hold.pk, "kind": hold.kind, "by": "scrap"},
+        )
+        for hold in open_holds
+    ]
     unit.current_step = None
     unit.save(update_fields=["current_step", "updated_at"])
-    audit.record(
+    acts.record(
         actor=actor,
         action="unit.scrapped",
         subject=unit,
         station=station.code if station else "",
         reason=reason,
+        data=_moved(before, unit),
+        history=[_status_row(unit, before, actor=actor, station=station, reason=reason), *released],
+        event=acts.Event(
+            events.UNIT_SCRAPPED,
+            events.unit_subject(unit),
+            events.unit_data(unit, previous_status=before, reason=reason),
+        ),
     )
     _complete_work_order_if_done(unit.work_order, actor=actor)
     return unit
@@ -793,16 +825,7 @@ def reopen_step(
     unit.current_step = step
     unit.current_attempt = next_attempt(unit, step)
     unit.save(update_fields=["current_step", "current_attempt", "updated_at"])
-    UnitEvent.objects.create(
-        unit=unit,
-        kind=UnitEventKind.STEP_REOPENED,
-        step=step,
-        actor=actor,
-        station=station,
-        reason=reason,
-        data={"attempt": unit.current_attempt},
-    )
-    audit.record(
+    acts.record(
         actor=actor,
         action="step.reopened",
         subject=unit,
@@ -810,13 +833,21 @@ def reopen_step(
         summary="{} step {}".format(unit.serial, step.position),
         reason=reason,
         data={"attempt": unit.current_attempt},
-    )
-    events.emit(
-        events.STEP_REOPENED,
-        subject=events.unit_subject(unit),
-        actor=actor,
-        data=events.unit_data(
-            unit, step={"id": step.pk, "title": step.title}, attempt=unit.current_attempt, reason=reason
+        history=UnitEvent(
+            unit=unit,
+            kind=UnitEventKind.STEP_REOPENED,
+            step=step,
+            actor=actor,
+            station=station,
+            reason=reason,
+            data={"attempt": unit.current_attempt},
+        ),
+        event=acts.Event(
+            events.STEP_REOPENED,
+            events.unit_subject(unit),
+            events.unit_data(
+                unit, step={"id": step.pk, "title": step.title}, attempt=unit.current_attempt, reason=reason
+            ),
         ),
     )
     return unit

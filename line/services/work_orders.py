@@ -7,7 +7,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import acts
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, NotFound, unique_or_conflict
 from core.models import User
@@ -209,23 +209,22 @@ def create_work_order(
             for unit in units
         ]
     )
-    audit.record(
+    acts.record(
         actor=actor,
         action="work_order.created",
         subject=work_order,
         summary="{} {} x {} rev {}".format(number, quantity, product.part_number, chosen.revision),
         data={"revision_id": chosen.pk, "serials": serials},
-    )
-    events.emit(
-        events.WORK_ORDER_CREATED,
-        subject="work_order:{}".format(number),
-        actor=actor,
-        data={
-            "number": number,
-            "part_number": product.part_number,
-            "revision": {"id": chosen.pk, "revision": chosen.revision},
-            "quantity": quantity,
-            "serials": serials,
-        },
+        event=acts.Event(
+            events.WORK_ORDER_CREATED,
+            "work_order:{}".format(number),
+            {
+                "number": number,
+                "part_number": product.part_number,
+                "revision": {"id": chosen.pk, "revision": chosen.revision},
+                "quantity": quantity,
+                "serials": serials,
+            },
+        ),
     )
     return work_order

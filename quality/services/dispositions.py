@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, signatures, texts
+from core import acts, signatures, texts
 from core.choices import Role
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError
@@ -431,17 +431,12 @@ def _disposition(
     ncr.decided_by = signers[0][0]
     ncr.decision_reason = reason
     ncr.save(update_fields=["decision", "decided_at", "decided_by", "decision_reason"])
-    NcrEvent.objects.create(
-        ncr=ncr,
-        kind=NcrEventKind.DISPOSITION,
-        actor=signers[0][0],
-        station_code=station_code,
-        reason=reason,
-        data={"decisions": content["decisions"], "content_hash": digest},
-    )
+    # One act, one history row: the disposition row says the status move too (before → after).
     ncr_services._move(
         ncr,
         NcrStatus.DISPOSITIONED,
+        kind=NcrEventKind.DISPOSITION,
+        history_actor=signers[0][0],
         actor=actor,
         station_code=station_code,
         reason=reason,
@@ -559,7 +554,7 @@ def _act_on_lot(ncr: Ncr, lines: list[DecisionLine], *, actor: User, reason: str
     _quarantine_if_needed(ncr, actor=actor, reason=label, station=station)
     if ncr.lot is None:  # lot_id is set
         raise ValueError("{} names no lot.".format(ncr.number))
-    audit.record(
+    acts.record(
         actor=actor,
         action="lot.dispositioned",
         subject=ncr.lot,

@@ -9,7 +9,7 @@ import uuid
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, outbox, texts
+from core import acts, texts
 from core.choices import Role
 from core.contention import retry_transaction
 from core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -156,41 +156,40 @@ def raise_ncr(
         parent=parent,
     )
     _assign_number(ncr)
-    NcrEvent.objects.create(
-        ncr=ncr,
-        kind=NcrEventKind.RAISED,
-        after=NcrStatus.OPEN,
-        actor=actor,
-        station_code=ncr.station_code,
-        reason=description,
-        reason_code=ncr.description_code,
-        reason_params=ncr.description_params,
-    )
-    audit.record(
+    acts.record(
         actor=actor,
         action="ncr.raised",
         subject=ncr,
         station=ncr.station_code,
         summary="{} {}".format(ncr.number, description)[:300],
         data=texts.coded("description", ncr.description_code, ncr.description_params),
-    )
-    outbox.emit(
-        NCR_RAISED,
-        subject="ncr:{}".format(ncr.number),
-        actor=actor,
-        data={
-            "id": ncr.pk,
-            "number": ncr.number,
-            "status": ncr.status,
-            "source": source,
-            "unit": unit.serial if unit is not None else None,
-            "step": step.pk if step is not None else None,
-            "characteristic": characteristic.code if characteristic is not None else None,
-            "value": _decimal(ncr.value),
-            "lot": lot.code if lot is not None else None,
-            "hold": unit_hold.pk if unit_hold else None,
-            "evidence": evidence,
-        },
+        history=NcrEvent(
+            ncr=ncr,
+            kind=NcrEventKind.RAISED,
+            after=NcrStatus.OPEN,
+            actor=actor,
+            station_code=ncr.station_code,
+            reason=description,
+            reason_code=ncr.description_code,
+            reason_params=ncr.description_params,
+        ),
+        event=acts.Event(
+            NCR_RAISED,
+            "ncr:{}".format(ncr.number),
+            {
+                "id": ncr.pk,
+                "number": ncr.number,
+                "status": ncr.status,
+                "source": source,
+                "unit": unit.serial if unit is not None else None,
+                "step": step.pk if step is not None else None,
+                "characteristic": characteristic.code if characteristic is not None else None,
+                "value": _decimal(ncr.value),
+                "lot": lot.code if lot is not None else None,
+                "hold": unit_hold.pk if unit_hold else None,
+                "evidence": evidence,
+            },
+        ),
     )
     return ncr
 
@@ -312,9 +311,15 @@ def _move(
     reason: str = "",
     data: dict | None = None,
     reason_code: str = "",
+    kind: str = NcrEventKind.STATUS,
+    history_actor=None,
 ) -> NcrEvent:
-    """The one way an NCR's status changes: table → status → NcrEvent → audit → outbox. The caller holds the
-    lock."""
+    """The one way an NCR's status changes: table → status → the act (`acts.record`: its history
+    row, audit entry and one event). The caller holds the lock.
+
+    The act that moves the status is one history row: a disposition's row (`kind`, written as
+    `history_actor`, the first signer) carries `before` and `after` itself.
+    """
     from quality import events
     from quality.choices import NCR_TRANSITIONS
 
@@ -327,12 +332,12 @@ def _move(
             "status",
         )
     before = ncr.status
-    event = NcrEvent.objects.create(
+    row = NcrEvent(
         ncr=ncr,
-        kind=NcrEventKind.STATUS,
+        kind=kind,
         before=before,
         after=to,
-        actor=actor,
+        actor=history_actor or actor,
         station_code=station_code,
         reason=reason,
         data=data or {},
@@ -341,19 +346,30 @@ def _move(
     )
     ncr.status = to
     ncr.save(update_fields=["status"])
-    audit.record(
+    acts.record(
         actor=actor,
         action=events.NCR_STATUS_EVENTS[to],
         subject=ncr,
         station=station_code,
         summary="{} {} → {}".format(ncr.number, before, to),
         reason=reason,
-        data={**(data or {}), **texts.coded("reason", reason_code, {})},
+        data={
+            **(data or {}),
+            "status": to,
+            "previous_status": before,
+            **texts.coded("reason", reason_code, {}),
+        },
+        history=row,
+        event=events.event(
+            events.NCR_STATUS_EVENTS[to],
+            ncr=ncr,
+            before=before,
+            previous_status=before,
+            reason=reason,
+            **(data or {}),
+        ),
     )
-    events.emit(
-        events.NCR_STATUS_EVENTS[to], ncr=ncr, actor=actor, before=before, reason=reason, **(data or {})
-    )
-    return event
+    return row
 
 
 @retry_transaction

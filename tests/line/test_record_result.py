@@ -142,3 +142,38 @@ def test_a_gauge_of_another_type_is_refused(at_step2, operator, engineer):
         refuse(at_step2, operator, characteristic_code="TQ1", value="0.6", gauge="CAL-1").code
         == "wrong_gauge"
     )
+
+
+@pytest.mark.invariant(5)
+def test_an_out_of_tolerance_result_writes_each_act_once(at_step2, operator):
+    """One result, three acts (the result, the hold, the NCR): one audit entry, one event and at
+    most one history row each, and nothing written twice (issue 10: it wrote 13 rows, now 11)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import AuditEntry
+
+    audits, events = AuditEntry.objects.count(), OutboxEvent.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        record(at_step2, operator, characteristic_code="TQ1", value="0.70", gauge="G-TQ-1")
+    inserts = [q["sql"].split('"')[1] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert AuditEntry.objects.count() - audits == 3
+    assert sorted(OutboxEvent.objects.values_list("type", flat=True)[events:]) == [
+        "ncr.raised",
+        "result.recorded",
+        "unit.held",
+    ]
+    # the result, the hold and the NCR rows; one history row, audit entry and event per act
+    assert inserts == [
+        "mes_stepresult",
+        "core_auditentry",
+        "core_outboxevent",
+        "mes_hold",
+        "mes_unitevent",
+        "core_auditentry",
+        "core_outboxevent",
+        "quality_ncr",
+        "quality_ncrevent",
+        "core_auditentry",
+        "core_outboxevent",
+    ]

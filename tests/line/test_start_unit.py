@@ -94,3 +94,22 @@ def test_an_operator_not_assigned_to_the_station_is_refused(line, outsider):
 def test_a_draft_revision_is_refused(line, operator):
     Revision.objects.filter(pk=line.unit.revision_id).update(status=RevisionStatus.DRAFT)
     assert refuse_start(line.unit, operator, line.station).code == "revision_not_released"
+
+
+@pytest.mark.invariant(7)
+def test_the_start_is_one_act_naming_its_history_rows(line, operator):
+    """Issue 10: the start's status move is audited with the act, one event, no `unit.status_changed`."""
+    from core.models import AuditEntry, OutboxEvent
+    from line.models import UnitEvent
+
+    events_before = OutboxEvent.objects.count()
+    unit_services.start_unit(unit=line.unit, actor=operator, station=line.station)
+    entry = AuditEntry.objects.get(action="unit.started")
+    assert entry.data["status"] == "in_progress" and entry.data["previous_status"] == "planned"
+    named = [UnitEvent.objects.get(pk=row["id"]) for row in entry.data["history"]]
+    assert [(row.kind, row.after) for row in named] == [
+        ("revision_bound", str(line.unit.revision_id)),
+        ("status", "in_progress"),
+    ]
+    assert list(OutboxEvent.objects.values_list("type", flat=True)[events_before:]) == ["unit.started"]
+    assert OutboxEvent.objects.get(type="unit.started").data["previous_status"] == "planned"

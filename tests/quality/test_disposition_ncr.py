@@ -273,15 +273,21 @@ def test_every_move_is_in_the_ncr_history_and_the_audit_trail(ncr_at_step2, insp
     decide(ncr_at_step2, inspector, "scrap")
     ncrs.close_ncr(ncr=ncr_at_step2, actor=inspector, reason="Scrap tag attached")
     ncr = Ncr.objects.get(pk=ncr_at_step2.pk)
-    kinds = [(event.kind, event.after) for event in ncr.events.order_by("id")]
+    kinds = [(event.kind, event.before, event.after) for event in ncr.events.order_by("id")]
+    # one history row per act: the disposition's row says its status move itself
     assert kinds == [
-        ("raised", "open"),
-        ("status", "in_review"),
-        ("signed", ""),
-        ("disposition", ""),
-        ("status", "dispositioned"),
-        ("status", "closed"),
+        ("raised", "", "open"),
+        ("status", "open", "in_review"),
+        ("signed", "", ""),
+        ("disposition", "in_review", "dispositioned"),
+        ("status", "dispositioned", "closed"),
     ]
+    # and each act's audit entry names its history row, so a history screen joins them
+    rows = {event.pk: event for event in ncr.events.all()}
+    for entry in AuditEntry.objects.filter(subject_type="quality.ncr", subject_id=str(ncr.pk)):
+        (named,) = entry.data["history"]
+        assert named["model"] == "quality.ncrevent"
+        assert rows[named["id"]].after == entry.data.get("status", "open")
     assert list(
         AuditEntry.objects.filter(subject_type="quality.ncr", subject_id=str(ncr.pk)).values_list(
             "action", flat=True
