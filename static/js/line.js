@@ -23,7 +23,13 @@
   function fitInstruction() {
     var instruction = document.getElementById("step-instruction");
     var toggle = document.querySelector("[data-instruction-toggle]");
-    if (!instruction || !toggle || toggle.dataset.chosen) { return; }  // the operator's choice stands
+    if (!instruction || !toggle) { return; }
+    if (window.matchMedia(SIDE_BY_SIDE).matches) {  // its own column: always whole, nothing to toggle
+      instruction.classList.remove("is-collapsed");
+      toggle.hidden = true;
+      return;
+    }
+    if (toggle.dataset.chosen) { toggle.hidden = false; return; }  // stacked: the operator's choice stands
     instruction.classList.remove("is-collapsed");
     var lines = instruction.getBoundingClientRect().height / (parseFloat(getComputedStyle(instruction).lineHeight) || 40);
     var tooMuch = !window.matchMedia(SIDE_BY_SIDE).matches && lines > 3.5 &&

@@ -140,6 +140,10 @@ def test_every_step_of_every_demo_revision_fits_a_tablet_in_both_orientations(pa
                     )
                 if fit["sideways"]:
                     problems.append("{}: scrolls sideways".format(where))
+                side_by_side = viewport["width"] > viewport["height"]
+                if side_by_side and page.locator("[data-instruction-toggle]").is_visible():
+                    # its own column shows the whole instruction: a toggle there offers nothing
+                    problems.append("{}: instruction toggle shown beside the instruction".format(where))
             complete_step(unit, operator=operator, station=station)
             unit = unit_services.with_current_step(Unit.objects.get(pk=unit.pk))
     # every step of both revisions was opened, in both orientations
