@@ -21,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypedDict
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -46,21 +46,65 @@ def _blocked_networks():
     return [ipaddress.ip_network(item, strict=False) for item in settings.THREADLINE_WEBHOOK_BLOCKED_NETWORKS]
 
 
-def _resolve(url: str) -> tuple[list[str], str | None]:
-    """The addresses a webhook URL's host resolves to, and the first of them that is not allowed
-    (loopback, link-local and cloud metadata by default: a webhook must not reach into the server
-    itself). No addresses when the name does not resolve now (the delivery fails and is retried)."""
-    host = urlsplit(url).hostname or ""
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def address_forms(address: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """An address as written, and the IPv4 address it stands for where it embeds one.
+
+    The scope id (`fe80::1%eth0`) is stripped; an IPv4-mapped (`::ffff:127.0.0.1`, also written
+    `::ffff:7f00:1`), IPv4-compatible (`::127.0.0.1`), NAT64 (`64:ff9b::7f00:1`) or 6to4
+    (`2002:7f00:1::`) address also gives its IPv4 address, so that it is compared with the IPv4
+    networks: a socket connected to `::ffff:127.0.0.1` reaches 127.0.0.1.
+    """
+    ip = ipaddress.ip_address(address.split("%")[0])
+    forms: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            forms.append(ip.ipv4_mapped)
+        elif ip.sixtofour is not None:
+            forms.append(ip.sixtofour)
+        elif ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):  # NAT64, or IPv4-compatible ::a.b.c.d
+            forms.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return forms
+
+
+def is_refused(address: str) -> bool:
+    """Whether a resolved address may not be reached: the unspecified address (0.0.0.0, ::, which
+    connect to the server itself) in any form, or any form inside a blocked network."""
+    blocked = _blocked_networks()
+    return any(
+        form.is_unspecified or any(form.version == network.version and form in network for network in blocked)
+        for form in address_forms(address)
+    )
+
+
+def _addresses_of(host: str) -> list[str]:
+    """The addresses a URL's host stands for: an address literal as written (with its scope id
+    unquoted, `fe80::1%25eth0`), or what the name resolves to now (none if it does not)."""
+    literal = unquote(host)
+    try:
+        ipaddress.ip_address(literal.split("%")[0])
+    except ValueError:
+        pass
+    else:
+        return [literal]
     try:
         # An IP socket address starts with the address as text (typeshed also allows an int,
         # for address families a host name does not resolve to).
-        addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
     except (socket.gaierror, UnicodeError):
-        return [], None
-    blocked = _blocked_networks()
+        return []
+
+
+def _resolve(url: str) -> tuple[list[str], str | None]:
+    """The addresses a webhook URL's host resolves to, and the first of them that is not allowed
+    (loopback, link-local, unspecified and cloud metadata by default, however written: a webhook
+    must not reach into the server itself). No addresses when the name does not resolve now (the
+    delivery fails and is retried)."""
+    addresses = _addresses_of(urlsplit(url).hostname or "")
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if any(ip in network for network in blocked):
+        if is_refused(address):
             return addresses, address
     return addresses, None
 

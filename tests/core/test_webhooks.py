@@ -286,3 +286,114 @@ def test_a_name_that_does_not_resolve_is_retried_later(admin_user, monkeypatch):
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.last_error == "nowhere.example does not resolve"
+
+
+# Addresses are compared as addresses: an IPv6 form of a blocked IPv4 address, the unspecified
+# address and a scoped link-local address are refused however they are written.
+DISGUISED_ADDRESSES = [
+    ("::ffff:127.0.0.1", "mapped_loopback_case"),
+    ("::ffff:7f00:1", "mapped_hex_loopback_case"),
+    ("::", "ipv6_unspecified_case"),
+    ("0.0.0.0", "ipv4_unspecified_case"),
+    ("::ffff:0.0.0.0", "mapped_unspecified_case"),
+    ("::ffff:169.254.169.254", "mapped_metadata_case"),
+    ("::127.0.0.1", "compatible_loopback_case"),
+    ("64:ff9b::7f00:1", "nat64_loopback_case"),
+    ("2002:7f00:1::", "sixtofour_loopback_case"),
+    ("fe80::1%25eth0", "scoped_link_local_case"),
+]
+
+
+@pytest.mark.parametrize(
+    "address", [address for address, _id in DISGUISED_ADDRESSES], ids=[id for _a, id in DISGUISED_ADDRESSES]
+)
+def test_a_disguised_server_address_is_refused_at_creation(admin_user, settings, address):
+    # only the documented defaults: 0.0.0.0 and :: are refused even if a site removes 0.0.0.0/8
+    settings.THREADLINE_WEBHOOK_BLOCKED_NETWORKS = ["127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"]
+    host = "[{}]".format(address) if ":" in address else address
+    with pytest.raises(DomainError) as refused:
+        webhooks.create_webhook(url="http://{}:8000/hook".format(host), events=[], actor=admin_user)
+    assert (refused.value.code, refused.value.path) == ("webhook_address_refused", "url")
+    assert Webhook.objects.count() == 0
+
+
+def test_a_name_resolving_to_a_mapped_loopback_address_is_refused_at_creation(admin_user, monkeypatch):
+    import socket
+
+    def mapped(host, *args, **kwargs):
+        return [(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("::ffff:127.0.0.1", 0, 0, 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", mapped)
+    with pytest.raises(DomainError) as refused:
+        webhooks.create_webhook(url="https://hooks.example/hook", events=[], actor=admin_user)
+    assert refused.value.code == "webhook_address_refused"
+    assert "::ffff:127.0.0.1" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["::ffff:127.0.0.1", "::ffff:7f00:1", "::", "::ffff:169.254.169.254", "::127.0.0.1"],
+    ids=[
+        "mapped_loopback_case",
+        "mapped_hex_loopback_case",
+        "unspecified_case",
+        "metadata_case",
+        "compatible_case",
+    ],
+)
+def test_a_disguised_server_address_is_refused_at_delivery(admin_user, address):
+    # given a webhook stored before the check knew these forms, with a listener on the server's loopback
+    with Receiver() as receiver:
+        port = receiver.server.server_address[1]
+        Webhook.objects.create(
+            url="http://[{}]:{}/hook".format(address, port), events=[], secret="s" * 64, owner=admin_user
+        )
+        _emit()
+        webhooks.relay_outbox()
+        # when it is delivered
+        assert webhooks.deliver_due() == 0
+    # then nothing was sent, and the delivery says why
+    assert receiver.received == []
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.last_error) == (
+        DeliveryStatus.PENDING,
+        "address {} refused".format(address),
+    )
+
+
+def test_a_name_that_rebinds_to_a_mapped_loopback_address_is_refused_at_delivery(admin_user, monkeypatch):
+    import socket
+
+    with Receiver() as receiver:
+        port = receiver.server.server_address[1]
+        # checked at creation while the name answered a public address
+        monkeypatch.setattr(
+            socket,
+            "getaddrinfo",
+            lambda host, *args, **kwargs: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.0.2.10", 0))],
+        )
+        webhooks.create_webhook(url="http://hooks.example:{}/hook".format(port), events=[], actor=admin_user)
+        _emit()
+        webhooks.relay_outbox()
+        # the name now answers the server's own loopback, written as an IPv4-mapped IPv6 address
+        monkeypatch.setattr(
+            socket,
+            "getaddrinfo",
+            lambda host, *args, **kwargs: [
+                (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::ffff:127.0.0.1", 0, 0, 0))
+            ],
+        )
+        assert webhooks.deliver_due() == 0
+    assert receiver.received == []
+    assert WebhookDelivery.objects.get().last_error == "address ::ffff:127.0.0.1 refused"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["93.184.216.34", "::ffff:93.184.216.34", "2001:db8::1", "64:ff9b::5db8:d822"],
+    ids=["public_case", "mapped_public_case", "public_ipv6_case", "nat64_public_case"],
+)
+def test_a_public_address_in_any_form_is_accepted(admin_user, address):
+    host = "[{}]".format(address) if ":" in address else address
+    hook, _secret = webhooks.create_webhook(url="http://{}/hook".format(host), events=[], actor=admin_user)
+    assert hook.pk is not None
