@@ -4,6 +4,7 @@
 so does the event. Delivery (webhooks, the polling feed) reads the table later.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -11,6 +12,19 @@ from django.db import transaction
 from django.db.models.expressions import RawSQL
 
 from core.models import OutboxEvent, User
+
+_EVENT_TYPES: set[str] = set()
+
+
+def register_event_types(types: Iterable[str]) -> None:
+    """An app names the event types it emits (from its registry), so that a webhook can only
+    subscribe to a type that exists."""
+    _EVENT_TYPES.update(types)
+
+
+def event_types() -> frozenset[str]:
+    """Every event type an app emits."""
+    return frozenset(_EVENT_TYPES)
 
 
 def emit(type: str, *, subject: str, data: dict[str, Any], actor: User | None = None) -> OutboxEvent:

@@ -28,9 +28,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import acts
+from core import acts, outbox
 from core.contention import retry_transaction
-from core.errors import DomainError
+from core.errors import DomainError, ErrorDetail, Malformed
 from core.models import DeliveryStatus, OutboxEvent, User, Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -184,14 +184,48 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=10 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+def _event_list(events: object) -> list[str]:
+    """The event types asked for, as a list of texts (400 otherwise)."""
+    if not isinstance(events, list) or not all(isinstance(item, str) for item in events):
+        raise Malformed(
+            "invalid_events",
+            _("'events' must be a list of event types written as text, such as [\"unit.completed\"]."),
+            "events",
+        )
+    return events
+
+
+def _known_events(events: list[str]) -> list[str]:
+    """The event types asked for, each one a type some app emits (422 naming each unknown one)."""
+    known = outbox.event_types()
+    unknown = [(index, item) for index, item in enumerate(events) if item not in known]
+    if unknown:
+        raise DomainError.many(
+            ErrorDetail(
+                "unknown_event_type",
+                _(
+                    "There is no event type '{type}'. Use one of the types listed in the API "
+                    "documentation, such as unit.completed, or an empty list for every event."
+                ).format(type=item),
+                "events[{}]".format(index),
+            )
+            for index, item in unknown
+        )
+    return sorted(set(events))
+
+
 @retry_transaction
-def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook, str]:
+def create_webhook(*, url: object, events: object, actor: User) -> tuple[Webhook, str]:
     """Register a receiver; returns the webhook and its secret (shown once)."""
-    parts = urlsplit(url or "")
+    if not isinstance(url, str):
+        raise Malformed("invalid_url", _("'url' must be a text such as https://erp.example/hooks."), "url")
+    event_list = _event_list(events)
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise DomainError(
             "invalid_url", _("The webhook URL must be an absolute http:// or https:// address."), "url"
         )
+    wanted = _known_events(event_list)
     address = refused_address(url)
     if address is not None:
         raise DomainError(
@@ -202,12 +236,8 @@ def create_webhook(*, url: str, events: list[str], actor: User) -> tuple[Webhook
             ).format(address=address),
             "url",
         )
-    if not isinstance(events, list) or not all(isinstance(item, str) and item for item in events):
-        raise DomainError(
-            "invalid_events", _("'events' must be a list of event types such as unit.completed."), "events"
-        )
     secret = secrets.token_hex(32)
-    webhook = Webhook.objects.create(url=url, events=sorted(set(events)), secret=secret, owner=actor)
+    webhook = Webhook.objects.create(url=url, events=wanted, secret=secret, owner=actor)
     acts.record(
         actor=actor, action="webhook.created", subject=webhook, summary=url, data={"events": webhook.events}
     )

@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from core import texts
 from core.audit_labels import register_actions, register_subject
 from core.choices import Role
+from core.outbox import register_event_types
 from core.views import register_home
+
+register_event_types(["revision.accepted"])
 
 register_actions(
     {

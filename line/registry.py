@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from core import texts
 from core.audit_labels import register_actions, register_subject
 from core.choices import Role
+from core.outbox import register_event_types
 from core.views import register_home
+from line import events
+
+register_event_types(
+    value for name, value in vars(events).items() if name.isupper() and isinstance(value, str)
+)
 
 register_actions(
     {

@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from core import texts
 from core.audit_labels import register_actions, register_subject
 from core.choices import Role
+from core.outbox import register_event_types
 from core.views import register_home
+from quality import events
+
+register_event_types([events.NCR_RAISED, events.NCR_IN_REVIEW, events.NCR_DISPOSITIONED, events.NCR_CLOSED])
 
 register_actions(
     {

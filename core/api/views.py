@@ -129,7 +129,15 @@ def webhooks(request: AuthenticatedRequest) -> Response:
     if request.method == "GET":
         rows = selectors.webhooks_of(request.user)
         return Response({"webhooks": [_webhook_body(row) for row in rows]})
-    body = request.data if isinstance(request.data, dict) else {}
+    body = request.data
+    if not isinstance(body, dict):
+        raise Malformed(
+            "malformed",
+            _(
+                'The request body must be a JSON object such as {"url": "https://erp.example/hooks", '
+                '"events": []}.'
+            ),
+        )
     webhook, secret = create_webhook(
         url=body.get("url", ""), events=body.get("events", []), actor=request.user
     )

@@ -397,3 +397,74 @@ def test_a_public_address_in_any_form_is_accepted(admin_user, address):
     host = "[{}]".format(address) if ":" in address else address
     hook, _secret = webhooks.create_webhook(url="http://{}/hook".format(host), events=[], actor=admin_user)
     assert hook.pk is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"url": 5, "events": ["unit.completed"]}, "url"),
+        ({"url": None}, "url"),
+        ({"url": ["https://erp.example/hooks"]}, "url"),
+        ({"url": "https://erp.example/hooks", "events": "unit.completed"}, "events"),
+        ({"url": "https://erp.example/hooks", "events": [1]}, "events"),
+        ({"events": [1]}, "events"),
+        ({"url": "https://erp.example/hooks", "events": None}, "events"),
+        ({"url": "https://erp.example/hooks", "events": {"unit.completed": True}}, "events"),
+        (["https://erp.example/hooks"], ""),
+        ("https://erp.example/hooks", ""),
+        (5, ""),
+    ],
+    ids=[
+        "number_url_case",
+        "null_url_case",
+        "list_url_case",
+        "text_events_case",
+        "number_event_case",
+        "number_event_without_url_case",
+        "null_events_case",
+        "object_events_case",
+        "list_body_case",
+        "text_body_case",
+        "number_body_case",
+    ],
+)
+def test_a_webhook_request_of_the_wrong_shape_is_answered_400_naming_the_field(db, body, path):
+    client = api_client_for(Role.INTEGRATION, "erp")
+    response = client.post("/api/v1/webhooks", body, format="json")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["path"] == path
+    assert error["code"] in ("invalid_url", "invalid_events", "malformed")
+    assert error["message"]
+    assert Webhook.objects.count() == 0
+
+
+def test_subscribing_to_an_unknown_event_type_is_refused_naming_each(db):
+    client = api_client_for(Role.INTEGRATION, "erp")
+    response = client.post(
+        "/api/v1/webhooks",
+        {"url": "https://erp.example/hooks", "events": ["unit.completed", "unit.finished", ""]},
+        format="json",
+    )
+    assert response.status_code == 422
+    assert [(error["code"], error["path"]) for error in response.json()["errors"]] == [
+        ("unknown_event_type", "events[1]"),
+        ("unknown_event_type", "events[2]"),
+    ]
+    assert "unit.finished" in response.json()["errors"][0]["message"]
+    assert Webhook.objects.count() == 0
+
+
+def test_every_event_type_the_apps_emit_may_be_subscribed_to():
+    from core.outbox import event_types
+    from line import events as line_events
+    from quality import events as quality_events
+
+    emitted = {
+        value
+        for module in (line_events, quality_events)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    assert event_types() == emitted | {"revision.accepted"}
+    assert len(event_types()) == 24  # the types listed under "Events" in docs/api.md
