@@ -7,6 +7,10 @@ PORT ?= 8000
 
 .PHONY: run test install migrate demo worker lint check messages bench clean
 
+# The development commands ask for DEBUG (and with it a generated secret in var/); without
+# DEBUG=1 the settings refuse to start unless SECRET_KEY is set. DEBUG=0 make run overrides it.
+migrate demo run worker check messages bench: export DEBUG ?= 1
+
 $(STAMP): pyproject.toml
 	@PYTHON="$$(scripts/find-python)" || exit 1; \
 	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV); fi

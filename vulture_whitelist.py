@@ -135,6 +135,7 @@ _.TokenAuthenticationMiddleware  # core/middleware.py
 _.IdempotencyMiddleware  # core/middleware.py
 _.process_exception  # core/middleware.py
 _.PreferredLanguageMiddleware  # core/middleware.py
+_.RequestInputMiddleware  # core/middleware.py
 
 # DRF and drf-spectacular hooks named in settings.REST_FRAMEWORK or registered by subclassing.
 _.authenticate_header  # core/api/authentication.py

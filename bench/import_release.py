@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mes.settings")
+if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
+    os.environ.setdefault("DEBUG", "1")  # a development run: the settings refuse a missing secret otherwise
 
 GOALS = {"seconds": 10.0, "queries": 100, "peak_mb": 400.0}
 

@@ -4,9 +4,11 @@ import hashlib
 import logging
 from datetime import timedelta
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +52,96 @@ class ApiErrorBodyMiddleware:
         if allowed:
             answer["Allow"] = allowed
         return answer
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# A form body Django cannot read: a multipart body without (or with a broken) boundary, too many fields.
+UNREADABLE_BODY = (MultiPartParserError, TooManyFilesSent, TooManyFieldsSent)
+
+
+def malformed_body_response() -> HttpResponse:
+    """400 with the API's JSON error body for a form body that cannot be read."""
+    return error_response(
+        400,
+        "malformed_body",
+        _(
+            "The request body cannot be read: a multipart/form-data body needs a boundary in its "
+            "Content-Type and parts that follow it. Send the form again as the browser or client builds it."
+        ),
+    )
+
+
+def _refuse(request: HttpRequest, status: int, code: str, message: str, path: str = "") -> HttpResponse:
+    """The API's JSON error body under /api/ and for scripts (HTMX, JSON clients); a styled page
+    on screens."""
+    wants_page = (
+        not request.path.startswith("/api/")
+        and request.headers.get("HX-Request") != "true"
+        and "text/html" in request.headers.get("Accept", "text/html")
+    )
+    if not wants_page:
+        return error_response(status, code, message, path)
+    return render(request, "core/bad_request.html", {"message": message}, status=status)
+
+
+def _has_nul(values) -> str | None:
+    """The name of the first key or value of a QueryDict holding a NUL byte, else None."""
+    for key, items in values.lists():
+        if "\x00" in key:
+            return key.replace("\x00", "")
+        for item in items:
+            if isinstance(item, str) and "\x00" in item:
+                return key
+    return None
+
+
+class RequestInputMiddleware:
+    """Refuse input no view can store before any view sees it: a NUL byte in the address or in a
+    query or form value (PostgreSQL cannot hold one in text), and a form body that cannot be read.
+    400, with the API's JSON error body under /api/ and a plain page on screens."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "\x00" in request.path_info:
+            return _refuse(
+                request,
+                400,
+                "nul_byte",
+                _(
+                    "The address holds a NUL byte (%00), which no name or code may contain: "
+                    "correct the address."
+                ),
+            )
+        name = _has_nul(request.GET)
+        if name is not None:
+            return _refuse(
+                request,
+                400,
+                "nul_byte",
+                _("The query parameter '{name}' holds a NUL byte (%00): send it without one.").format(
+                    name=name
+                ),
+                "/" + name,
+            )
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            try:
+                name = _has_nul(request.POST)
+            except UNREADABLE_BODY:
+                return malformed_body_response()
+            except RequestDataTooBig:
+                error = too_large()
+                return JsonResponse(error.as_body(), status=error.status)
+            if name is not None:
+                return _refuse(
+                    request,
+                    400,
+                    "nul_byte",
+                    _("The field '{name}' holds a NUL byte (%00): enter it without one.").format(name=name),
+                    "/" + name,
+                )
+        return self.get_response(request)
 
 
 class TokenAuthenticationMiddleware:
@@ -163,11 +255,11 @@ class IdempotencyMiddleware:
         if request.method != "POST" or not user.is_authenticated:
             return self.get_response(request)
         key = request.headers.get(HEADER)
-        if key is None and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            key = request.POST.get(FORM_FIELD)
+        try:
+            if key is None and request.content_type in FORM_TYPES:
+                key = request.POST.get(FORM_FIELD)
+        except UNREADABLE_BODY:
+            return malformed_body_response()
         if not key:
             return self.get_response(request)
         key = key.strip()
@@ -177,6 +269,8 @@ class IdempotencyMiddleware:
             )
         try:
             request_hash = _request_hash(request)
+        except UNREADABLE_BODY:
+            return malformed_body_response()
         except RequestDataTooBig:
             error = too_large()
             return JsonResponse(error.as_body(), status=error.status)

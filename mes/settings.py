@@ -1,9 +1,11 @@
 """Threadline settings: one module, read from the environment.
 
-No environment at all is the embedded default: SQLite, Celery tasks run eagerly in
-the web process, a generated development secret and DEBUG on. DATABASE_URL and
-REDIS_URL switch to PostgreSQL and Redis with real Celery workers; SECRET_KEY (or
-SECRET_KEY_FILE) switches DEBUG off unless DEBUG says otherwise.
+DEBUG is on only when asked for (DEBUG=1, as `make run` does): then a missing SECRET_KEY
+is a generated development secret kept in var/. Without DEBUG=1, SECRET_KEY (or
+SECRET_KEY_FILE) must be set, or the server refuses to start: a server deployed without
+one must not show stack traces and settings. The embedded default is SQLite with Celery
+tasks run eagerly in the web process; DATABASE_URL and REDIS_URL switch to PostgreSQL and
+Redis with real Celery workers.
 """
 
 import secrets
@@ -30,9 +32,12 @@ def _development_secret() -> str:
 
 
 _configured_secret = env_str("SECRET_KEY")
-DEBUG = env_bool("DEBUG", default=_configured_secret is None)
-if _configured_secret is None and not DEBUG:
-    raise ImproperlyConfigured("DEBUG is off but SECRET_KEY is not set: set SECRET_KEY (or SECRET_KEY_FILE).")
+DEBUG = env_bool("DEBUG", default=False)  # on only when asked for: never by a missing secret
+if not _configured_secret and not DEBUG:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: set the SECRET_KEY environment variable (or SECRET_KEY_FILE) to a long "
+        "random value before starting Threadline, or set DEBUG=1 for a development server."
+    )
 SECRET_KEY = _configured_secret or _development_secret()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -71,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.TokenAuthenticationMiddleware",
     "core.middleware.PreferredLanguageMiddleware",
+    "core.middleware.RequestInputMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

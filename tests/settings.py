@@ -4,6 +4,10 @@ import os
 import tempfile
 
 os.environ.setdefault("THREADLINE_VAR_DIR", tempfile.mkdtemp(prefix="threadline-test-var-"))
+# Tests run as the development server does (DEBUG=1, a generated secret) unless the environment
+# gives a SECRET_KEY, as a deployment would.
+if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
+    os.environ.setdefault("DEBUG", "1")
 
 from mes.settings import *  # noqa: E402,F403
 from mes.settings import DATABASES  # noqa: E402

@@ -339,6 +339,18 @@ def _rule_problems(
     problems: list[ErrorDetail] = []
     add = problems.append
 
+    for field in ("release_id", "released_by"):
+        value = document.get(field)
+        if isinstance(value, str) and value and not value.strip():
+            add(
+                ErrorDetail(
+                    "empty",
+                    _(
+                        "Holds only spaces. Fill it in: '{field}' names this release to people and systems."
+                    ).format(field=field),
+                    "/" + field,
+                )
+            )
     released_at = document.get("released_at")
     if isinstance(released_at, str) and parse_released_at(released_at) is None:
         add(

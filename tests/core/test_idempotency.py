@@ -1,6 +1,8 @@
 """Idempotency-Key for tablet forms (the `idempotency_key` field or the header): a retried
 submission never records twice (invariant 8). The view below stands in for any form screen."""
 
+import json
+
 import pytest
 from django.http import HttpResponse
 from django.urls import path
@@ -96,4 +98,40 @@ def test_an_overlong_key_is_refused(operator):
     response = client_for(operator).post("/notes", {"note": "e", "idempotency_key": "k" * 256})
     assert response.status_code == 400
     assert [e["code"] for e in response.json()["errors"]] == ["invalid_idempotency_key"]
+    assert notes() == []
+
+
+MALFORMED_MULTIPART = {
+    "no boundary": "multipart/form-data",
+    "empty boundary": "multipart/form-data; boundary=",
+}
+
+
+@pytest.mark.parametrize("content_type", MALFORMED_MULTIPART.values(), ids=MALFORMED_MULTIPART.keys())
+@pytest.mark.parametrize("keyed", [True, False], ids=["header key", "no header key"])
+def test_a_multipart_body_without_a_boundary_answers_400_with_the_json_error_body(
+    operator, content_type, keyed
+):
+    client = client_for(operator)
+    client.raise_request_exception = False
+    headers = {"HTTP_IDEMPOTENCY_KEY": "tap-9"} if keyed else {}
+    response = client.generic("POST", "/notes", b"--x\r\n\r\nnote\r\n--x--\r\n", content_type, **headers)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "malformed_body"
+    assert notes() == []
+    assert not IdempotencyKey.objects.exists()
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["header key", "form field key"])
+def test_the_idempotency_middleware_itself_refuses_an_unreadable_multipart_body(operator, rf, keyed):
+    """Whatever middleware runs before it, the idempotency middleware reads the body to find and
+    hash the key: an unreadable body is a 400 with the JSON error body, not an exception."""
+    from core.middleware import IdempotencyMiddleware
+
+    headers = {"HTTP_IDEMPOTENCY_KEY": "tap-9"} if keyed else {}
+    request = rf.generic("POST", "/notes", b"--x\r\n\r\nnote\r\n--x--\r\n", "multipart/form-data", **headers)
+    request.user = operator
+    response = IdempotencyMiddleware(record_note)(request)
+    assert response.status_code == 400
+    assert json.loads(response.content)["errors"][0]["code"] == "malformed_body"
     assert notes() == []

@@ -36,16 +36,56 @@ def test_production_settings_pass_the_deploy_check_with_no_warning(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_no_environment_at_all_is_sqlite_with_eager_celery(tmp_path):
-    code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mes.settings'; django.setup();"
-        "from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.CELERY_BROKER_URL)"
-    )
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "THREADLINE_VAR_DIR": str(tmp_path / "var")}
-    result = subprocess.run(
+def _python(code: str, env_extra: dict, tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "THREADLINE_VAR_DIR": str(tmp_path / "var"),
+        **env_extra,
+    }
+    return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
+
+
+SHOW = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mes.settings'; django.setup();"
+    "from django.conf import settings as s;"
+    "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.CELERY_BROKER_URL)"
+)
+
+
+def test_no_environment_at_all_refuses_to_start_naming_secret_key(tmp_path):
+    """A server deployed without a secret must not turn DEBUG on (stack traces, settings) by itself."""
+    result = _python(SHOW, {}, tmp_path)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert (
+        "ImproperlyConfigured: SECRET_KEY is not set: set the SECRET_KEY environment variable"
+        in result.stderr
+    )
+    assert not (tmp_path / "var" / "development-secret").exists()
+
+
+@pytest.mark.parametrize("debug", ["0", "false", ""], ids=["0", "false", "empty"])
+def test_a_wsgi_start_without_secret_key_and_without_debug_refuses(tmp_path, debug):
+    extra = {"ALLOWED_HOSTS": "mes.example.com"} | ({"DEBUG": debug} if debug else {})
+    result = _python("import mes.wsgi", extra, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "or set DEBUG=1 for a development server" in result.stderr
+
+
+def test_a_wsgi_start_with_a_secret_key_is_debug_off(tmp_path):
+    code = "import mes.wsgi; from django.conf import settings; print(settings.DEBUG)"
+    result = _python(
+        code, {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "mes.example.com"}, tmp_path
+    )
+    assert result.stdout.split() == ["False"], result.stderr
+
+
+def test_debug_1_alone_is_sqlite_with_eager_celery_and_a_development_secret(tmp_path):
+    result = _python(SHOW, {"DEBUG": "1"}, tmp_path)
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "memory://"], result.stderr
     assert (tmp_path / "var" / "development-secret").exists()
 
@@ -62,6 +102,8 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker(tmp_path
         "THREADLINE_VAR_DIR": str(tmp_path / "var"),
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
         "REDIS_URL": "redis://127.0.0.1:6379/3",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "mes.example.com",
     }
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -88,6 +88,24 @@ def test_different_content_under_a_stored_revision_is_409(api, release_b_documen
     assert snapshot() == before
 
 
+def test_a_release_id_of_only_spaces_is_refused_with_422_at_its_pointer(api, release_b_document):
+    release_b_document["release_id"] = "    "
+    before = snapshot()
+    response = post(api, release_b_document)
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "empty",
+                "path": "/release_id",
+                "message": "Holds only spaces. Fill it in: 'release_id' names this release to people and "
+                "systems.",
+            }
+        ]
+    }
+    assert snapshot() == before
+
+
 def test_every_problem_is_listed_with_422(api, release_b_document):
     release_b_document["parts"][0]["gtin"] = "09506000134353"
     release_b_document["operations"][0]["steps"][0]["materials"][0]["quantity"] = 3

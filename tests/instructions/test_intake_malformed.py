@@ -107,6 +107,9 @@ CASES = [
     ("unknown_top_level_key", set_at("/comment", "hello"), "unknown_field", "/comment"),
     ("release_id_missing", delete_at("/release_id"), "missing_field", "/release_id"),
     ("release_id_empty", set_at("/release_id", ""), "empty", "/release_id"),
+    ("release_id_only_spaces", set_at("/release_id", "   "), "empty", "/release_id"),
+    ("release_id_only_whitespace", set_at("/release_id", " \t\n"), "empty", "/release_id"),
+    ("released_by_only_spaces", set_at("/released_by", "  "), "empty", "/released_by"),
     ("released_at_not_a_time", set_at("/released_at", "yesterday"), "invalid_datetime", "/released_at"),
     (
         "released_at_without_offset",
