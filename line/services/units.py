@@ -657,6 +657,20 @@ def place_hold(
     return hold
 
 
+def _release_fields(
+    *, actor: User | None, reason: str, release_code: str, release_params: dict | None
+) -> dict:
+    """What a released hold records, whoever releases it (by hand, a disposition, a scrap)."""
+    return {
+        "status": HoldStatus.RELEASED,
+        "released_at": timezone.now(),
+        "released_by": actor,
+        "release_reason": reason,
+        "release_code": release_code or None,
+        "release_params": release_params if release_code else None,
+    }
+
+
 @retry_transaction
 def release_hold(
     *,
@@ -673,22 +687,12 @@ def release_hold(
     hold = Hold.objects.select_for_update(no_key=True).get(pk=hold.pk)
     if HoldStatus.RELEASED not in HOLD_TRANSITIONS[hold.status]:
         raise Conflict("hold_not_open", _("This hold was already released."), "hold")
-    hold.status = HoldStatus.RELEASED
-    hold.released_at = timezone.now()
-    hold.released_by = actor
-    hold.release_reason = reason
-    hold.release_code = release_code or None
-    hold.release_params = release_params if release_code else None
-    hold.save(
-        update_fields=[
-            "status",
-            "released_at",
-            "released_by",
-            "release_reason",
-            "release_code",
-            "release_params",
-        ]
+    released = _release_fields(
+        actor=actor, reason=reason, release_code=release_code, release_params=release_params
     )
+    for name, value in released.items():
+        setattr(hold, name, value)
+    hold.save(update_fields=list(released))
     still_held = Hold.objects.filter(unit=unit, status=HoldStatus.OPEN).exists()
     before = unit.status
     if not still_held and unit.status == UnitStatus.ON_HOLD:
@@ -737,15 +741,11 @@ def scrap_unit(
     (worded by `release_code` and `release_params` when the system words the release)."""
     unit = lock_unit(unit)
     before = _move(unit, UnitStatus.SCRAPPED)
-    now = timezone.now()
     open_holds = list(Hold.objects.select_for_update(no_key=True).filter(unit=unit, status=HoldStatus.OPEN))
     Hold.objects.filter(pk__in=[hold.pk for hold in open_holds]).update(
-        status=HoldStatus.RELEASED,
-        released_at=now,
-        released_by=actor,
-        release_reason=reason,
-        release_code=release_code or None,
-        release_params=release_params if release_code else None,
+        **_release_fields(
+            actor=actor, reason=reason, release_code=release_code, release_params=release_params
+        )
     )
     # Each released hold gets its history row, as a release by hand would.
     released = [
